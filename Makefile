@@ -1,0 +1,56 @@
+# The front door. `make run` and `make test` are the two commands in README.md.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+# The embedded default: a SQLite file, no Redis, tasks in-process, demo logins on.
+DEMO_ENV := DEBUG=1 TRACKER_DEMO=1 DATABASE_URL=sqlite:///$(CURDIR)/db.sqlite3 REDIS_URL= CELERY_BROKER_URL= CELERY_RESULT_BACKEND=
+
+.PHONY: install install-dev run demo-data test lint fmt migrations-check worker beat smoke clean
+
+$(BIN)/.runtime: requirements.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(BIN)/.dev: $(BIN)/.runtime requirements-dev.txt
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(BIN)/.runtime            ## virtualenv with the pinned runtime requirements
+
+install-dev: $(BIN)/.dev            ## plus test and lint tools
+
+demo-data: install                  ## migrate the SQLite demo database and load fixtures/
+	$(DEMO_ENV) $(BIN)/python manage.py migrate --no-input
+	$(DEMO_ENV) $(BIN)/python manage.py load_demo
+
+run: demo-data                      ## serve the demo on http://127.0.0.1:$(PORT)
+	$(DEMO_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+test: install-dev                   ## the whole suite, on PostgreSQL and Redis (see README)
+	$(BIN)/pytest
+
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+fmt: install-dev
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+migrations-check: install-dev
+	$(DEMO_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
+
+worker: install                     ## a Celery worker (needs REDIS_URL and your DATABASE_URL)
+	$(BIN)/celery -A tracker worker --loglevel=INFO
+
+beat: install                       ## the Celery beat scheduler: run exactly one
+	$(BIN)/celery -A tracker beat --loglevel=INFO
+
+smoke: install                      ## embedded default on a throwaway SQLite file: pages answer 200
+	./.ci/smoke
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .ruff_cache

@@ -1,0 +1,332 @@
+"""The editors' admin: configuration, plus actions that call services."""
+
+from django.contrib import admin, messages
+from django.utils.html import format_html
+from simple_history.admin import SimpleHistoryAdmin
+
+from .exceptions import TrackerError
+from .forms import CommitmentAdminForm
+from .models import (
+    ActionPlan,
+    Commitment,
+    Evidence,
+    FigureCell,
+    FigureColumn,
+    FigureRow,
+    FigureTable,
+    QuestionEvent,
+    StatusChange,
+    Theme,
+    WrittenQuestion,
+)
+from .querysets import RECENT_EVIDENCE_DAYS
+from .services import confirm_evidence, record_status_change, reject_evidence
+
+
+class ReadOnlyInline(admin.TabularInline):
+    """History shown beside its object; it is never edited or deleted here."""
+
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class StatusChangeInline(ReadOnlyInline):
+    model = StatusChange
+    fields = [
+        "effective_on",
+        "from_status",
+        "to_status",
+        "reason",
+        "question",
+        "source_url",
+        "origin",
+        "changed_by",
+        "created_at",
+    ]
+    readonly_fields = fields
+    ordering = ["-effective_on", "-pk"]
+    verbose_name_plural = "Status history (add a new status in the form above)"
+
+
+class EvidenceInline(admin.TabularInline):
+    model = Evidence
+    extra = 0
+    fields = ["question", "state", "excerpt", "score", "reviewed_by", "reviewed_at"]
+    readonly_fields = ["score", "reviewed_by", "reviewed_at"]
+    autocomplete_fields = ["question"]
+
+
+class NoRecentEvidenceFilter(admin.SimpleListFilter):
+    """Commitments whose newest confirmed evidence was answered more than RECENT_EVIDENCE_DAYS
+    (twelve months) ago, or that have none."""
+
+    title = "evidence"
+    parameter_name = "evidence"
+
+    def lookups(self, request, model_admin):
+        return [("stale", f"No recent evidence (over {RECENT_EVIDENCE_DAYS} days)")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "stale":
+            return queryset.without_recent_evidence()
+        return queryset
+
+
+@admin.register(Commitment)
+class CommitmentAdmin(SimpleHistoryAdmin):
+    form = CommitmentAdminForm
+    list_display = ["title", "theme", "status", "owner", "is_published", "updated_at"]
+    list_filter = ["status", "theme", "action_plans", "is_published", NoRecentEvidenceFilter]
+    search_fields = ["title", "slug", "summary", "owner"]
+    prepopulated_fields = {"slug": ["title"]}
+    readonly_fields = ["status", "created_at", "updated_at"]
+    filter_horizontal = ["action_plans"]
+    date_hierarchy = "updated_at"
+    inlines = [EvidenceInline, StatusChangeInline]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "theme", "owner", "action_plans", "summary", "is_published"]}),
+        ("Details", {"fields": ["keywords", "targets", "source_urls"]}),
+        (
+            "Status",
+            {
+                "fields": [
+                    "status",
+                    "new_status",
+                    "status_reason",
+                    "status_effective_on",
+                    "status_question",
+                    "status_source_url",
+                ],
+                "description": "The status changes only by adding a dated change with a reason; "
+                "past changes stay in the history below.",
+            },
+        ),
+        ("Record", {"fields": ["created_at", "updated_at"]}),
+    ]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        data = form.cleaned_data
+        if data.get("new_status"):
+            record_status_change(
+                obj,
+                to=data["new_status"],
+                reason=data["status_reason"],
+                effective_on=data["status_effective_on"],
+                question=data.get("status_question"),
+                source_url=data.get("status_source_url") or "",
+                by=request.user,
+            )
+
+    def save_formset(self, request, form, formset, change):
+        """Confirming or rejecting evidence inline goes through the same services as the actions."""
+        if formset.model is not Evidence:
+            return super().save_formset(request, form, formset, change)
+        evidence_rows = formset.save(commit=False)
+        for evidence in evidence_rows:
+            if evidence.state == Evidence.State.CONFIRMED and "state" in _changed(formset, evidence):
+                confirm_evidence(evidence, by=request.user)
+            elif evidence.state == Evidence.State.REJECTED and "state" in _changed(formset, evidence):
+                reject_evidence(evidence, by=request.user)
+            else:
+                evidence.save()
+        formset.save_m2m()
+        return None
+
+
+def _changed(formset, instance) -> list[str]:
+    for form in formset.forms:
+        if form.instance is instance:
+            return form.changed_data
+    return []
+
+
+@admin.register(StatusChange)
+class StatusChangeAdmin(admin.ModelAdmin):
+    """Append-only: listed and read here, added from the commitment page."""
+
+    list_display = [
+        "commitment",
+        "from_status",
+        "to_status",
+        "effective_on",
+        "origin",
+        "changed_by",
+        "created_at",
+    ]
+    list_filter = ["to_status", "origin", "commitment__theme"]
+    search_fields = ["commitment__title", "reason", "question__uin"]
+    date_hierarchy = "effective_on"
+    list_select_related = ["commitment", "changed_by"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Evidence)
+class EvidenceAdmin(SimpleHistoryAdmin):
+    list_display = ["question", "commitment", "state", "score", "reviewed_by", "reviewed_at"]
+    list_filter = ["state", "commitment__theme"]
+    search_fields = ["excerpt", "commitment__title", "question__uin", "question__heading"]
+    autocomplete_fields = ["commitment", "question"]
+    readonly_fields = ["reviewed_by", "reviewed_at", "created_at", "updated_at"]
+    list_select_related = ["question", "commitment", "reviewed_by"]
+    date_hierarchy = "created_at"
+    actions = ["confirm_selected", "reject_selected"]
+
+    @admin.action(description="Confirm selected evidence")
+    def confirm_selected(self, request, queryset):
+        self._review(request, queryset, confirm_evidence, "confirmed")
+
+    @admin.action(description="Reject selected evidence")
+    def reject_selected(self, request, queryset):
+        self._review(request, queryset, reject_evidence, "rejected")
+
+    def _review(self, request, queryset, service, verb):
+        done = 0
+        for evidence in queryset:
+            try:
+                service(evidence, by=request.user)
+                done += 1
+            except TrackerError as error:
+                self.message_user(request, f"{evidence}: {error}", messages.ERROR)
+        self.message_user(request, f"{done} evidence row(s) {verb}.", messages.SUCCESS)
+
+
+class QuestionEventInline(ReadOnlyInline):
+    model = QuestionEvent
+    fields = ["kind", "occurred_on", "detail", "observed_at"]
+    readonly_fields = fields
+
+
+class QuestionEvidenceInline(ReadOnlyInline):
+    model = Evidence
+    fields = ["commitment", "state", "excerpt"]
+    readonly_fields = fields
+    verbose_name_plural = "Evidence (edit from the commitment or evidence pages)"
+
+
+@admin.register(WrittenQuestion)
+class WrittenQuestionAdmin(admin.ModelAdmin):
+    list_display = [
+        "__str__",
+        "heading",
+        "date_answered",
+        "answering_body",
+        "answer_is_complete",
+        "is_withdrawn",
+        "official_link",
+    ]
+    list_filter = [
+        "house",
+        "answering_body",
+        "answer_is_holding",
+        "answer_is_correction",
+        "is_withdrawn",
+        "answer_is_complete",
+    ]
+    search_fields = ["uin", "heading", "question_text", "answer_text", "asking_member", "answering_member"]
+    date_hierarchy = "date_answered"
+    readonly_fields = [
+        "parliament_id",
+        "source_record",
+        "content_hash",
+        "first_seen_at",
+        "last_seen_at",
+        "official_link",
+    ]
+    inlines = [QuestionEvidenceInline, QuestionEventInline]
+
+    @admin.display(description="Official page")
+    def official_link(self, obj):
+        if not obj.citation_url:
+            return "—"
+        return format_html('<a href="{}" rel="noopener">{}</a>', obj.citation_url, "open")
+
+
+@admin.register(QuestionEvent)
+class QuestionEventAdmin(admin.ModelAdmin):
+    list_display = ["question", "kind", "occurred_on", "observed_at"]
+    list_filter = ["kind"]
+    search_fields = ["question__uin", "detail"]
+    date_hierarchy = "observed_at"
+    list_select_related = ["question"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ActionPlan)
+class ActionPlanAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "published_on", "publisher"]
+    search_fields = ["title", "slug", "notes"]
+    prepopulated_fields = {"slug": ["title"]}
+    date_hierarchy = "published_on"
+
+
+@admin.register(Theme)
+class ThemeAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name", "description"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+class FigureRowInline(admin.TabularInline):
+    model = FigureRow
+    extra = 0
+    fields = ["position", "label", "label_missing", "is_total"]
+
+
+class FigureColumnInline(admin.TabularInline):
+    model = FigureColumn
+    extra = 0
+    fields = ["position", "label", "label_missing", "is_total"]
+
+
+@admin.register(FigureTable)
+class FigureTableAdmin(SimpleHistoryAdmin):
+    list_display = ["caption", "question", "created_at"]
+    search_fields = ["caption", "question__uin"]
+    autocomplete_fields = ["question"]
+    date_hierarchy = "created_at"
+    inlines = [FigureColumnInline, FigureRowInline]
+
+
+@admin.register(FigureCell)
+class FigureCellAdmin(admin.ModelAdmin):
+    list_display = ["row", "column", "kind", "value", "published"]
+    list_filter = ["kind", "row__table"]
+    search_fields = ["row__label", "column__label", "published"]
+    list_select_related = ["row", "column"]
+
+
+@admin.register(FigureRow, FigureColumn)
+class FigureAxisLabelAdmin(SimpleHistoryAdmin):
+    """Row and column labels, editable so a label the source lost can be restored with a source."""
+
+    list_display = ["display_label", "table", "position", "label_missing", "is_total"]
+    list_filter = ["label_missing", "is_total", "table"]
+    search_fields = ["label", "table__caption"]
+    list_select_related = ["table"]

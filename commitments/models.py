@@ -1,0 +1,446 @@
+"""Tables and invariants of the tracker. Reading vocabulary lives in querysets.py, writes with rules
+in services.py; nothing here filters for a page or talks HTTP."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from .exceptions import ImmutableRecord
+from .querysets import (
+    AppendOnlyQuerySet,
+    CommitmentQuerySet,
+    EvidenceQuerySet,
+    StatusChangeQuerySet,
+    WrittenQuestionQuerySet,
+)
+
+
+class Status(models.TextChoices):
+    """Where a commitment stands. Kept deliberately small; README "Statuses" says how each is decided."""
+
+    PLANNED = "planned", "Planned"
+    IN_PROGRESS = "in_progress", "In progress"
+    DELIVERED = "delivered", "Delivered"
+    DELAYED = "delayed", "Delayed"
+    DISCONTINUED = "discontinued", "Discontinued"
+
+
+class House(models.TextChoices):
+    COMMONS = "Commons", "House of Commons"
+    LORDS = "Lords", "House of Lords"
+
+
+def _in_choices(field: str, choices: type[models.TextChoices], *, or_blank: bool = False) -> Q:
+    return Q(**{f"{field}__in": [*choices.values, *([""] if or_blank else [])]})
+
+
+class ActionPlan(models.Model):
+    """A published version of the IPP Action Plan (or a report that carries commitments)."""
+
+    slug = models.SlugField(max_length=80, unique=True)
+    title = models.CharField(max_length=200)
+    published_on = models.DateField(null=True, blank=True, help_text="Leave empty when unknown.")
+    publisher = models.CharField(max_length=200, blank=True)
+    url = models.URLField(max_length=500, blank=True)
+    notes = models.TextField(blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = [models.F("published_on").asc(nulls_first=True), "slug"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Theme(models.Model):
+    slug = models.SlugField(max_length=80, unique=True)
+    name = models.CharField(max_length=120, unique=True)
+    description = models.TextField(blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Commitment(models.Model):
+    """One promise or workstream of the Action Plan.
+
+    `status` is a cached copy of the latest StatusChange; only services.record_status_change()
+    writes it. A commitment with no history yet is `planned`.
+    """
+
+    slug = models.SlugField(max_length=100, unique=True)
+    title = models.CharField(max_length=250)
+    theme = models.ForeignKey(Theme, on_delete=models.PROTECT, related_name="commitments")
+    owner = models.CharField(max_length=200, blank=True, help_text="Who delivers it, e.g. HMPPS.")
+    action_plans = models.ManyToManyField(ActionPlan, related_name="commitments", blank=True)
+    summary = models.TextField()
+    keywords = models.JSONField(default=list, blank=True, help_text="A list of phrases.")
+    targets = models.JSONField(default=list, blank=True, help_text="A list of published targets.")
+    source_urls = models.JSONField(default=list, blank=True, help_text="A list of URLs.")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PLANNED, editable=False)
+    is_published = models.BooleanField(default=True, help_text="Shown on the public pages.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+    objects = CommitmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["theme__name", "title"]
+        constraints = [
+            models.CheckConstraint(condition=_in_choices("status", Status), name="commitment_status_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class WrittenQuestion(models.Model):
+    """A parliamentary written question and its answer.
+
+    Parliament reuses UINs across sessions, so the key is (house, date_tabled, uin). A copy whose
+    tabled date we do not know yet (a seed) may exist once per (house, uin); ingest fills the
+    date in when the API shows it, rather than creating a second row.
+    """
+
+    parliament_id = models.PositiveIntegerField(
+        null=True, blank=True, unique=True, help_text="The API's numeric id, when known."
+    )
+    house = models.CharField(max_length=10, choices=House.choices)
+    uin = models.CharField("UIN", max_length=20)
+    date_tabled = models.DateField(null=True, blank=True)
+    date_for_answer = models.DateField(null=True, blank=True)
+    date_answered = models.DateField(null=True, blank=True)
+    date_answer_corrected = models.DateField(null=True, blank=True)
+    date_holding_answer = models.DateField(null=True, blank=True)
+    heading = models.CharField(max_length=250, blank=True)
+    question_text = models.TextField(blank=True)
+    answer_html = models.TextField(blank=True, help_text="Answer HTML exactly as received.")
+    answer_text = models.TextField(blank=True, help_text="Answer as plain text.")
+    answer_is_complete = models.BooleanField(
+        default=True, help_text="False when our copy of the answer was cut off at the source."
+    )
+    answer_is_holding = models.BooleanField(default=False)
+    answer_is_correction = models.BooleanField(default=False)
+    is_withdrawn = models.BooleanField(default=False)
+    asking_member = models.CharField(max_length=200, blank=True)
+    asking_member_id = models.PositiveIntegerField(null=True, blank=True)
+    answering_member = models.CharField(max_length=200, blank=True)
+    answering_member_id = models.PositiveIntegerField(null=True, blank=True)
+    answering_body = models.CharField(max_length=200, blank=True)
+    answering_body_id = models.PositiveIntegerField(null=True, blank=True)
+    source_url = models.URLField(
+        max_length=500, blank=True, help_text="Where our copy came from, if not the API."
+    )
+    source_record = models.JSONField(default=dict, blank=True, help_text="The raw record as received.")
+    content_hash = models.CharField(max_length=64, blank=True)
+    first_seen_at = models.DateTimeField(auto_now_add=True)
+    last_seen_at = models.DateTimeField(auto_now_add=True)
+
+    objects = WrittenQuestionQuerySet.as_manager()
+
+    class Meta:
+        ordering = [models.F("date_answered").desc(nulls_last=True), "house", "uin"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["house", "date_tabled", "uin"], name="question_unique_parliament_key"
+            ),
+            models.UniqueConstraint(
+                fields=["house", "uin"],
+                condition=Q(date_tabled__isnull=True),
+                name="question_unique_undated_uin",
+                violation_error_message="A question with this house and UIN and no tabled date "
+                "already exists.",
+            ),
+            models.CheckConstraint(condition=~Q(uin=""), name="question_uin_not_blank"),
+            models.CheckConstraint(condition=_in_choices("house", House), name="question_house_valid"),
+        ]
+        indexes = [models.Index(fields=["house", "uin"])]
+
+    def __str__(self) -> str:
+        return f"{self.house} {self.uin}" + (f" ({self.date_tabled:%d/%m/%Y})" if self.date_tabled else "")
+
+    @property
+    def official_url(self) -> str:
+        """Parliament's own page, keyed by tabled date and UIN; empty until the date is known."""
+        if not self.date_tabled:
+            return ""
+        return (
+            "https://questions-statements.parliament.uk/written-questions/detail/"
+            f"{self.date_tabled:%Y-%m-%d}/{self.uin}"
+        )
+
+    @property
+    def citation_url(self) -> str:
+        return self.official_url or self.source_url
+
+
+class QuestionEventKind(models.TextChoices):
+    TABLED = "tabled", "Tabled"
+    HOLDING_ANSWER = "holding_answer", "Holding answer"
+    ANSWERED = "answered", "Answered"
+    CORRECTED = "corrected", "Corrected"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+    TEXT_CHANGED = "text_changed", "Text changed"
+
+
+class QuestionEvent(models.Model):
+    """Append-only record of a question's life, as we observed it."""
+
+    Kind = QuestionEventKind
+
+    question = models.ForeignKey(WrittenQuestion, on_delete=models.PROTECT, related_name="events")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    occurred_on = models.DateField(null=True, blank=True, help_text="Parliament's date, if any.")
+    content_hash = models.CharField(
+        max_length=64,
+        blank=True,
+        help_text="The question's content hash when observed; empty for events that happen once "
+        "in a question's life (tabled, holding answer, answered, withdrawn).",
+    )
+    detail = models.TextField(blank=True)
+    observed_at = models.DateTimeField(auto_now_add=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["question", models.F("occurred_on").asc(nulls_first=True), "observed_at"]
+        constraints = [
+            # The same observation recorded twice (two workers, a re-run) is refused.
+            models.UniqueConstraint(fields=["question", "kind", "content_hash"], name="question_event_once"),
+            models.CheckConstraint(
+                condition=_in_choices("kind", QuestionEventKind), name="question_event_kind_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.question}: {self.get_kind_display()}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None:
+            raise ImmutableRecord("Question events are append-only and cannot be edited.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ImmutableRecord("Question events are append-only and cannot be deleted.")
+
+
+class EvidenceState(models.TextChoices):
+    SUGGESTED = "suggested", "Suggested"
+    CONFIRMED = "confirmed", "Confirmed"
+    REJECTED = "rejected", "Rejected"
+
+
+class Evidence(models.Model):
+    """The link between a commitment and a written question that speaks to it."""
+
+    State = EvidenceState
+
+    commitment = models.ForeignKey(Commitment, on_delete=models.CASCADE, related_name="evidence")
+    question = models.ForeignKey(WrittenQuestion, on_delete=models.PROTECT, related_name="evidence")
+    excerpt = models.TextField(
+        blank=True, help_text="The sentence(s) of the answer that matter, quoted exactly."
+    )
+    state = models.CharField(max_length=10, choices=State.choices, default=State.SUGGESTED)
+    score = models.FloatField(null=True, blank=True, help_text="Matcher score of a suggestion.")
+    reasons = models.JSONField(default=list, blank=True, help_text="Why it was suggested.")
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+    objects = EvidenceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name_plural = "evidence"
+        ordering = ["commitment", "-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["commitment", "question"],
+                name="evidence_once_per_commitment_question",
+                violation_error_message="This question is already linked to this commitment.",
+            ),
+            models.CheckConstraint(
+                condition=_in_choices("state", EvidenceState), name="evidence_state_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="confirmed") | ~Q(excerpt=""),
+                name="evidence_confirmed_has_excerpt",
+                violation_error_message="Confirmed evidence needs the quoted excerpt.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.question} → {self.commitment.slug} ({self.state})"
+
+
+class StatusOrigin(models.TextChoices):
+    EDITOR = "editor", "Editor"
+    SUGGESTION = "suggestion", "Accepted suggestion"
+    IMPORT = "import", "Imported research"
+
+
+class StatusChange(models.Model):
+    """Append-only history of a commitment's status; the cached Commitment.status follows it."""
+
+    Origin = StatusOrigin
+
+    commitment = models.ForeignKey(Commitment, on_delete=models.PROTECT, related_name="status_changes")
+    from_status = models.CharField(
+        max_length=20, choices=Status.choices, blank=True, help_text="Empty for the first change."
+    )
+    to_status = models.CharField(max_length=20, choices=Status.choices)
+    effective_on = models.DateField()
+    reason = models.TextField()
+    question = models.ForeignKey(
+        WrittenQuestion,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="status_changes",
+        help_text="The answer this change rests on, if any.",
+    )
+    source_url = models.URLField(max_length=500, blank=True)
+    origin = models.CharField(max_length=12, choices=Origin.choices, default=Origin.EDITOR)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = StatusChangeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["commitment", "effective_on", "pk"]
+        get_latest_by = ["effective_on", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=_in_choices("to_status", Status), name="status_change_to_valid"),
+            models.CheckConstraint(
+                condition=_in_choices("from_status", Status, or_blank=True),
+                name="status_change_from_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(reason=""),
+                name="status_change_has_reason",
+                violation_error_message="A status change needs a reason.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.commitment.slug}: {self.from_status or '—'} → {self.to_status} ({self.effective_on})"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None:
+            raise ImmutableRecord("Status changes are append-only; record a new one instead.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ImmutableRecord("Status changes are append-only and cannot be deleted.")
+
+
+class FigureTable(models.Model):
+    """Numbers published inside an answer, stored as rows × columns as published."""
+
+    question = models.ForeignKey(WrittenQuestion, on_delete=models.PROTECT, related_name="figure_tables")
+    slug = models.SlugField(max_length=100, unique=True)
+    caption = models.TextField()
+    row_heading = models.CharField(max_length=200, blank=True, help_text="What the rows are.")
+    notes = models.TextField(blank=True, help_text="The notes published under the table.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["question", "slug"]
+
+    def __str__(self) -> str:
+        return self.caption[:80]
+
+
+class FigureAxisLabel(models.Model):
+    """Shared shape of a table's rows and columns. `is_total` marks the published total line."""
+
+    table = models.ForeignKey(FigureTable, on_delete=models.CASCADE)
+    position = models.PositiveSmallIntegerField()
+    label = models.CharField(max_length=200, blank=True)
+    label_missing = models.BooleanField(
+        default=False, help_text="The source lost this label; it is left empty, not guessed."
+    )
+    is_total = models.BooleanField(default=False)
+
+    class Meta:
+        abstract = True
+        ordering = ["table", "position"]
+
+    def __str__(self) -> str:
+        return self.display_label
+
+    @property
+    def display_label(self) -> str:
+        return "Label missing in source" if self.label_missing else self.label
+
+
+class FigureRow(FigureAxisLabel):
+    history = HistoricalRecords()
+
+    class Meta(FigureAxisLabel.Meta):
+        default_related_name = "rows"
+        constraints = [
+            models.UniqueConstraint(fields=["table", "position"], name="figure_row_position_once"),
+        ]
+
+
+class FigureColumn(FigureAxisLabel):
+    history = HistoricalRecords()
+
+    class Meta(FigureAxisLabel.Meta):
+        default_related_name = "columns"
+        constraints = [
+            models.UniqueConstraint(fields=["table", "position"], name="figure_column_position_once"),
+        ]
+
+
+class FigureCellKind(models.TextChoices):
+    NUMBER = "number", "Number"
+    SUPPRESSED = "suppressed", "Suppressed (*)"
+    NIL = "nil", "Nil (-)"
+
+
+class FigureCell(models.Model):
+    """One value. Suppressed (`*`) and nil (`-`) cells have no number: they are never 0."""
+
+    Kind = FigureCellKind
+
+    row = models.ForeignKey(FigureRow, on_delete=models.CASCADE, related_name="cells")
+    column = models.ForeignKey(FigureColumn, on_delete=models.CASCADE, related_name="cells")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    value = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    published = models.CharField(max_length=40, help_text="The cell exactly as published.")
+
+    class Meta:
+        ordering = ["row__position", "column__position"]
+        constraints = [
+            models.UniqueConstraint(fields=["row", "column"], name="figure_cell_once"),
+            models.CheckConstraint(
+                condition=_in_choices("kind", FigureCellKind), name="figure_cell_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=(Q(kind="number") & Q(value__isnull=False))
+                | (~Q(kind="number") & Q(value__isnull=True)),
+                name="figure_cell_value_only_for_numbers",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.published

@@ -1,0 +1,85 @@
+"""Read vocabulary for the tracker's models: pages and services say what they want in these words."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Self
+
+from django.db import models
+from django.db.models import Max, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
+
+from .exceptions import ImmutableRecord
+
+# "Recent" for the computed flag *no recent evidence*: newest confirmed evidence answered within
+# twelve months. Shown on the about page and the admin filter.
+RECENT_EVIDENCE_DAYS = 365
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    """History rows are written once: bulk update and delete are refused too."""
+
+    def update(self, **kwargs):
+        raise ImmutableRecord(f"{self.model._meta.verbose_name} rows cannot be updated.")
+
+    def delete(self):
+        raise ImmutableRecord(f"{self.model._meta.verbose_name} rows cannot be deleted.")
+
+    update.queryset_only = True
+    delete.queryset_only = True
+
+
+class StatusChangeQuerySet(AppendOnlyQuerySet):
+    def published(self) -> Self:
+        return self.filter(commitment__is_published=True)
+
+    def newest_first(self) -> Self:
+        return self.order_by("-effective_on", "-pk")
+
+
+class CommitmentQuerySet(models.QuerySet):
+    def published(self) -> Self:
+        return self.filter(is_published=True)
+
+    def with_latest_status(self) -> Self:
+        """Annotate the status computed from history; no history means `planned`."""
+        from .models import Status, StatusChange
+
+        latest = StatusChange.objects.filter(commitment=OuterRef("pk")).order_by("-effective_on", "-pk")
+        return self.annotate(
+            latest_status=Coalesce(Subquery(latest.values("to_status")[:1]), Value(Status.PLANNED))
+        )
+
+    def with_latest_evidence_date(self) -> Self:
+        return self.annotate(
+            latest_evidence_on=Max("evidence__question__date_answered", filter=Q(evidence__state="confirmed"))
+        )
+
+    def without_recent_evidence(self, *, today: date | None = None) -> Self:
+        """No confirmed evidence answered within RECENT_EVIDENCE_DAYS of `today`."""
+        cutoff = (today or date.today()) - timedelta(days=RECENT_EVIDENCE_DAYS)
+        return self.with_latest_evidence_date().filter(
+            Q(latest_evidence_on__lt=cutoff) | Q(latest_evidence_on__isnull=True)
+        )
+
+
+class EvidenceQuerySet(models.QuerySet):
+    def confirmed(self) -> Self:
+        return self.filter(state="confirmed")
+
+    def suggested(self) -> Self:
+        return self.filter(state="suggested")
+
+    def published(self) -> Self:
+        return self.confirmed().filter(commitment__is_published=True)
+
+
+class WrittenQuestionQuerySet(models.QuerySet):
+    def answered(self) -> Self:
+        return self.filter(date_answered__isnull=False, answer_is_holding=False)
+
+    def with_key(self, *, house: str, uin: str, date_tabled: date | None) -> Self:
+        """Parliament's key; a copy with no tabled date yet also matches (see WrittenQuestion)."""
+        return self.filter(house=house, uin__iexact=uin).filter(
+            Q(date_tabled=date_tabled) | Q(date_tabled__isnull=True)
+        )

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+app_name = "commitments"
+
+urlpatterns = [
+    path("", views.HomeView.as_view(), name="home"),
+]

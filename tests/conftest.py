@@ -1,0 +1,65 @@
+"""Shared fixtures. The suite runs against real PostgreSQL and Redis; it stops at once, naming the
+service and how to start it, when either does not answer."""
+
+import socket
+from urllib.parse import urlparse
+
+import pytest
+from django.apps import apps
+from django.conf import settings
+
+from commitments.roles import sync_editors_group
+
+from .factories import CommitmentFactory, EditorFactory, UserFactory
+
+START_COMMANDS = {
+    "PostgreSQL": "pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start",
+    "Redis": 'redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no',
+}
+
+
+def _answers(host: str, port: int) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=2):
+            return True
+    except OSError:
+        return False
+
+
+def pytest_sessionstart(session):
+    database = settings.DATABASES["default"]
+    needed = []
+    if "postgresql" in database["ENGINE"]:
+        needed.append(("PostgreSQL", database.get("HOST") or "127.0.0.1", int(database.get("PORT") or 5432)))
+    if settings.REDIS_URL:
+        redis = urlparse(settings.REDIS_URL)
+        needed.append(("Redis", redis.hostname or "127.0.0.1", redis.port or 6379))
+    for name, host, port in needed:
+        if not _answers(host, port):
+            pytest.exit(
+                f"{name} is not answering at {host}:{port}. Start it with:\n    {START_COMMANDS[name]}\n"
+                "or point DATABASE_URL / REDIS_URL at one that runs (see README).",
+                returncode=3,
+            )
+
+
+@pytest.fixture(autouse=True)
+def editors_group(db):
+    """The Editors group comes from a data migration, but a flushing (transactional) test empties
+    the database; recreate it so every test sees the group the migration makes."""
+    sync_editors_group(apps)
+
+
+@pytest.fixture
+def editor(db):
+    return EditorFactory(username="editor")
+
+
+@pytest.fixture
+def superuser(db):
+    return UserFactory(username="root", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def commitment(db):
+    return CommitmentFactory(theme__name="Delivery plans")

@@ -1,0 +1,143 @@
+"""One factory per model, valid by default; pass only the fields a test is about."""
+
+from datetime import date
+
+import factory
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+from commitments.models import (
+    ActionPlan,
+    Commitment,
+    Evidence,
+    FigureCell,
+    FigureColumn,
+    FigureRow,
+    FigureTable,
+    House,
+    QuestionEvent,
+    Theme,
+    WrittenQuestion,
+)
+from commitments.roles import EDITORS_GROUP
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ["username"]
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda user: f"{user.username}@example.org")
+    password = factory.django.Password("correct horse battery")
+
+
+class EditorFactory(UserFactory):
+    is_staff = True
+
+    @factory.post_generation
+    def editors_group(self, create, extracted, **kwargs):
+        if create:
+            self.groups.add(Group.objects.get(name=EDITORS_GROUP))
+
+
+class ActionPlanFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ActionPlan
+
+    slug = factory.Sequence(lambda n: f"action-plan-{n}")
+    title = factory.Sequence(lambda n: f"IPP Action Plan version {n}")
+    published_on = date(2024, 11, 15)
+
+
+class ThemeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Theme
+        django_get_or_create = ["name"]
+
+    name = factory.Sequence(lambda n: f"Theme {n}")
+    slug = factory.LazyAttribute(lambda theme: theme.name.lower().replace(" ", "-"))
+
+
+class CommitmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Commitment
+
+    slug = factory.Sequence(lambda n: f"commitment-{n}")
+    title = factory.Sequence(lambda n: f"Commitment {n}")
+    theme = factory.SubFactory(ThemeFactory)
+    owner = "HMPPS"
+    summary = "Each HMPPS operational area is to have its own IPP Delivery Plan."
+
+
+class WrittenQuestionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = WrittenQuestion
+
+    house = House.COMMONS
+    uin = factory.Sequence(lambda n: str(10000 + n))
+    date_tabled = date(2024, 11, 18)
+    date_answered = date(2024, 11, 26)
+    heading = "Probation"
+    question_text = "To ask the Secretary of State for Justice, what changes have been implemented."
+    answer_text = "The first is the roll out of IPP Delivery Plans in each HMPPS operational area."
+    answering_body = "Ministry of Justice"
+    answering_body_id = 54
+
+
+class QuestionEventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = QuestionEvent
+
+    question = factory.SubFactory(WrittenQuestionFactory)
+    kind = QuestionEvent.Kind.ANSWERED
+    occurred_on = date(2024, 11, 26)
+
+
+class EvidenceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Evidence
+
+    commitment = factory.SubFactory(CommitmentFactory)
+    question = factory.SubFactory(WrittenQuestionFactory)
+    excerpt = factory.LazyAttribute(lambda evidence: evidence.question.answer_text)
+    state = Evidence.State.SUGGESTED
+
+
+class FigureTableFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FigureTable
+
+    question = factory.SubFactory(WrittenQuestionFactory)
+    slug = factory.Sequence(lambda n: f"figure-table-{n}")
+    caption = "Progression panels held by probation region"
+
+
+class FigureRowFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FigureRow
+
+    table = factory.SubFactory(FigureTableFactory)
+    position = factory.Sequence(lambda n: n + 1)
+    label = "London"
+
+
+class FigureColumnFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FigureColumn
+
+    table = factory.SubFactory(FigureTableFactory)
+    position = factory.Sequence(lambda n: n + 1)
+    label = "2021"
+
+
+class FigureCellFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FigureCell
+
+    row = factory.SubFactory(FigureRowFactory)
+    column = factory.SubFactory(FigureColumnFactory, table=factory.SelfAttribute("..row.table"))
+    kind = FigureCell.Kind.NUMBER
+    value = 629
+    published = "629"

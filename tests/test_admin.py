@@ -1,0 +1,188 @@
+"""The editors' admin: who may do what, and status changes made from the commitment page."""
+
+from datetime import date
+
+import pytest
+from django.contrib.auth.models import Group, Permission
+from django.urls import reverse
+
+from commitments.models import Commitment, StatusChange
+from commitments.roles import EDITOR_PERMISSIONS, EDITORS_GROUP
+from commitments.services import record_status_change
+
+from .factories import (
+    ActionPlanFactory,
+    EvidenceFactory,
+    FigureCellFactory,
+    QuestionEventFactory,
+)
+
+
+def _change_form(commitment, **extra):
+    data = {
+        "title": commitment.title,
+        "slug": commitment.slug,
+        "theme": commitment.theme_id,
+        "owner": commitment.owner,
+        "summary": commitment.summary,
+        "is_published": "on",
+        "keywords": "[]",
+        "targets": "[]",
+        "source_urls": "[]",
+        "evidence-TOTAL_FORMS": "0",
+        "evidence-INITIAL_FORMS": "0",
+        "status_changes-TOTAL_FORMS": "0",
+        "status_changes-INITIAL_FORMS": "0",
+    }
+    data.update(extra)
+    return data
+
+
+def test_anonymous_users_are_sent_to_the_admin_login(client, commitment):
+    url = reverse("admin:commitments_commitment_change", args=[commitment.pk])
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("admin:login"))
+
+
+def test_editors_group_has_exactly_the_listed_permissions():
+    group = Group.objects.get(name=EDITORS_GROUP)
+    granted = set(group.permissions.values_list("content_type__app_label", "codename"))
+    assert granted == set(EDITOR_PERMISSIONS)
+    assert not any(codename.startswith("delete_") for _, codename in granted)
+    assert ("commitments", "change_statuschange") not in granted
+
+
+def test_editor_can_change_a_commitment_and_record_a_status_change(client, editor, commitment):
+    client.force_login(editor)
+    url = reverse("admin:commitments_commitment_change", args=[commitment.pk])
+    assert client.get(url).status_code == 200
+    response = client.post(
+        url,
+        _change_form(
+            commitment,
+            owner="HMPPS Psychology Services",
+            new_status="in_progress",
+            status_reason="A minister said the pilot has commenced.",
+            status_effective_on="15/11/2024",
+            status_source_url="https://parallelparliament.co.uk/question/15167/probation",
+        ),
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    commitment.refresh_from_db()
+    assert commitment.owner == "HMPPS Psychology Services"
+    assert commitment.status == "in_progress"
+    change = commitment.status_changes.get()
+    assert change.changed_by == editor
+    assert change.effective_on == date(2024, 11, 15)
+    assert change.reason == "A minister said the pilot has commenced."
+
+
+def test_new_status_without_reason_is_refused_and_nothing_is_written(client, editor, commitment):
+    client.force_login(editor)
+    url = reverse("admin:commitments_commitment_change", args=[commitment.pk])
+    response = client.post(
+        url,
+        _change_form(commitment, owner="Changed", new_status="delivered", status_effective_on="15/11/2024"),
+    )
+    assert response.status_code == 200
+    assert "Give the reason for the new status." in response.content.decode()
+    commitment.refresh_from_db()
+    assert commitment.owner == "HMPPS" and commitment.status == "planned"
+    assert not StatusChange.objects.exists()
+
+
+def test_status_cannot_be_set_directly_through_the_form(client, editor, commitment):
+    client.force_login(editor)
+    url = reverse("admin:commitments_commitment_change", args=[commitment.pk])
+    client.post(url, _change_form(commitment, status="delivered"))
+    commitment.refresh_from_db()
+    assert commitment.status == "planned"
+
+
+def test_editor_cannot_delete_status_history(client, editor, commitment):
+    change = record_status_change(commitment, to="delayed", reason="Paused", effective_on=date(2024, 1, 1))
+    client.force_login(editor)
+    delete_url = reverse("admin:commitments_statuschange_delete", args=[change.pk])
+    assert client.post(delete_url, {"post": "yes"}).status_code == 403
+    change_url = reverse("admin:commitments_statuschange_change", args=[change.pk])
+    response = client.post(change_url, {"reason": "Rewritten"})
+    assert response.status_code == 403 or "Rewritten" not in StatusChange.objects.get().reason
+    assert StatusChange.objects.get().reason == "Paused"
+
+
+def test_even_a_superuser_cannot_delete_or_edit_status_history(client, superuser, commitment):
+    change = record_status_change(commitment, to="delayed", reason="Paused", effective_on=date(2024, 1, 1))
+    client.force_login(superuser)
+    assert (
+        client.post(
+            reverse("admin:commitments_statuschange_delete", args=[change.pk]), {"post": "yes"}
+        ).status_code
+        == 403
+    )
+    page = client.get(reverse("admin:commitments_commitment_change", args=[commitment.pk])).content.decode()
+    assert "status_changes-0-DELETE" not in page
+    assert StatusChange.objects.count() == 1
+
+
+def test_editor_cannot_delete_commitments(client, editor, commitment):
+    client.force_login(editor)
+    response = client.post(
+        reverse("admin:commitments_commitment_delete", args=[commitment.pk]), {"post": "yes"}
+    )
+    assert response.status_code == 403
+    assert Commitment.objects.filter(pk=commitment.pk).exists()
+
+
+def test_history_is_visible_per_object(client, editor, commitment):
+    client.force_login(editor)
+    url = reverse("admin:commitments_commitment_change", args=[commitment.pk])
+    client.post(url, _change_form(commitment, owner="Parole Board"))
+    history = client.get(reverse("admin:commitments_commitment_history", args=[commitment.pk]))
+    assert history.status_code == 200
+    assert commitment.history.count() == 2
+    assert commitment.history.first().history_user == editor
+
+
+def test_evidence_bulk_confirm_action_records_the_reviewer(client, editor):
+    evidence = EvidenceFactory()
+    client.force_login(editor)
+    client.post(
+        reverse("admin:commitments_evidence_changelist"),
+        {"action": "confirm_selected", "_selected_action": [evidence.pk]},
+    )
+    evidence.refresh_from_db()
+    assert evidence.state == "confirmed"
+    assert evidence.reviewed_by == editor
+
+
+@pytest.mark.parametrize(
+    "model",
+    [
+        "actionplan",
+        "theme",
+        "commitment",
+        "statuschange",
+        "writtenquestion",
+        "questionevent",
+        "evidence",
+        "figuretable",
+        "figurerow",
+        "figurecolumn",
+        "figurecell",
+    ],
+)
+def test_every_model_has_a_working_admin_list_and_search(client, superuser, model):
+    ActionPlanFactory()
+    EvidenceFactory()
+    QuestionEventFactory()
+    FigureCellFactory()
+    client.force_login(superuser)
+    url = reverse(f"admin:commitments_{model}_changelist")
+    assert client.get(url).status_code == 200
+    assert client.get(url, {"q": "IPP"}).status_code == 200
+
+
+def test_editor_permissions_exist_in_the_database():
+    for app_label, codename in EDITOR_PERMISSIONS:
+        assert Permission.objects.filter(content_type__app_label=app_label, codename=codename).exists()
