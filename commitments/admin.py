@@ -1,6 +1,7 @@
 """The editors' admin: configuration, plus actions that call services."""
 
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -21,6 +22,16 @@ from .models import (
 )
 from .querysets import RECENT_EVIDENCE_DAYS
 from .services import confirm_evidence, record_status_change, reject_evidence
+
+
+class HistoryAdmin(SimpleHistoryAdmin):
+    """History is there to read. Reverting from it would write old values around the services
+    (an old status without a status change, a confirmation without a reviewer), so it is refused."""
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST":
+            raise PermissionDenied("Past versions can be viewed, not restored.")
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -83,7 +94,7 @@ class NoRecentEvidenceFilter(admin.SimpleListFilter):
 
 
 @admin.register(Commitment)
-class CommitmentAdmin(SimpleHistoryAdmin):
+class CommitmentAdmin(HistoryAdmin):
     form = CommitmentAdminForm
     list_display = ["title", "theme", "status", "owner", "is_published", "updated_at"]
     list_filter = ["status", "theme", "action_plans", "is_published", NoRecentEvidenceFilter]
@@ -114,10 +125,18 @@ class CommitmentAdmin(SimpleHistoryAdmin):
         ("Record", {"fields": ["created_at", "updated_at"]}),
     ]
 
+    def get_fieldsets(self, request, obj=None):
+        if request.user.has_perm("commitments.add_statuschange"):
+            return self.fieldsets
+        return [
+            (name, {**options, "fields": ["status"]}) if name == "Status" else (name, options)
+            for name, options in self.fieldsets
+        ]
+
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         data = form.cleaned_data
-        if data.get("new_status"):
+        if data.get("new_status") and request.user.has_perm("commitments.add_statuschange"):
             record_status_change(
                 obj,
                 to=data["new_status"],
@@ -133,6 +152,8 @@ class CommitmentAdmin(SimpleHistoryAdmin):
         if formset.model is not Evidence:
             return super().save_formset(request, form, formset, change)
         evidence_rows = formset.save(commit=False)
+        for evidence in formset.deleted_objects:
+            evidence.delete()
         for evidence in evidence_rows:
             if evidence.state == Evidence.State.CONFIRMED and "state" in _changed(formset, evidence):
                 confirm_evidence(evidence, by=request.user)
@@ -180,12 +201,13 @@ class StatusChangeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Evidence)
-class EvidenceAdmin(SimpleHistoryAdmin):
+class EvidenceAdmin(HistoryAdmin):
     list_display = ["question", "commitment", "state", "score", "reviewed_by", "reviewed_at"]
     list_filter = ["state", "commitment__theme"]
     search_fields = ["excerpt", "commitment__title", "question__uin", "question__heading"]
     autocomplete_fields = ["commitment", "question"]
-    readonly_fields = ["reviewed_by", "reviewed_at", "created_at", "updated_at"]
+    # The state changes only through the confirm / reject actions, which record the reviewer.
+    readonly_fields = ["state", "reviewed_by", "reviewed_at", "created_at", "updated_at"]
     list_select_related = ["question", "commitment", "reviewed_by"]
     date_hierarchy = "created_at"
     actions = ["confirm_selected", "reject_selected"]
@@ -279,7 +301,7 @@ class QuestionEventAdmin(admin.ModelAdmin):
 
 
 @admin.register(ActionPlan)
-class ActionPlanAdmin(SimpleHistoryAdmin):
+class ActionPlanAdmin(HistoryAdmin):
     list_display = ["title", "published_on", "publisher"]
     search_fields = ["title", "slug", "notes"]
     prepopulated_fields = {"slug": ["title"]}
@@ -287,7 +309,7 @@ class ActionPlanAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Theme)
-class ThemeAdmin(SimpleHistoryAdmin):
+class ThemeAdmin(HistoryAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name", "description"]
     prepopulated_fields = {"slug": ["name"]}
@@ -306,7 +328,7 @@ class FigureColumnInline(admin.TabularInline):
 
 
 @admin.register(FigureTable)
-class FigureTableAdmin(SimpleHistoryAdmin):
+class FigureTableAdmin(HistoryAdmin):
     list_display = ["caption", "question", "created_at"]
     search_fields = ["caption", "question__uin"]
     autocomplete_fields = ["question"]
@@ -323,7 +345,7 @@ class FigureCellAdmin(admin.ModelAdmin):
 
 
 @admin.register(FigureRow, FigureColumn)
-class FigureAxisLabelAdmin(SimpleHistoryAdmin):
+class FigureAxisLabelAdmin(HistoryAdmin):
     """Row and column labels, editable so a label the source lost can be restored with a source."""
 
     list_display = ["display_label", "table", "position", "label_missing", "is_total"]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.db import transaction
 
@@ -49,17 +49,18 @@ class ParsedTable:
     rows: list[ParsedRow] = field(default_factory=list)
 
 
+NUMBER = re.compile(r"^-?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?%?$")
+
+
 def parse_cell(text: str) -> ParsedCell:
     published = text.strip()
     if published == SUPPRESSED:
         return ParsedCell(FigureCell.Kind.SUPPRESSED, None, published)
     if published in {NIL, "–", "—"}:
         return ParsedCell(FigureCell.Kind.NIL, None, published)
-    try:
-        value = Decimal(published.replace(",", "").rstrip("%"))
-    except InvalidOperation:
-        raise FigureParseError(f"“{published}” is not a number, “*” or “-”.") from None
-    return ParsedCell(FigureCell.Kind.NUMBER, value, published)
+    if not NUMBER.match(published):
+        raise FigureParseError(f"“{published}” is not a number, “*” or “-”.")
+    return ParsedCell(FigureCell.Kind.NUMBER, Decimal(published.replace(",", "").rstrip("%")), published)
 
 
 def _split(line: str) -> list[str]:
@@ -72,7 +73,8 @@ def _split(line: str) -> list[str]:
 def parse_pipe_table(lines: list[str]) -> ParsedTable:
     """Read the plain-text form `label | n | n |` with a header line of column labels.
 
-    The header line is the first whose cells are mostly not numbers, followed by data lines.
+    The first line holds the column labels, unless it has just two cells and the next line more:
+    then it is a caption line (`row heading | table title`) and the column labels follow it.
     A data line with one cell fewer than label + columns lost its label in copying: it is kept
     with `label_missing`, never given a guessed name.
     """

@@ -1,6 +1,8 @@
 from django import forms
 
+from .exceptions import StatusChangeError
 from .models import Commitment, Status, WrittenQuestion
+from .services import check_status_change
 
 
 class CommitmentAdminForm(forms.ModelForm):
@@ -49,6 +51,17 @@ class CommitmentAdminForm(forms.ModelForm):
                 self.add_error("status_reason", "Give the reason for the new status.")
             if not cleaned.get("status_effective_on"):
                 self.add_error("status_effective_on", "Give the date the new status took effect.")
+            if not self.errors:
+                try:
+                    check_status_change(
+                        self.instance,
+                        to=cleaned["new_status"],
+                        reason=cleaned["status_reason"],
+                        effective_on=cleaned["status_effective_on"],
+                        source_url=cleaned.get("status_source_url") or "",
+                    )
+                except StatusChangeError as error:
+                    raise forms.ValidationError(str(error)) from None
         elif cleaned.get("status_reason"):
             self.add_error("new_status", "Choose the new status this reason is for.")
         return cleaned

@@ -1,31 +1,37 @@
-"""Bringing written questions in: from the research files now, from Parliament's API next.
+"""Bringing written questions in, from Parliament's API (recheck_answers, recheck_pending) and from
+the research files (loading.py uses the same upsert helpers).
 
-Everything that upserts a WrittenQuestion goes through here so the content hash and the question
-events are computed one way.
+Decides what is new, upserts by Parliament's id and key, records a QuestionEvent per observed change
+and a RecheckRun per execution. Each question is written in its own transaction: a run that dies
+part-way keeps what it finished and leaves nothing half-written.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import logging
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date, timedelta
 
+from django.conf import settings
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from .models import QuestionEvent, WrittenQuestion
-
-# The fields whose change is news: a different hash means the answer changed.
-HASHED_FIELDS = (
-    "question_text",
-    "answer_html",
-    "answer_text",
-    "date_answered",
-    "date_answer_corrected",
-    "date_holding_answer",
-    "answer_is_holding",
-    "answer_is_correction",
-    "is_withdrawn",
+from .answer_html import answer_html_to_text, normalised, sanitise_answer_html
+from .models import QuestionEvent, RecheckRun, WrittenQuestion
+from .parliament import (
+    MalformedRecord,
+    ParliamentClient,
+    ParliamentError,
+    QuestionNotFound,
+    QuestionRecord,
+    QuestionSearch,
 )
+from .watch import Watch
 
+logger = logging.getLogger(__name__)
 
 # Events that happen at most once per question; the others repeat with each new content.
 ONCE_IN_A_LIFE = frozenset(
@@ -37,20 +43,64 @@ ONCE_IN_A_LIFE = frozenset(
     }
 )
 
+Progress = Callable[[RecheckRun], None]
+
+
+# -- content hash and events ------------------------------------------------------------------
+
 
 def content_hash(question: WrittenQuestion) -> str:
-    payload = {name: getattr(question, name) for name in HASHED_FIELDS}
-    encoded = json.dumps(payload, sort_keys=True, default=str).encode()
-    return hashlib.sha256(encoded).hexdigest()
+    """What makes an answer news: its words (whitespace aside), dates and flags."""
+    payload = [
+        normalised(question.question_text),
+        normalised(question.answer_text),
+        question.date_answered,
+        question.date_answer_corrected,
+        question.date_holding_answer,
+        question.answer_is_holding,
+        question.answer_is_correction,
+        question.is_withdrawn,
+    ]
+    return hashlib.sha256(json.dumps(payload, default=str).encode()).hexdigest()
 
 
-def record_known_events(question: WrittenQuestion, *, detail: str) -> list[QuestionEvent]:
-    """Record the tabled / holding / answered / corrected / withdrawn events the record shows.
+def mark_seen(question: WrittenQuestion) -> None:
+    question.content_hash = content_hash(question)
+    question.last_seen_at = timezone.now()
 
-    Idempotent: an event already recorded for this content is not recorded again.
-    """
+
+def _event(
+    question: WrittenQuestion,
+    kind: str,
+    *,
+    occurred_on: date | None,
+    detail: str = "",
+    previous_text: str = "",
+    run: RecheckRun | None = None,
+) -> QuestionEvent | None:
+    """Record one event unless the same observation is already recorded (idempotent)."""
+    key = "" if kind in ONCE_IN_A_LIFE else question.content_hash
+    event, created = QuestionEvent.objects.get_or_create(
+        question=question,
+        kind=kind,
+        content_hash=key,
+        defaults={
+            "occurred_on": occurred_on,
+            "detail": detail,
+            "previous_text": previous_text,
+            "recheck_run": run,
+        },
+    )
+    return event if created else None
+
+
+def record_known_events(
+    question: WrittenQuestion, *, detail: str, run: RecheckRun | None = None
+) -> list[QuestionEvent]:
+    """Record the tabled / holding / answered / corrected / withdrawn events the record shows."""
     milestones = [
-        (QuestionEvent.Kind.TABLED, question.date_tabled, True),
+        # Not before the date is known: events are append-only, so a dateless one could never be fixed.
+        (QuestionEvent.Kind.TABLED, question.date_tabled, question.date_tabled is not None),
         (QuestionEvent.Kind.HOLDING_ANSWER, question.date_holding_answer, question.date_holding_answer),
         (
             QuestionEvent.Kind.ANSWERED,
@@ -62,19 +112,337 @@ def record_known_events(question: WrittenQuestion, *, detail: str) -> list[Quest
     ]
     events = []
     for kind, occurred_on, happened in milestones:
-        if not happened:
-            continue
-        event, created = QuestionEvent.objects.get_or_create(
-            question=question,
-            kind=kind,
-            content_hash="" if kind in ONCE_IN_A_LIFE else question.content_hash,
-            defaults={"occurred_on": occurred_on, "detail": detail},
-        )
-        if created:
+        if happened and (event := _event(question, kind, occurred_on=occurred_on, detail=detail, run=run)):
             events.append(event)
     return events
 
 
-def mark_seen(question: WrittenQuestion) -> None:
-    question.content_hash = content_hash(question)
-    question.last_seen_at = timezone.now()
+# -- one record ---------------------------------------------------------------------------------
+
+
+def question_values(record: QuestionRecord, *, watch: Watch) -> dict:
+    """Model fields from an API record. A detail record's answer is HTML; a list record's is plain."""
+    raw_answer = record.answer_text or ""
+    answer_html = "" if record.from_list else raw_answer
+    answer_text = answer_html_to_text(raw_answer)
+    question_text = record.question_text or ""
+    is_about_ipp, matched = watch.matches(
+        f"{record.heading or ''}\n{question_text}\n{answer_text}", answering_body_id=record.answering_body_id
+    )
+    return {
+        "parliament_id": record.id,
+        "house": record.house,
+        "uin": record.uin,
+        "date_tabled": record.date_tabled,
+        "date_for_answer": record.date_for_answer,
+        "date_answered": record.date_answered,
+        "date_answer_corrected": record.date_answer_corrected,
+        "date_holding_answer": record.date_holding_answer,
+        "heading": record.heading or "",
+        "question_text": question_text,
+        "answer_html": answer_html,
+        "answer_html_safe": sanitise_answer_html(answer_html),
+        "answer_text": answer_text,
+        "answer_is_complete": True,
+        "answer_is_holding": bool(record.answer_is_holding),
+        "answer_is_correction": bool(record.answer_is_correction),
+        "is_withdrawn": record.is_withdrawn,
+        "asking_member_id": record.asking_member_id or None,
+        "asking_member": (record.asking_member.name or "") if record.asking_member else "",
+        "answering_member_id": record.answering_member_id,
+        "answering_member": (record.answering_member.name or "") if record.answering_member else "",
+        "answering_body_id": record.answering_body_id,
+        "answering_body": record.answering_body_name or "",
+        "source_record": record.raw,
+        "is_about_ipp": is_about_ipp,
+        "matched_terms": matched,
+    }
+
+
+def _find_for_update(record: QuestionRecord) -> WrittenQuestion | None:
+    by_id = WrittenQuestion.objects.select_for_update().filter(parliament_id=record.id).first()
+    if by_id:
+        return by_id
+    # A copy we hold without Parliament's id (research data, a seed with no tabled date yet).
+    return (
+        WrittenQuestion.objects.select_for_update()
+        .with_key(
+            house=record.house,
+            uin=record.uin,
+            date_tabled=record.date_tabled,
+            date_answered=record.date_answered,
+        )
+        .filter(parliament_id__isnull=True)
+        .order_by("date_tabled")
+        .first()
+    )
+
+
+def apply_record(
+    record: QuestionRecord, *, fingerprint: str, watch: Watch, run: RecheckRun | None = None
+) -> tuple[str, int]:
+    """Upsert one question and its events in one transaction. Returns (what happened, events).
+
+    Two workers applying the same new record: one insert wins, the other's fails on the unique
+    key and is applied as an update of the winner's row, which finds nothing changed.
+    """
+    values = question_values(record, watch=watch)
+    with transaction.atomic():
+        question = _find_for_update(record)
+        if question is None:
+            try:
+                with transaction.atomic():
+                    question = WrittenQuestion(**values, list_fingerprint=fingerprint)
+                    mark_seen(question)
+                    question.save()
+            except IntegrityError:
+                question = _find_for_update(record)
+                if question is None:
+                    raise
+            else:
+                events = record_known_events(question, detail="First seen in Parliament's API.", run=run)
+                return "created", len(events)
+        return _update(question, values, fingerprint=fingerprint, run=run)
+
+
+def _update(question: WrittenQuestion, values: dict, *, fingerprint: str, run: RecheckRun | None):
+    before = WrittenQuestion(**{name: getattr(question, name) for name in values})
+    previous_hash = question.content_hash
+    for name, value in values.items():
+        setattr(question, name, value)
+    question.list_fingerprint = fingerprint
+    mark_seen(question)
+    if question.content_hash == previous_hash and not _identity_changed(before, question):
+        question.save(update_fields=["list_fingerprint", "last_seen_at", "source_record"])
+        return "unchanged", 0
+    question.save()
+    events = [
+        event
+        for event in (
+            *_change_events(before, question, run),
+            *record_known_events(question, detail="Seen in Parliament's API.", run=run),
+        )
+        if event
+    ]
+    return "updated", len(events)
+
+
+def _identity_changed(before: WrittenQuestion, after: WrittenQuestion) -> bool:
+    return (before.parliament_id, before.date_tabled) != (after.parliament_id, after.date_tabled)
+
+
+def _change_events(before: WrittenQuestion, after: WrittenQuestion, run: RecheckRun | None):
+    text_changed = normalised(before.answer_text) != normalised(after.answer_text) or normalised(
+        before.question_text
+    ) != normalised(after.question_text)
+    corrected_now = after.answer_is_correction and (
+        not before.answer_is_correction
+        or before.date_answer_corrected != after.date_answer_corrected
+        or text_changed
+    )
+    if corrected_now:
+        yield _event(
+            after,
+            QuestionEvent.Kind.CORRECTED,
+            occurred_on=after.date_answer_corrected,
+            detail="The answer was corrected.",
+            previous_text=before.answer_text,
+            run=run,
+        )
+    elif text_changed and before.answer_text and not before.answer_is_holding and not after.answer_is_holding:
+        yield _event(
+            after,
+            QuestionEvent.Kind.TEXT_CHANGED,
+            occurred_on=None,
+            detail="The text differs from the copy we held.",
+            previous_text=before.answer_text,
+            run=run,
+        )
+
+
+# -- runs ---------------------------------------------------------------------------------------
+
+
+@contextmanager
+def recheck_lock(kind: str) -> Iterator[bool]:
+    """A Redis lock so a second concurrent run of the same kind exits cleanly. Without Redis (the
+    demo) there is no lock; the database's unique keys still make duplicates impossible."""
+    if not settings.REDIS_URL:
+        yield True
+        return
+    import redis
+
+    lock = redis.Redis.from_url(settings.REDIS_URL).lock(
+        f"tracker:recheck:{kind}", timeout=settings.RECHECK_LOCK_SECONDS, blocking=False
+    )
+    acquired = lock.acquire(blocking=False)
+    try:
+        yield acquired
+    finally:
+        if acquired:
+            try:
+                lock.release()
+            except redis.exceptions.LockError:
+                logger.warning("The %s re-check lock expired before the run finished", kind)
+
+
+def _window_from(kind: str, *, since: date | None, full: bool) -> date:
+    if since:
+        return since
+    epoch = date.fromisoformat(settings.RECHECK_EPOCH)
+    mark = None if full else RecheckRun.objects.high_water_mark(kind)
+    return max(epoch, mark - timedelta(days=settings.RECHECK_OVERLAP_DAYS)) if mark else epoch
+
+
+def recheck_answers(
+    *,
+    since: date | None = None,
+    full: bool = False,
+    client: ParliamentClient | None = None,
+    progress: Progress | None = None,
+) -> RecheckRun:
+    """New and changed answers since the last good run (minus an overlap), or since `since`."""
+    window_from = _window_from(RecheckRun.Kind.ANSWERS, since=since, full=full)
+    watch = Watch.load()
+    return _run(
+        RecheckRun.Kind.ANSWERS,
+        window_from,
+        watch,
+        watch.answer_searches(window_from),
+        client=client,
+        progress=progress,
+    )
+
+
+def recheck_pending(
+    *, since: date | None = None, client: ParliamentClient | None = None, progress: Progress | None = None
+) -> RecheckRun:
+    """Questions tabled but not answered, holding answers, and corrections since the last run."""
+    window_from = _window_from(RecheckRun.Kind.PENDING, since=since, full=False)
+    watch = Watch.load()
+    return _run(
+        RecheckRun.Kind.PENDING,
+        window_from,
+        watch,
+        watch.pending_searches(window_from),
+        client=client,
+        progress=progress,
+        then=_recheck_each_pending,
+    )
+
+
+def _recheck_each_pending(run: RecheckRun, client: ParliamentClient, watch: Watch, seen: set[int]) -> None:
+    pending = WrittenQuestion.objects.filter(parliament_id__isnull=False, is_withdrawn=False).exclude(
+        parliament_id__in=seen
+    ).filter(date_answered__isnull=True) | WrittenQuestion.objects.filter(
+        parliament_id__isnull=False, is_withdrawn=False, answer_is_holding=True
+    ).exclude(parliament_id__in=seen)
+    for parliament_id in pending.values_list("parliament_id", flat=True).distinct():
+        try:
+            record = client.get_question(parliament_id)
+        except (MalformedRecord, QuestionNotFound) as error:
+            run.errors.append(str(error))
+            continue
+        _count(run, *apply_record(record, fingerprint=record.fingerprint, watch=watch, run=run))
+
+
+def _count(run: RecheckRun, what: str, events: int) -> None:
+    field = {
+        "created": "questions_created",
+        "updated": "questions_updated",
+        "unchanged": "questions_unchanged",
+    }
+    setattr(run, field[what], getattr(run, field[what]) + 1)
+    run.events_created += events
+
+
+def ingest_page(
+    items: list[QuestionRecord | MalformedRecord],
+    *,
+    client: ParliamentClient,
+    watch: Watch,
+    run: RecheckRun,
+    seen: set[int],
+) -> None:
+    """One page of list items: unchanged ones cost one query for the page; the rest are completed
+    from the detail endpoint when the list cut their text, then upserted one by one."""
+    records = []
+    for item in items:
+        if isinstance(item, MalformedRecord):
+            run.errors.append(str(item))
+        elif item.id not in seen:
+            seen.add(item.id)
+            records.append(item)
+    known = dict(
+        WrittenQuestion.objects.filter(parliament_id__in=[r.id for r in records]).values_list(
+            "parliament_id", "list_fingerprint"
+        )
+    )
+    unchanged = [r.id for r in records if known.get(r.id) == r.fingerprint]
+    if unchanged:
+        WrittenQuestion.objects.filter(parliament_id__in=unchanged).update(last_seen_at=timezone.now())
+        run.questions_unchanged += len(unchanged)
+    for record in records:
+        if known.get(record.id) == record.fingerprint:
+            continue
+        try:
+            full = client.complete(record)
+        except (MalformedRecord, QuestionNotFound) as error:
+            run.errors.append(str(error))
+            continue
+        _count(run, *apply_record(full, fingerprint=record.fingerprint, watch=watch, run=run))
+
+
+def _run(
+    kind: str,
+    window_from: date,
+    watch: Watch,
+    searches: list[QuestionSearch],
+    *,
+    client: ParliamentClient | None,
+    progress: Progress | None,
+    then=None,
+) -> RecheckRun:
+    today = timezone.localdate()
+    with recheck_lock(kind) as acquired:
+        if not acquired:
+            logger.info("A %s re-check is already running; this one exits.", kind)
+            return RecheckRun.objects.create(
+                kind=kind,
+                window_from=window_from,
+                window_to=today,
+                outcome=RecheckRun.Outcome.SKIPPED,
+                finished_at=timezone.now(),
+                errors=["Another re-check of this kind was running."],
+            )
+        run = RecheckRun.objects.create(kind=kind, window_from=window_from, window_to=today)
+        own_client = client is None
+        client = client or ParliamentClient.from_settings()
+        requests_before = client.stats.requests
+        seen: set[int] = set()
+        try:
+            for search in searches:
+                for page in client.iter_pages(search):
+                    run.pages_fetched += 1
+                    ingest_page(page.items, client=client, watch=watch, run=run, seen=seen)
+                    run.requests_made = client.stats.requests - requests_before
+                    if progress:
+                        progress(run)
+            if then:
+                then(run, client, watch, seen)
+        except ParliamentError as error:
+            run.outcome = RecheckRun.Outcome.FAILED
+            run.errors.append(str(error))
+            logger.error("Re-check (%s) failed: %s", kind, error)
+        else:
+            run.outcome = RecheckRun.Outcome.PARTIAL if run.errors else RecheckRun.Outcome.SUCCEEDED
+        finally:
+            run.requests_made = client.stats.requests - requests_before
+            run.finished_at = timezone.now()
+            if run.outcome == RecheckRun.Outcome.RUNNING:  # an unexpected exception is propagating
+                run.outcome = RecheckRun.Outcome.FAILED
+                run.errors.append("The run stopped on an unexpected error; see the worker log.")
+            run.save()
+            if own_client:
+                client.close()
+    return run

@@ -24,11 +24,13 @@ from .matching import best_excerpt
 from .models import ActionPlan, Commitment, Evidence, StatusChange, Theme, WrittenQuestion
 from .roles import EDITORS_GROUP
 from .services import record_status_change
+from .watch import Watch
 
 FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
 RESEARCH_FILE = "ipp_commitments.json"
 ANSWERS_FILE = "answers_dev.jsonl"
 SEEDS_FILE = "seed_answers.json"
+LABELLED_FILE = "labelled_evidence.json"
 
 # Demo logins exist only with TRACKER_DEMO=1 (which requires DEBUG=1); see README.
 DEMO_USERS = (
@@ -55,17 +57,20 @@ def _date(value: str | None) -> date | None:
 def load_demo(*, fixtures_dir: Path = FIXTURES_DIR, demo_users: bool = False) -> LoadReport:
     report = LoadReport()
     research = json.loads((fixtures_dir / RESEARCH_FILE).read_text(encoding="utf-8"))
-    _load_action_plans(research["action_plans"] + research.get("related_documents", []), report)
+    # related_documents (committee reports, responses) are sources, not plan versions: not loaded.
+    _load_action_plans(research["action_plans"], report)
     _load_themes(research["themes"], report)
     commitments = _load_commitments(research["commitments"], report)
 
+    watch = Watch.load()
     seeds = json.loads((fixtures_dir / SEEDS_FILE).read_text(encoding="utf-8"))["seeds"]
     cited = {}
     for seed in seeds:
-        question = _load_seed(seed, fixtures_dir, commitments, report)
+        question = _load_seed(seed, fixtures_dir, commitments, watch, report)
         for url in [seed["source_url"], *seed["also_cited_as"]]:
             cited[url] = question
-    for question in _load_answers(fixtures_dir / ANSWERS_FILE, commitments, report):
+    excerpts = json.loads((fixtures_dir / LABELLED_FILE).read_text(encoding="utf-8"))["excerpts"]
+    for question in _load_answers(fixtures_dir / ANSWERS_FILE, excerpts, commitments, watch, report):
         cited[question.source_url] = question
 
     _record_initial_statuses(research["commitments"], commitments, cited, report)
@@ -139,7 +144,7 @@ def read_seed_text(path: Path, *, footer_starts: str | None) -> tuple[str, str]:
 
 
 def _load_seed(
-    seed: dict, fixtures_dir: Path, commitments: dict[str, Commitment], report: LoadReport
+    seed: dict, fixtures_dir: Path, commitments: dict[str, Commitment], watch: Watch, report: LoadReport
 ) -> WrittenQuestion:
     path = fixtures_dir / seed["file"]
     question_text, answer_text = read_seed_text(path, footer_starts=seed["footer_starts"])
@@ -149,6 +154,7 @@ def _load_seed(
         date_tabled=_date(seed["date_tabled"]),
         values={
             "date_answered": _date(seed["date_answered"]),
+            "answered_after": _date(seed.get("answered_after")),
             "heading": seed["heading"],
             "question_text": question_text,
             "answer_text": answer_text,
@@ -158,6 +164,7 @@ def _load_seed(
             "source_record": {"seed_file": seed["file"], "text": path.read_text(encoding="utf-8")},
         },
         replace_incomplete=True,
+        watch=watch,
         report=report,
     )
     for slug, excerpt in seed["evidence"].items():
@@ -170,13 +177,14 @@ def _load_seed(
 
 
 def _load_answers(
-    path: Path, commitments: dict[str, Commitment], report: LoadReport
+    path: Path, excerpts: dict, commitments: dict[str, Commitment], watch: Watch, report: LoadReport
 ) -> list[WrittenQuestion]:
     loaded = []
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         row = json.loads(line)
-        if not row.get("uin") or not row.get("date_tabled"):
-            report.skipped.append(f"{path.name} line {number}: no UIN or tabled date")
+        missing = [name for name, key in (("UIN", "uin"), ("tabled date", "date_tabled")) if not row.get(key)]
+        if missing:
+            report.skipped.append(f"{path.name} line {number}: no {' or '.join(missing)}")
             continue
         question = _upsert_research_question(
             house=row["house"],
@@ -195,17 +203,16 @@ def _load_answers(
                 "source_record": row,
             },
             replace_incomplete=False,
+            watch=watch,
             report=report,
         )
+        quoted = excerpts.get(f"{row['house']}/{row['uin']}", {})
+        reason = f"Labelled in {path.name}: {row.get('topics_note', '')}".strip()
         for slug in row["topics"]:
-            commitment = commitments[slug]
-            excerpt = best_excerpt(
-                question.answer_text,
-                phrases=[commitment.title, *commitment.keywords],
-                complete=question.answer_is_complete,
-            )
-            reason = f"Labelled in {path.name}: {row.get('topics_note', '')}".strip()
-            _confirm_research_evidence(commitment, question, excerpt, reason, report)
+            if slug in quoted:
+                _confirm_research_evidence(commitments[slug], question, quoted[slug], reason, report)
+            else:
+                _suggest_research_evidence(commitments[slug], question, reason, report)
         loaded.append(question)
     return loaded
 
@@ -217,11 +224,14 @@ def _upsert_research_question(
     date_tabled: date | None,
     values: dict,
     replace_incomplete: bool,
+    watch: Watch,
     report: LoadReport,
 ) -> WrittenQuestion:
     """Create the question, or leave the existing one; a seed's full text replaces a copy that was
     cut off at the source, so where a seed and the research file hold one question the seed wins."""
-    question = WrittenQuestion.objects.with_key(house=house, uin=uin, date_tabled=date_tabled).first()
+    question = WrittenQuestion.objects.with_key(
+        house=house, uin=uin, date_tabled=date_tabled, date_answered=values.get("date_answered")
+    ).first()
     if question is None:
         question = WrittenQuestion(house=house, uin=uin, date_tabled=date_tabled, **values)
         report.created["written questions"] += 1
@@ -232,6 +242,10 @@ def _upsert_research_question(
         report.created["answers completed from seeds"] += 1
     else:
         return question
+    question.is_about_ipp, question.matched_terms = watch.matches(
+        f"{question.heading}\n{question.question_text}\n{question.answer_text}",
+        answering_body_id=question.answering_body_id,
+    )
     ingest.mark_seen(question)
     question.save()
     report.created["question events"] += len(
@@ -259,6 +273,23 @@ def _confirm_research_evidence(
         },
     )
     report.created["confirmed evidence"] += created
+
+
+def _suggest_research_evidence(
+    commitment: Commitment, question: WrittenQuestion, reason: str, report: LoadReport
+) -> None:
+    """A label with no curated quote: an editor reviews it, with the best passage offered."""
+    excerpt = best_excerpt(
+        question.answer_text,
+        phrases=[commitment.title, *commitment.keywords],
+        complete=question.answer_is_complete,
+    )
+    _, created = Evidence.objects.get_or_create(
+        commitment=commitment,
+        question=question,
+        defaults={"excerpt": excerpt, "state": Evidence.State.SUGGESTED, "reasons": [reason]},
+    )
+    report.created["suggested evidence"] += created
 
 
 def _load_figure_table(question: WrittenQuestion, spec: dict, report: LoadReport) -> None:

@@ -13,6 +13,7 @@ from .querysets import (
     AppendOnlyQuerySet,
     CommitmentQuerySet,
     EvidenceQuerySet,
+    RecheckRunQuerySet,
     StatusChangeQuerySet,
     WrittenQuestionQuerySet,
 )
@@ -91,7 +92,7 @@ class Commitment(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["updated_at"], m2m_fields=[action_plans])
     objects = CommitmentQuerySet.as_manager()
 
     class Meta:
@@ -102,6 +103,17 @@ class Commitment(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def save(self, *args, **kwargs) -> None:
+        """An existing commitment never writes `status` here: only record_status_change() does,
+        naming it in update_fields. A stale copy (an old version, a second tab) cannot undo it."""
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name != "status"
+            ]
+        super().save(*args, **kwargs)
 
 
 class WrittenQuestion(models.Model):
@@ -122,6 +134,12 @@ class WrittenQuestion(models.Model):
     date_answered = models.DateField(null=True, blank=True)
     date_answer_corrected = models.DateField(null=True, blank=True)
     date_holding_answer = models.DateField(null=True, blank=True)
+    answered_after = models.DateField(
+        null=True,
+        blank=True,
+        help_text="When the answer date is unknown: what the text shows it came after. A copy with no "
+        "tabled date only merges with an API record answered on or after this.",
+    )
     heading = models.CharField(max_length=250, blank=True)
     question_text = models.TextField(blank=True)
     answer_html = models.TextField(blank=True, help_text="Answer HTML exactly as received.")
@@ -208,6 +226,12 @@ class QuestionEvent(models.Model):
         "in a question's life (tabled, holding answer, answered, withdrawn).",
     )
     detail = models.TextField(blank=True)
+    previous_text = models.TextField(
+        blank=True, help_text="For corrections and text changes: the answer text before the change."
+    )
+    recheck_run = models.ForeignKey(
+        "RecheckRun", null=True, blank=True, on_delete=models.SET_NULL, related_name="events"
+    )
     observed_at = models.DateTimeField(auto_now_add=True)
 
     objects = AppendOnlyQuerySet.as_manager()
@@ -428,6 +452,8 @@ class FigureCell(models.Model):
     value = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
     published = models.CharField(max_length=40, help_text="The cell exactly as published.")
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["row__position", "column__position"]
         constraints = [
@@ -444,3 +470,106 @@ class FigureCell(models.Model):
 
     def __str__(self) -> str:
         return self.published
+
+
+class RecheckRunKind(models.TextChoices):
+    ANSWERS = "answers", "New and changed answers"
+    PENDING = "pending", "Pending questions and corrections"
+
+
+class RecheckRunOutcome(models.TextChoices):
+    RUNNING = "running", "Running"
+    SUCCEEDED = "succeeded", "Succeeded"
+    PARTIAL = "partial", "Partial: some records refused"
+    FAILED = "failed", "Failed"
+    SKIPPED = "skipped", "Skipped: another run was in progress"
+
+
+class RecheckRun(models.Model):
+    """One execution of a scheduled re-check. Only a run that fetched everything (succeeded)
+    moves the high-water mark that the next run starts from."""
+
+    Kind = RecheckRunKind
+    Outcome = RecheckRunOutcome
+
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    outcome = models.CharField(max_length=10, choices=Outcome.choices, default=Outcome.RUNNING)
+    window_from = models.DateField(null=True, blank=True, help_text="Changes on or after this date.")
+    window_to = models.DateField(help_text="The day of the run: the next high-water mark.")
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    requests_made = models.PositiveIntegerField(default=0)
+    pages_fetched = models.PositiveIntegerField(default=0)
+    questions_created = models.PositiveIntegerField(default=0)
+    questions_updated = models.PositiveIntegerField(default=0)
+    questions_unchanged = models.PositiveIntegerField(default=0)
+    events_created = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list, blank=True)
+
+    objects = RecheckRunQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-started_at", "-pk"]
+        get_latest_by = "started_at"
+        constraints = [
+            models.CheckConstraint(
+                condition=_in_choices("kind", RecheckRunKind), name="recheck_run_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=_in_choices("outcome", RecheckRunOutcome), name="recheck_run_outcome_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.started_at:%d/%m/%Y %H:%M} ({self.outcome})"
+
+    @property
+    def duration(self):
+        return (self.finished_at - self.started_at) if self.finished_at else None
+
+
+class WatchedTermScope(models.TextChoices):
+    EVERYWHERE = "everywhere", "Every answering body"
+    WATCHED_BODIES = "watched_bodies", "Watched answering bodies only"
+
+
+class WatchedTerm(models.Model):
+    """A phrase the re-check looks for. Matching is by whole words, so "IPP" does not match
+    "equipped"."""
+
+    Scope = WatchedTermScope
+
+    term = models.CharField(max_length=120, unique=True)
+    scope = models.CharField(max_length=20, choices=Scope.choices, default=Scope.EVERYWHERE)
+    is_active = models.BooleanField(default=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["term"]
+        constraints = [
+            models.CheckConstraint(
+                condition=_in_choices("scope", WatchedTermScope), name="watched_term_scope_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.term
+
+
+class WatchedBody(models.Model):
+    """An answering body (department) whose every answer is fetched and checked for watched terms
+    and commitment keywords. The id is Parliament's (54 = Ministry of Justice)."""
+
+    answering_body_id = models.PositiveIntegerField(unique=True)
+    name = models.CharField(max_length=200)
+    is_active = models.BooleanField(default=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "watched bodies"
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.answering_body_id})"

@@ -8,6 +8,7 @@ from typing import Self
 from django.db import models
 from django.db.models import Max, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from .exceptions import ImmutableRecord
 
@@ -57,7 +58,7 @@ class CommitmentQuerySet(models.QuerySet):
 
     def without_recent_evidence(self, *, today: date | None = None) -> Self:
         """No confirmed evidence answered within RECENT_EVIDENCE_DAYS of `today`."""
-        cutoff = (today or date.today()) - timedelta(days=RECENT_EVIDENCE_DAYS)
+        cutoff = (today or timezone.localdate()) - timedelta(days=RECENT_EVIDENCE_DAYS)
         return self.with_latest_evidence_date().filter(
             Q(latest_evidence_on__lt=cutoff) | Q(latest_evidence_on__isnull=True)
         )
@@ -78,8 +79,22 @@ class WrittenQuestionQuerySet(models.QuerySet):
     def answered(self) -> Self:
         return self.filter(date_answered__isnull=False, answer_is_holding=False)
 
-    def with_key(self, *, house: str, uin: str, date_tabled: date | None) -> Self:
-        """Parliament's key; a copy with no tabled date yet also matches (see WrittenQuestion)."""
-        return self.filter(house=house, uin__iexact=uin).filter(
-            Q(date_tabled=date_tabled) | Q(date_tabled__isnull=True)
+    def with_key(
+        self, *, house: str, uin: str, date_tabled: date | None, date_answered: date | None = None
+    ) -> Self:
+        """Parliament's key. A copy with no tabled date yet also matches, but only when the record
+        was answered on or after the copy's `answered_after` bound: UINs restart every session."""
+        undated = Q(date_tabled__isnull=True) & (
+            Q(answered_after__isnull=True)
+            | (Q(answered_after__lte=date_answered) if date_answered else Q(pk__in=[]))
         )
+        return self.filter(house=house, uin__iexact=uin).filter(Q(date_tabled=date_tabled) | undated)
+
+
+class RecheckRunQuerySet(models.QuerySet):
+    def succeeded(self) -> Self:
+        return self.filter(outcome="succeeded")
+
+    def high_water_mark(self, kind: str) -> date | None:
+        """The day of the latest run of this kind that fetched everything; None before the first."""
+        return self.succeeded().filter(kind=kind).aggregate(mark=Max("window_to"))["mark"]

@@ -22,14 +22,17 @@ EDITOR_PERMISSIONS: tuple[tuple[str, str], ...] = (
             "figurerow",
             "figurecolumn",
             "figurecell",
+            "watchedterm",
+            "watchedbody",
         )
         for action in ("view", "add", "change")
     ),
+    # Questions, their events and re-check runs come from Parliament: read-only to editors.
     ("commitments", "view_writtenquestion"),
-    ("commitments", "change_writtenquestion"),
+    ("commitments", "view_questionevent"),
+    ("commitments", "view_recheckrun"),
     ("commitments", "view_statuschange"),
     ("commitments", "add_statuschange"),
-    ("commitments", "view_questionevent"),
     *(
         ("commitments", f"view_historical{model}")
         for model in (
@@ -40,18 +43,39 @@ EDITOR_PERMISSIONS: tuple[tuple[str, str], ...] = (
             "figuretable",
             "figurerow",
             "figurecolumn",
+            "figurecell",
+            "watchedterm",
+            "watchedbody",
         )
     ),
 )
 
 
+def create_all_permissions(apps) -> None:
+    """Permissions are normally created after all migrations; a data migration that grants them
+    must create them first."""
+    from django.contrib.auth.management import create_permissions
+
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+
+
 def sync_editors_group(apps) -> None:
-    """Create or reset the Editors group to exactly EDITOR_PERMISSIONS."""
+    """Create or reset the Editors group to exactly EDITOR_PERMISSIONS.
+
+    An early migration runs this before later models exist; it grants what exists then, and each
+    migration that adds editor models runs it again (a test checks the final set is exact).
+    """
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     group, _ = Group.objects.get_or_create(name=EDITORS_GROUP)
-    wanted = [
-        Permission.objects.get(content_type__app_label=app_label, codename=codename)
-        for app_label, codename in EDITOR_PERMISSIONS
-    ]
-    group.permissions.set(wanted)
+    wanted = set(EDITOR_PERMISSIONS)
+    group.permissions.set(
+        permission
+        for permission in Permission.objects.filter(codename__in={code for _, code in wanted}).select_related(
+            "content_type"
+        )
+        if (permission.content_type.app_label, permission.codename) in wanted
+    )

@@ -5,12 +5,38 @@ from __future__ import annotations
 from datetime import date
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
 from .exceptions import EvidenceError, StatusChangeError
 from .models import Commitment, Evidence, Status, StatusChange, WrittenQuestion
+
+
+def check_status_change(
+    commitment: Commitment, *, to: str, reason: str, effective_on: date, source_url: str = ""
+) -> None:
+    """The rules a new status change must meet; raises StatusChangeError with the reason."""
+    if to not in Status.values:
+        raise StatusChangeError(f"“{to}” is not a status. Use one of: {', '.join(Status.values)}.")
+    if not reason or not reason.strip():
+        raise StatusChangeError("A status change needs a reason.")
+    if effective_on > timezone.localdate():
+        raise StatusChangeError("A status change cannot take effect in the future.")
+    if source_url:
+        try:
+            URLValidator(schemes=["http", "https"])(source_url)
+        except ValidationError:
+            raise StatusChangeError(f"“{source_url}” is not an http(s) URL.") from None
+    previous = commitment.status_changes.order_by("-effective_on", "-pk").first() if commitment.pk else None
+    if previous and effective_on < previous.effective_on:
+        raise StatusChangeError(
+            f"The latest status change took effect on {previous.effective_on:%d/%m/%Y}; a new one "
+            "cannot take effect before it. History is append-only: mention earlier events in the "
+            "reason of a new change."
+        )
 
 
 @transaction.atomic
@@ -30,15 +56,12 @@ def record_status_change(
     The history row is written first and the cached status follows it in the same transaction,
     under a row lock, so two editors saving at once cannot leave them disagreeing.
     """
-    if to not in Status.values:
-        raise StatusChangeError(f"“{to}” is not a status. Use one of: {', '.join(Status.values)}.")
-    if not reason or not reason.strip():
-        raise StatusChangeError("A status change needs a reason.")
     locked = Commitment.objects.select_for_update().get(pk=commitment.pk)
-    has_history = locked.status_changes.exists()
+    check_status_change(locked, to=to, reason=reason, effective_on=effective_on, source_url=source_url)
+    previous = locked.status_changes.order_by("-effective_on", "-pk").first()
     change = StatusChange.objects.create(
         commitment=locked,
-        from_status=locked.status if has_history else "",
+        from_status=previous.to_status if previous else "",
         to_status=to,
         effective_on=effective_on,
         reason=reason.strip(),
@@ -47,11 +70,8 @@ def record_status_change(
         origin=origin,
         changed_by=by,
     )
-    # The cached status is the latest by effective date, which a back-dated change may not be.
-    latest = locked.status_changes.latest()
-    if locked.status != latest.to_status or not has_history:
-        locked.status = latest.to_status
-        locked.save(update_fields=["status", "updated_at"])
+    locked.status = to
+    locked.save(update_fields=["status", "updated_at"])
     commitment.status = locked.status
     return change
 

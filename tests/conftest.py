@@ -7,8 +7,10 @@ from urllib.parse import urlparse
 import pytest
 from django.apps import apps
 from django.conf import settings
+from django.contrib.auth.models import Group
 
-from commitments.roles import sync_editors_group
+from commitments.roles import EDITORS_GROUP, sync_editors_group
+from commitments.schedules import install_periodic_tasks, install_watch_defaults
 
 from .factories import CommitmentFactory, EditorFactory, UserFactory
 
@@ -44,10 +46,14 @@ def pytest_sessionstart(session):
 
 
 @pytest.fixture(autouse=True)
-def editors_group(db):
-    """The Editors group comes from a data migration, but a flushing (transactional) test empties
-    the database; recreate it so every test sees the group the migration makes."""
-    sync_editors_group(apps)
+def core_data(db):
+    """The Editors group, the watched terms and bodies and the beat schedules come from data
+    migrations, but a flushing (transactional) test empties the database: recreate what is
+    missing, so every test sees what the migrations make."""
+    if not Group.objects.filter(name=EDITORS_GROUP).exists():
+        sync_editors_group(apps)
+    install_watch_defaults(apps)
+    install_periodic_tasks(apps)
 
 
 @pytest.fixture

@@ -45,7 +45,8 @@ def test_anonymous_users_are_sent_to_the_admin_login(client, commitment):
     assert response["Location"].startswith(reverse("admin:login"))
 
 
-def test_editors_group_has_exactly_the_listed_permissions():
+def test_editors_group_from_the_migrations_has_exactly_the_listed_permissions():
+    # The autouse fixture only recreates the group after a flush, so this is the migrations' group.
     group = Group.objects.get(name=EDITORS_GROUP)
     granted = set(group.permissions.values_list("content_type__app_label", "codename"))
     assert granted == set(EDITOR_PERMISSIONS)
@@ -95,7 +96,8 @@ def test_new_status_without_reason_is_refused_and_nothing_is_written(client, edi
 def test_status_cannot_be_set_directly_through_the_form(client, editor, commitment):
     client.force_login(editor)
     url = reverse("admin:commitments_commitment_change", args=[commitment.pk])
-    client.post(url, _change_form(commitment, status="delivered"))
+    response = client.post(url, _change_form(commitment, status="delivered"))
+    assert response.status_code == 302
     commitment.refresh_from_db()
     assert commitment.status == "planned"
 
@@ -186,3 +188,69 @@ def test_every_model_has_a_working_admin_list_and_search(client, superuser, mode
 def test_editor_permissions_exist_in_the_database():
     for app_label, codename in EDITOR_PERMISSIONS:
         assert Permission.objects.filter(content_type__app_label=app_label, codename=codename).exists()
+
+
+def test_back_dated_status_in_the_form_is_refused_with_the_reason(client, editor, commitment):
+    record_status_change(commitment, to="in_progress", reason="Started", effective_on=date(2024, 6, 1))
+    client.force_login(editor)
+    url = reverse("admin:commitments_commitment_change", args=[commitment.pk])
+    response = client.post(
+        url,
+        _change_form(
+            commitment, new_status="delivered", status_reason="Done", status_effective_on="01/01/2024"
+        ),
+    )
+    assert response.status_code == 200
+    assert "cannot take effect before it" in response.content.decode()
+    assert StatusChange.objects.count() == 1
+
+
+def test_staff_without_add_statuschange_cannot_record_a_status(client, commitment):
+    from .factories import UserFactory
+
+    clerk = UserFactory(username="clerk", is_staff=True)
+    clerk.user_permissions.set(
+        Permission.objects.filter(codename__in=["view_commitment", "change_commitment"])
+    )
+    client.force_login(clerk)
+    url = reverse("admin:commitments_commitment_change", args=[commitment.pk])
+    assert "status_reason" not in client.get(url).content.decode()
+    response = client.post(
+        url,
+        _change_form(
+            commitment, new_status="delivered", status_reason="Done", status_effective_on="01/01/2024"
+        ),
+    )
+    assert response.status_code == 302
+    assert not StatusChange.objects.exists()
+    commitment.refresh_from_db()
+    assert commitment.status == "planned"
+
+
+def test_history_cannot_be_reverted_around_the_services(client, superuser, commitment):
+    record_status_change(commitment, to="delivered", reason="Done", effective_on=date(2024, 6, 1))
+    old_version = commitment.history.earliest()
+    client.force_login(superuser)
+    url = reverse("admin:commitments_commitment_simple_history", args=[commitment.pk, old_version.history_id])
+    response = client.post(url, _change_form(commitment))
+    assert response.status_code in (403, 404) or b"Revert" not in response.content
+    commitment.refresh_from_db()
+    assert commitment.status == "delivered"
+
+
+def test_evidence_state_is_not_editable_on_the_evidence_page(client, editor):
+    evidence = EvidenceFactory()
+    client.force_login(editor)
+    url = reverse("admin:commitments_evidence_change", args=[evidence.pk])
+    client.post(
+        url,
+        {
+            "commitment": evidence.commitment_id,
+            "question": evidence.question_id,
+            "excerpt": evidence.excerpt,
+            "state": "confirmed",
+            "reasons": "[]",
+        },
+    )
+    evidence.refresh_from_db()
+    assert evidence.state == "suggested"

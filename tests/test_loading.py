@@ -53,7 +53,7 @@ def test_load_demo_is_idempotent(demo):
 def test_load_demo_loads_every_researched_commitment_with_its_initial_status(demo):
     assert Commitment.objects.count() == 33
     assert Theme.objects.count() == 14
-    assert ActionPlan.objects.count() == 11  # 7 plan versions + 4 related documents
+    assert ActionPlan.objects.count() == 7
     assert StatusChange.objects.count() == 33
     assert set(StatusChange.objects.values_list("origin", flat=True)) == {"import"}
     assert status_history_mismatches() == []
@@ -109,6 +109,7 @@ def test_research_answers_with_uin_and_date_are_loaded_and_others_skipped(demo):
     # 16 rows have both; HL7122 is the seed; 15167 comes from its seed only.
     assert WrittenQuestion.objects.count() == 17
     assert len(demo.skipped) == 17
+    assert "answers_dev.jsonl line 9: no tabled date" in demo.skipped  # UIN 12475, no date
     assert not WrittenQuestion.objects.filter(uin="").exists()
     cut = WrittenQuestion.objects.get(house="Commons", uin="40798")
     assert not cut.answer_is_complete
@@ -185,6 +186,41 @@ def test_published_totals_reconcile_where_nothing_is_suppressed(demo):
     # The 2021 column has no suppressed cell, so its published total is exact.
     column_2021 = cells.filter(column__label="2021", row__is_total=False, kind="number")
     assert sum(c.value for c in column_2021) == Decimal("4407")
+
+
+def test_seed_full_text_replaces_a_copy_that_was_cut_off(db):
+    cut = WrittenQuestion.objects.create(
+        house="Lords",
+        uin="HL7122",
+        date_tabled=date(2022, 3, 21),
+        date_answered=date(2022, 4, 27),
+        answer_text="The IPP Action Plan is regularly reviewed",
+        answer_is_complete=False,
+    )
+    load_demo()
+    cut.refresh_from_db()
+    assert cut.answer_is_complete
+    assert "we expect to tag around 3,500 offenders." in cut.answer_text
+    assert WrittenQuestion.objects.filter(uin="HL7122").count() == 1
+
+
+def test_undated_seed_has_no_dateless_tabled_event(demo):
+    question = WrittenQuestion.objects.get(uin="15167")
+    assert question.answered_after == date(2024, 11, 15)
+    assert not question.events.filter(kind="tabled").exists()
+
+
+def test_label_without_a_curated_quote_is_only_suggested(tmp_path, db):
+    import shutil
+
+    from commitments.loading import FIXTURES_DIR
+
+    shutil.copytree(FIXTURES_DIR, tmp_path / "fixtures")
+    (tmp_path / "fixtures" / "labelled_evidence.json").write_text('{"excerpts": {}}')
+    load_demo(fixtures_dir=tmp_path / "fixtures")
+    evidence = Evidence.objects.get(commitment__slug="littlehey-progression-unit", question__uin="HL7137")
+    assert evidence.state == Evidence.State.SUGGESTED
+    assert Evidence.objects.confirmed().count() == 13  # the seeds' curated quotes only
 
 
 def test_question_events_record_what_the_data_shows(demo):

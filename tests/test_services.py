@@ -3,6 +3,7 @@
 from datetime import date
 
 import pytest
+import time_machine
 from django.db.models import F
 
 from commitments.exceptions import EvidenceError, ImmutableRecord, StatusChangeError
@@ -53,14 +54,33 @@ def test_status_change_records_from_to_who_and_why(commitment, editor):
     assert commitment.status == "delivered"
 
 
-def test_cached_status_always_equals_latest_change_even_when_back_dated(commitment):
+def test_back_dated_status_change_is_refused_and_history_stays_a_chain(commitment):
     record_status_change(commitment, to=Status.IN_PROGRESS, reason="Started", effective_on=date(2024, 6, 1))
-    # A change entered late but effective earlier must not become the current status.
-    record_status_change(commitment, to=Status.PLANNED, reason="Announced", effective_on=date(2023, 1, 1))
+    with pytest.raises(StatusChangeError, match="cannot take effect before it"):
+        record_status_change(commitment, to=Status.PLANNED, reason="Announced", effective_on=date(2023, 1, 1))
+    later = record_status_change(
+        commitment, to=Status.DELIVERED, reason="Done", effective_on=date(2024, 6, 1)
+    )
+    assert later.from_status == "in_progress"
     commitment.refresh_from_db()
-    assert commitment.status == "in_progress"
-    computed = Commitment.objects.with_latest_status().get(pk=commitment.pk).latest_status
-    assert computed == commitment.status
+    assert commitment.status == "delivered"
+    assert Commitment.objects.with_latest_status().get(pk=commitment.pk).latest_status == "delivered"
+
+
+@time_machine.travel(date(2025, 3, 1))
+def test_future_status_change_is_refused(commitment):
+    with pytest.raises(StatusChangeError, match="future"):
+        record_status_change(commitment, to=Status.DELIVERED, reason="r", effective_on=date(2025, 3, 2))
+    assert not StatusChange.objects.exists()
+
+
+@pytest.mark.parametrize("url", ["javascript:alert(1)", "not a url", "ftp://example.org/x"])
+def test_status_change_source_must_be_a_web_url(commitment, url):
+    with pytest.raises(StatusChangeError, match="not an http"):
+        record_status_change(
+            commitment, to=Status.DELIVERED, reason="r", effective_on=date(2024, 1, 1), source_url=url
+        )
+    assert not StatusChange.objects.exists()
 
 
 def test_cached_status_matches_history_across_many_commitments():
@@ -118,3 +138,13 @@ def test_evidence_cannot_be_confirmed_without_excerpt(editor):
         confirm_evidence(evidence, by=editor)
     evidence.refresh_from_db()
     assert evidence.state == Evidence.State.SUGGESTED
+
+
+def test_a_stale_copy_saved_later_cannot_undo_a_status_change(commitment):
+    stale = Commitment.objects.get(pk=commitment.pk)
+    record_status_change(commitment, to=Status.DELIVERED, reason="Done", effective_on=date(2024, 1, 1))
+    stale.owner = "Parole Board"
+    stale.save()
+    commitment.refresh_from_db()
+    assert (commitment.status, commitment.owner) == ("delivered", "Parole Board")
+    assert status_history_mismatches() == []

@@ -20,7 +20,12 @@ DEMO_MODE = env.bool("TRACKER_DEMO", default=False)
 
 _DEVELOPMENT_SECRET_KEY = "django-insecure-development-only-never-use-in-production"
 SECRET_KEY = env.str("SECRET_KEY", default=_DEVELOPMENT_SECRET_KEY if DEBUG else "")
-if not DEBUG and (not SECRET_KEY or SECRET_KEY == _DEVELOPMENT_SECRET_KEY or len(SECRET_KEY) < 32):
+if not DEBUG and (
+    not SECRET_KEY
+    or SECRET_KEY == _DEVELOPMENT_SECRET_KEY
+    or len(SECRET_KEY) < 32
+    or SECRET_KEY.lower().startswith(("change-me", "django-insecure"))
+):
     raise ImproperlyConfigured(
         "SECRET_KEY must be set to a random value of at least 32 characters when DEBUG is off "
         "(production mode). For local development set DEBUG=1 instead."
@@ -43,6 +48,7 @@ INSTALLED_APPS = [
     "simple_history",
     "django_tables2",
     "django_filters",
+    "django_celery_beat",
     "commitments",
 ]
 
@@ -125,12 +131,9 @@ CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=30 * 60)
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=25 * 60)
 CELERY_RESULT_EXPIRES = 24 * 60 * 60
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BEAT_SCHEDULE = {
-    "verify-status-history-nightly": {
-        "task": "commitments.tasks.verify_status_history_task",
-        "schedule": 24 * 60 * 60,
-    },
-}
+# Schedules live in the database (django-celery-beat), installed by a data migration and
+# editable in the admin under "Periodic tasks".
+CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
 CACHES = {
     "default": (
@@ -183,4 +186,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # Django's own loggers go to the root handler only (no second copy of each line).
+    "loggers": {"django": {"handlers": [], "level": "INFO", "propagate": True}},
 }
+
+# Reverting to an old version would bypass the services that keep status and history in step.
+SIMPLE_HISTORY_REVERT_DISABLED = True

@@ -1,17 +1,12 @@
 """Create the Editors group with exactly the permissions an editor needs (commitments/roles.py)."""
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-from commitments.roles import EDITORS_GROUP, sync_editors_group
+from commitments.roles import EDITORS_GROUP, create_all_permissions, sync_editors_group
 
 
 def add_editors_group(apps, schema_editor):
-    # Permissions are normally created after all migrations; make them now so the group can use them.
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
+    create_all_permissions(apps)
     sync_editors_group(apps)
 
 
