@@ -26,8 +26,8 @@ demo-data: install                  ## migrate the SQLite demo database and load
 	$(DEMO_ENV) $(BIN)/python manage.py migrate --no-input
 	$(DEMO_ENV) $(BIN)/python manage.py load_demo
 
-run: demo-data                      ## serve the demo on http://127.0.0.1:$(PORT)
-	$(DEMO_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+run: demo-data                      ## the demo on http://127.0.0.1:$(PORT), re-checking the recorded API
+	$(DEMO_ENV) $(BIN)/python manage.py run_demo 127.0.0.1:$(PORT)
 
 test: install-dev                   ## the whole suite, on PostgreSQL and Redis (see README)
 	$(BIN)/pytest

@@ -2,6 +2,9 @@
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db import models, transaction
+from django.shortcuts import redirect
+from django.urls import path
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -16,12 +19,19 @@ from .models import (
     FigureRow,
     FigureTable,
     QuestionEvent,
+    RecheckRun,
     StatusChange,
     Theme,
+    WatchedBody,
+    WatchedTerm,
     WrittenQuestion,
 )
 from .querysets import RECENT_EVIDENCE_DAYS
 from .services import confirm_evidence, record_status_change, reject_evidence
+from .tasks import recheck_answers_task
+
+# A typed address without a scheme is taken as https (Django 6's default, asked for now).
+HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
 
 
 class HistoryAdmin(SimpleHistoryAdmin):
@@ -233,7 +243,7 @@ class EvidenceAdmin(HistoryAdmin):
 
 class QuestionEventInline(ReadOnlyInline):
     model = QuestionEvent
-    fields = ["kind", "occurred_on", "detail", "observed_at"]
+    fields = ["kind", "occurred_on", "detail", "previous_text", "recheck_run", "observed_at"]
     readonly_fields = fields
 
 
@@ -246,6 +256,7 @@ class QuestionEvidenceInline(ReadOnlyInline):
 
 @admin.register(WrittenQuestion)
 class WrittenQuestionAdmin(admin.ModelAdmin):
+    formfield_overrides = HTTPS_URLS
     list_display = [
         "__str__",
         "heading",
@@ -302,6 +313,7 @@ class QuestionEventAdmin(admin.ModelAdmin):
 
 @admin.register(ActionPlan)
 class ActionPlanAdmin(HistoryAdmin):
+    formfield_overrides = HTTPS_URLS
     list_display = ["title", "published_on", "publisher"]
     search_fields = ["title", "slug", "notes"]
     prepopulated_fields = {"slug": ["title"]}
@@ -352,3 +364,70 @@ class FigureAxisLabelAdmin(HistoryAdmin):
     list_filter = ["label_missing", "is_total", "table"]
     search_fields = ["label", "table__caption"]
     list_select_related = ["table"]
+
+
+@admin.register(RecheckRun)
+class RecheckRunAdmin(admin.ModelAdmin):
+    """Runs are records of what happened: read-only, plus a button that queues a new one."""
+
+    list_display = [
+        "started_at",
+        "kind",
+        "outcome",
+        "window_from",
+        "pages_fetched",
+        "requests_made",
+        "questions_created",
+        "questions_updated",
+        "questions_unchanged",
+        "events_created",
+        "error_count",
+        "duration",
+    ]
+    list_filter = ["kind", "outcome"]
+    date_hierarchy = "started_at"
+    readonly_fields = [field.name for field in RecheckRun._meta.fields]
+
+    @admin.display(description="errors")
+    def error_count(self, obj):
+        return len(obj.errors)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_urls(self):
+        return [
+            path(
+                "recheck-now/",
+                self.admin_site.admin_view(self.recheck_now),
+                name="commitments_recheckrun_recheck_now",
+            ),
+            *super().get_urls(),
+        ]
+
+    def recheck_now(self, request):
+        if request.method != "POST" or not self.has_view_permission(request):
+            raise PermissionDenied
+        transaction.on_commit(recheck_answers_task.delay)
+        self.message_user(request, "A re-check of Parliament has been queued; refresh to see it here.")
+        return redirect("admin:commitments_recheckrun_changelist")
+
+
+@admin.register(WatchedTerm)
+class WatchedTermAdmin(HistoryAdmin):
+    list_display = ["term", "scope", "is_active"]
+    list_filter = ["scope", "is_active"]
+    search_fields = ["term"]
+
+
+@admin.register(WatchedBody)
+class WatchedBodyAdmin(HistoryAdmin):
+    list_display = ["name", "answering_body_id", "is_active"]
+    list_filter = ["is_active"]
+    search_fields = ["name"]

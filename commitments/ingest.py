@@ -267,7 +267,7 @@ def _change_events(before: WrittenQuestion, after: WrittenQuestion, run: Recheck
 def recheck_lock(kind: str) -> Iterator[bool]:
     """A Redis lock so a second concurrent run of the same kind exits cleanly. Without Redis (the
     demo) there is no lock; the database's unique keys still make duplicates impossible."""
-    if not settings.REDIS_URL:
+    if not settings.REDIS_URL or not settings.RECHECK_USE_LOCK:
         yield True
         return
     import redis
@@ -407,14 +407,16 @@ def _run(
     with recheck_lock(kind) as acquired:
         if not acquired:
             logger.info("A %s re-check is already running; this one exits.", kind)
-            return RecheckRun.objects.create(
+            skipped = RecheckRun.objects.create(
                 kind=kind,
                 window_from=window_from,
                 window_to=today,
                 outcome=RecheckRun.Outcome.SKIPPED,
-                finished_at=timezone.now(),
                 errors=["Another re-check of this kind was running."],
             )
+            skipped.finished_at = skipped.started_at
+            skipped.save(update_fields=["finished_at"])
+            return skipped
         run = RecheckRun.objects.create(kind=kind, window_from=window_from, window_to=today)
         own_client = client is None
         client = client or ParliamentClient.from_settings()

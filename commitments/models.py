@@ -160,7 +160,19 @@ class WrittenQuestion(models.Model):
         max_length=500, blank=True, help_text="Where our copy came from, if not the API."
     )
     source_record = models.JSONField(default=dict, blank=True, help_text="The raw record as received.")
+    answer_html_safe = models.TextField(
+        blank=True, editable=False, help_text="The answer HTML sanitised for display."
+    )
+    is_about_ipp = models.BooleanField(
+        default=False, help_text="The full text names IPP in so many words (an everywhere-watched term)."
+    )
+    matched_terms = models.JSONField(
+        default=list, blank=True, help_text="Watched terms and commitment keywords found in the text."
+    )
     content_hash = models.CharField(max_length=64, blank=True)
+    list_fingerprint = models.CharField(
+        max_length=64, blank=True, help_text="Hash of the API record last seen; unchanged means no work."
+    )
     first_seen_at = models.DateTimeField(auto_now_add=True)
     last_seen_at = models.DateTimeField(auto_now_add=True)
 

@@ -1,7 +1,12 @@
-"""Celery tasks: doorways that take ids or nothing and call one function."""
+"""Celery tasks: doorways that take ids or nothing and call one function.
+
+Idempotence lives in the services (unique keys, upserts, the re-check lock), so a task run twice,
+or by two workers at once, is harmless.
+"""
 
 from celery import shared_task
 
+from . import ingest
 from .services import status_history_mismatches
 
 
@@ -9,3 +14,14 @@ from .services import status_history_mismatches
 def verify_status_history_task() -> list[str]:
     """Nightly audit: the slugs of commitments whose cached status disagrees with history."""
     return status_history_mismatches()
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def recheck_answers_task() -> int:
+    """Failures are recorded on the RecheckRun (and retried by the next scheduled run), not raised."""
+    return ingest.recheck_answers().pk
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def recheck_pending_task() -> int:
+    return ingest.recheck_pending().pk

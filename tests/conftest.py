@@ -45,15 +45,19 @@ def pytest_sessionstart(session):
             )
 
 
+def _recreate_core_data():
+    if not Group.objects.filter(name=EDITORS_GROUP).exists():
+        sync_editors_group(apps)
+    install_watch_defaults(apps)
+    install_periodic_tasks(apps)
+
+
 @pytest.fixture(autouse=True)
 def core_data(db):
     """The Editors group, the watched terms and bodies and the beat schedules come from data
     migrations, but a flushing (transactional) test empties the database: recreate what is
     missing, so every test sees what the migrations make."""
-    if not Group.objects.filter(name=EDITORS_GROUP).exists():
-        sync_editors_group(apps)
-    install_watch_defaults(apps)
-    install_periodic_tasks(apps)
+    _recreate_core_data()
 
 
 @pytest.fixture
@@ -69,3 +73,13 @@ def superuser(db):
 @pytest.fixture
 def commitment(db):
     return CommitmentFactory(theme__name="Delivery plans")
+
+
+@pytest.fixture
+def parliament():
+    """The recorded-API server on a free loopback port, with the small data set."""
+    from .parliament import start_server
+
+    server = start_server()
+    yield server
+    server.stop()

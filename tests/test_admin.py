@@ -172,6 +172,9 @@ def test_evidence_bulk_confirm_action_records_the_reviewer(client, editor):
         "figurerow",
         "figurecolumn",
         "figurecell",
+        "recheckrun",
+        "watchedterm",
+        "watchedbody",
     ],
 )
 def test_every_model_has_a_working_admin_list_and_search(client, superuser, model):
@@ -254,3 +257,35 @@ def test_evidence_state_is_not_editable_on_the_evidence_page(client, editor):
     )
     evidence.refresh_from_db()
     assert evidence.state == "suggested"
+
+
+def test_recheck_now_queues_a_recheck_of_parliament(
+    client, editor, parliament, settings, django_capture_on_commit_callbacks
+):
+    settings.PARLIAMENT_API_URL = parliament.url
+    client.force_login(editor)
+    changelist = reverse("admin:commitments_recheckrun_changelist")
+    assert "Re-check Parliament now" in client.get(changelist).content.decode()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        response = client.post(reverse("admin:commitments_recheckrun_recheck_now"))
+    assert response.status_code == 302
+    assert len(callbacks) == 1
+    from commitments.models import RecheckRun, WrittenQuestion
+
+    assert RecheckRun.objects.get().outcome == "succeeded"
+    assert WrittenQuestion.objects.exists()
+    page = client.get(changelist).content.decode()
+    assert "Succeeded" in page
+
+
+def test_recheck_now_refuses_a_get(client, editor):
+    client.force_login(editor)
+    assert client.get(reverse("admin:commitments_recheckrun_recheck_now")).status_code == 403
+
+
+def test_question_page_shows_its_event_timeline(client, editor):
+    event = QuestionEventFactory()
+    client.force_login(editor)
+    page = client.get(reverse("admin:commitments_writtenquestion_change", args=[event.question_id]))
+    assert page.status_code == 200
+    assert "Answered" in page.content.decode()

@@ -1,5 +1,6 @@
-"""Celery wired for real: a worker process on the Redis broker runs a task against PostgreSQL."""
+"""Celery wired for real: worker processes on the Redis broker run tasks against PostgreSQL."""
 
+import contextlib
 import os
 import subprocess
 import sys
@@ -11,65 +12,111 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from commitments.models import Commitment
+from commitments.ingest import recheck_answers
+from commitments.models import Commitment, QuestionEvent, RecheckRun, WrittenQuestion
 from commitments.services import record_status_change
-from commitments.tasks import verify_status_history_task
+from commitments.tasks import recheck_answers_task, verify_status_history_task
 from tracker.celery import app as celery_app
 
 from .factories import CommitmentFactory
+from .parliament import client_for, start_server
 
 
-@pytest.fixture
-def worker_queue(transactional_db):
-    """Start `celery worker` on a private queue, pointed at this test database."""
+@contextlib.contextmanager
+def workers(count: int = 1, **env):
+    """`count` real `celery worker` processes on a private queue, pointed at this test database."""
     queue = f"test-{uuid.uuid4().hex[:12]}"
     database_url = urlparse(os.environ["DATABASE_URL"])._replace(path=f"/{connection.settings_dict['NAME']}")
-    env = {**os.environ, "DATABASE_URL": urlunparse(database_url), "CELERY_TASK_ALWAYS_EAGER": "0"}
-    worker = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "tracker",
-            "worker",
-            "--pool=solo",
-            "--queues",
-            queue,
-            "--hostname",
-            f"{queue}@%h",
-            "--loglevel=INFO",
-            "--without-mingle",
-            "--without-gossip",
-        ],
-        cwd=settings.BASE_DIR,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    environment = {
+        **os.environ,
+        "DATABASE_URL": urlunparse(database_url),
+        "CELERY_TASK_ALWAYS_EAGER": "0",
+        **{key: str(value) for key, value in env.items()},
+    }
+    processes = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "tracker",
+                "worker",
+                "--pool=solo",
+                "--queues",
+                queue,
+                "--hostname",
+                f"{queue}-{n}@%h",
+                "--loglevel=INFO",
+                "--without-mingle",
+                "--without-gossip",
+            ],
+            cwd=settings.BASE_DIR,
+            env=environment,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        for n in range(count)
+    ]
     eager = celery_app.conf.task_always_eager
     celery_app.conf.task_always_eager = False
     try:
-        yield queue, worker
+        yield queue, processes
     finally:
         celery_app.conf.task_always_eager = eager
-        worker.terminate()
-        worker.wait(timeout=20)
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            process.wait(timeout=20)
 
 
-def test_real_worker_runs_a_task_through_redis_against_postgres(worker_queue):
-    queue, worker = worker_queue
+def test_real_worker_runs_a_task_through_redis_against_postgres(transactional_db):
     healthy = CommitmentFactory()
     record_status_change(healthy, to="delivered", reason="Done", effective_on=date(2024, 1, 1))
     broken = CommitmentFactory()
     record_status_change(broken, to="delivered", reason="Done", effective_on=date(2024, 1, 1))
     Commitment.objects.filter(pk=broken.pk).update(status="delayed")  # behind the service's back
 
-    result = verify_status_history_task.apply_async(queue=queue)
-
-    assert result.get(timeout=90) == [broken.slug]
+    with workers(1) as (queue, (worker,)):
+        result = verify_status_history_task.apply_async(queue=queue)
+        assert result.get(timeout=90) == [broken.slug]
+        worker.terminate()
+        log = worker.communicate(timeout=20)[0]
     assert result.successful()
-    worker.terminate()
-    log = worker.communicate(timeout=20)[0]
     assert f"Task commitments.tasks.verify_status_history_task[{result.id}] succeeded" in log
+
+
+def _state():
+    return (
+        sorted(WrittenQuestion.objects.values_list("parliament_id", "content_hash")),
+        sorted(QuestionEvent.objects.values_list("question__parliament_id", "kind", "content_hash")),
+    )
+
+
+@pytest.mark.parametrize("use_lock", [True, False], ids=["with-redis-lock", "constraints-only"])
+def test_two_rechecks_at_once_on_two_workers_leave_the_state_of_one(transactional_db, use_lock):
+    server = start_server()
+    try:
+        with workers(
+            2,
+            PARLIAMENT_API_URL=server.url,
+            PARLIAMENT_API_PAGE_SIZE=5,
+            PARLIAMENT_API_BACKOFF=0.01,
+            RECHECK_USE_LOCK=int(use_lock),
+        ) as (queue, _):
+            results = [recheck_answers_task.apply_async(queue=queue) for _ in range(2)]
+            run_ids = [result.get(timeout=120) for result in results]
+        runs = list(RecheckRun.objects.filter(pk__in=run_ids))
+        assert len(runs) == 2
+        assert {run.outcome for run in runs} <= {"succeeded", "skipped"}
+        concurrent = _state()
+        # One more run in this process finds nothing to do: the two left exactly one run's state.
+        again = recheck_answers(client=client_for(server))
+    finally:
+        server.stop()
+    assert (again.questions_created, again.questions_updated, again.events_created) == (0, 0, 0)
+    assert _state() == concurrent
+    assert (
+        len(concurrent[0]) == len({pid for pid, _ in concurrent[0]}) == sum(r.questions_created for r in runs)
+    )

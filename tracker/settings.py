@@ -143,9 +143,22 @@ CACHES = {
     )
 }
 
-# The Parliament Written Questions API (see docs in shared/reference); tests point it at the
-# project's recorded-API server.
+# Parliament's Written Questions API. Tests and the demo point it at the project's recorded-API
+# server (python manage.py fake_parliament_api).
 PARLIAMENT_API_URL = env.str("PARLIAMENT_API_URL", default="https://questions-statements-api.parliament.uk")
+PARLIAMENT_API_TIMEOUT = env.float("PARLIAMENT_API_TIMEOUT", default=20.0)
+PARLIAMENT_API_MAX_TRIES = env.int("PARLIAMENT_API_MAX_TRIES", default=5)
+PARLIAMENT_API_BACKOFF = env.float("PARLIAMENT_API_BACKOFF", default=1.0)
+PARLIAMENT_API_PAGE_SIZE = env.int("PARLIAMENT_API_PAGE_SIZE", default=100)
+# A re-check starts from the last good run's day minus this many days, so answers published
+# late or corrected are still caught.
+RECHECK_OVERLAP_DAYS = env.int("RECHECK_OVERLAP_DAYS", default=7)
+# Where a first (or --full) re-check starts: the IPP Action Plan was first introduced in 2016.
+RECHECK_EPOCH = env.str("RECHECK_EPOCH", default="2016-01-01")
+# How long the re-check lock is held at most (seconds); above the longest run.
+RECHECK_LOCK_SECONDS = env.int("RECHECK_LOCK_SECONDS", default=60 * 60)
+# Off only to prove that the database's unique keys alone prevent duplicates (a test does).
+RECHECK_USE_LOCK = env.bool("RECHECK_USE_LOCK", default=True)
 
 EMAIL_BACKEND = env.str(
     "EMAIL_BACKEND",
@@ -187,7 +200,12 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     # Django's own loggers go to the root handler only (no second copy of each line).
-    "loggers": {"django": {"handlers": [], "level": "INFO", "propagate": True}},
+    "loggers": {
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        # One line per HTTP request to Parliament is noise; failures are logged by ingest.
+        "httpx": {"level": "WARNING"},
+        "httpcore": {"level": "WARNING"},
+    },
 }
 
 # Reverting to an old version would bypass the services that keep status and history in step.

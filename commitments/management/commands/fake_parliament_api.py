@@ -1,0 +1,59 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from commitments.fake_parliament import FAULT_MODES, FakeParliamentServer, RecordedData
+from commitments.loading import FIXTURES_DIR
+
+
+class Command(BaseCommand):
+    help = (
+        "Serve recorded written questions in the exact shape of Parliament's Written Questions API, "
+        "on loopback, with optional fault modes. Point PARLIAMENT_API_URL at it. Control endpoints: "
+        "GET /_fake/stats, POST /_fake/advance (next 'run' for --fault correction), "
+        'POST /_fake/fault {"mode": ..., "rate": ...}, POST /_fake/reset.'
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--host", default="127.0.0.1", help="Address to bind (default: %(default)s).")
+        parser.add_argument(
+            "--port", type=int, default=8765, help="Port (default: %(default)s; 0 = any free)."
+        )
+        parser.add_argument(
+            "--data",
+            default=str(FIXTURES_DIR / "parliament"),
+            help="Folder of *.json records, list responses and full-text overlays (default: %(default)s).",
+        )
+        parser.add_argument("--fault", choices=FAULT_MODES, help="Misbehave like this.")
+        parser.add_argument(
+            "--fault-rate",
+            type=float,
+            default=0.5,
+            help="Fraction of requests that fault, spread evenly; for 'correction' the fraction of "
+            "answers corrected (default: %(default)s).",
+        )
+        parser.add_argument("--retry-after", type=float, default=1.0, help="Retry-After seconds for 429.")
+        parser.add_argument("--slow-seconds", type=float, default=30.0, help="How long 'slow' takes.")
+
+    def handle(self, *args, host, port, data, fault, fault_rate, retry_after, slow_seconds, **options):
+        if not 0 <= fault_rate <= 1:
+            raise CommandError("--fault-rate must be between 0 and 1.")
+        recorded = RecordedData.load(data)
+        server = FakeParliamentServer(
+            recorded,
+            host=host,
+            port=port,
+            fault=fault,
+            fault_rate=fault_rate,
+            retry_after=retry_after,
+            slow_seconds=slow_seconds,
+        )
+        self.stdout.write(
+            f"Serving {len(recorded.records)} recorded questions on {server.url}"
+            + (f" with fault {fault} at rate {fault_rate}" if fault else "")
+            + ". Ctrl-C stops it."
+        )
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            server.server_close()

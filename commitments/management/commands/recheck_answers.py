@@ -1,0 +1,52 @@
+from datetime import date
+
+from django.core.management.base import BaseCommand, CommandError
+from tqdm import tqdm
+
+from commitments.ingest import recheck_answers, recheck_pending
+from commitments.models import RecheckRun
+
+
+def run_summary(run: RecheckRun) -> str:
+    seconds = run.duration.total_seconds() if run.duration else 0
+    return (
+        f"Re-check {run.outcome}: window from {run.window_from:%d/%m/%Y}, {run.pages_fetched} pages, "
+        f"{run.requests_made} requests, {run.questions_created} created, {run.questions_updated} updated, "
+        f"{run.questions_unchanged} unchanged, {run.events_created} events, {len(run.errors)} errors "
+        f"in {seconds:.1f}s."
+    )
+
+
+class Command(BaseCommand):
+    help = (
+        "Re-check Parliament's Written Questions API for new and changed answers (the same work as the "
+        "scheduled task), from the last successful run minus an overlap, or from --since, or --full. "
+        "With --pending, re-check tabled questions, holding answers and corrections instead."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--since", type=date.fromisoformat, help="Start of the window, YYYY-MM-DD.")
+        parser.add_argument("--full", action="store_true", help="From RECHECK_EPOCH, ignoring earlier runs.")
+        parser.add_argument("--pending", action="store_true", help="Pending questions and corrections.")
+        parser.add_argument("--no-progress", action="store_true", help="No progress bar.")
+
+    def handle(self, *args, since, full, pending, no_progress, **options):
+        if pending and full:
+            raise CommandError("--full applies to new answers, not to --pending.")
+        bar = tqdm(unit=" pages", disable=no_progress or options["verbosity"] == 0, file=self.stderr)
+
+        def progress(run: RecheckRun) -> None:
+            bar.update(run.pages_fetched - bar.n)
+            bar.set_postfix(created=run.questions_created, updated=run.questions_updated)
+
+        if pending:
+            run = recheck_pending(since=since, progress=progress)
+        else:
+            run = recheck_answers(since=since, full=full, progress=progress)
+        bar.close()
+        style = self.style.SUCCESS if run.outcome == RecheckRun.Outcome.SUCCEEDED else self.style.WARNING
+        self.stdout.write(style(run_summary(run)))
+        for error in run.errors[:20]:
+            self.stdout.write(f"  error: {error}")
+        if run.outcome == RecheckRun.Outcome.FAILED:
+            raise CommandError("The re-check failed; see the error above. Nothing half-written was kept.")

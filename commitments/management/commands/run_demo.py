@@ -1,0 +1,39 @@
+import os
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from commitments.fake_parliament import FakeParliamentServer, RecordedData
+from commitments.ingest import recheck_answers
+from commitments.loading import FIXTURES_DIR
+
+from .recheck_answers import run_summary
+
+
+class Command(BaseCommand):
+    help = (
+        "The demo: start the recorded-API server on loopback (Parliament cannot be reached from here), "
+        "point PARLIAMENT_API_URL at it, re-check it so answers arrive through the real client, then "
+        "serve the site (like runserver, without autoreload)."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("addrport", nargs="?", default="127.0.0.1:8000", help="Where to serve the site.")
+        parser.add_argument("--api-port", type=int, default=8765, help="Port for the recorded API (0 = any).")
+        parser.add_argument("--data", default=str(FIXTURES_DIR / "parliament"), help="Recorded data folder.")
+
+    def handle(self, *args, addrport, api_port, data, **options):
+        recorded = RecordedData.load(data)
+        try:
+            server = FakeParliamentServer(recorded, port=api_port).start()
+        except OSError:
+            server = FakeParliamentServer(recorded, port=0).start()
+        settings.PARLIAMENT_API_URL = os.environ["PARLIAMENT_API_URL"] = server.url
+        self.stdout.write(f"Recorded Parliament API: {server.url} ({len(recorded.records)} questions)")
+        run = recheck_answers()
+        self.stdout.write(run_summary(run))
+        try:
+            call_command("runserver", addrport, use_reloader=False)
+        finally:
+            server.stop()
