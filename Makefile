@@ -6,7 +6,11 @@ PORT ?= 8000
 # The embedded default: a SQLite file, no Redis, tasks in-process, demo logins on.
 DEMO_ENV := DEBUG=1 TRACKER_DEMO=1 DATABASE_URL=sqlite:///$(CURDIR)/db.sqlite3 REDIS_URL= CELERY_BROKER_URL= CELERY_RESULT_BACKEND=
 
-.PHONY: install install-dev run demo-data test lint fmt migrations-check worker beat smoke clean
+# Benchmarks run on PostgreSQL (DATABASE_URL's server, a database of their own) in production mode.
+BENCH_ENV := DEBUG=0 SECRET_KEY=bench-only-not-secret-0123456789abcdefghijkl REDIS_URL= \
+	DATABASE_URL=$(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/tracker)
+
+.PHONY: install install-dev run demo-data test lint fmt migrations-check worker beat smoke bench-ingest clean
 
 $(BIN)/.runtime: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -51,6 +55,9 @@ beat: install                       ## the Celery beat scheduler: run exactly on
 
 smoke: install                      ## embedded default on a throwaway SQLite file: pages answer 200
 	./.ci/smoke
+
+bench-ingest: install              ## re-check 10,000 recorded questions; prints time, memory, requests
+	$(BENCH_ENV) $(BIN)/python manage.py bench_ingest --questions $(or $(QUESTIONS),10000)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .ruff_cache

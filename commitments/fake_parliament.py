@@ -19,6 +19,7 @@ run on, a fraction R of answers come back corrected).
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 import logging
@@ -198,49 +199,69 @@ class Query:
         return number
 
     def matches(self, record: dict) -> bool:
+        return self.predicate()(record)
+
+    def predicate(self):
+        """The filters, parsed once, as one function over records."""
         house = (self.one("house") or "").lower()
-        if house in {"commons", "lords"} and record["house"].lower() != house:
-            return False
         bodies = {int(body) for body in self.many("answeringbodies")}
-        if bodies and record["answeringBodyId"] not in bodies:
-            return False
-        if (self.one("includewithdrawn") or "false").lower() != "true" and record.get("isWithdrawn"):
-            return False
+        include_withdrawn = (self.one("includewithdrawn") or "false").lower() == "true"
         answered = (self.one("answered") or "any").lower()
-        if answered == "answered" and not record.get("dateAnswered"):
-            return False
-        if answered == "unanswered" and record.get("dateAnswered"):
-            return False
-        uin = self.one("uin")
-        if uin and (record.get("uin") or "").lower() != uin.lower():
-            return False
-        for name, (field_name, op) in DATE_FILTERS.items():
-            bound = (self.one(name) or "")[:10]
-            if bound:
+        uin = (self.one("uin") or "").lower()
+        windows = [
+            (field_name, op, (self.one(name) or "")[:10])
+            for name, (field_name, op) in DATE_FILTERS.items()
+            if self.one(name)
+        ]
+        member_filters = [
+            (field_name, self.one(name))
+            for name, field_name in (
+                ("askingmemberid", "askingMemberId"),
+                ("answeringmemberid", "answeringMemberId"),
+            )
+            if self.one(name)
+        ]
+        members = set(self.many("members"))
+        term = " ".join((self.one("searchterm") or "").lower().split())
+
+        def check(record: dict) -> bool:
+            if house in {"commons", "lords"} and record["house"].lower() != house:
+                return False
+            if bodies and record["answeringBodyId"] not in bodies:
+                return False
+            if not include_withdrawn and record.get("isWithdrawn"):
+                return False
+            if (answered == "answered" and not record.get("dateAnswered")) or (
+                answered == "unanswered" and record.get("dateAnswered")
+            ):
+                return False
+            if uin and (record.get("uin") or "").lower() != uin:
+                return False
+            for field_name, op, bound in windows:
                 value = _day(record.get(field_name))
                 if value is None or (value < bound if op == ">=" else value > bound):
                     return False
-        for name, field_name in (
-            ("askingmemberid", "askingMemberId"),
-            ("answeringmemberid", "answeringMemberId"),
-        ):
-            if self.one(name) and str(record.get(field_name)) != self.one(name):
+            for field_name, wanted in member_filters:
+                if str(record.get(field_name)) != wanted:
+                    return False
+            if members and not members & {
+                str(record.get("askingMemberId")),
+                str(record.get("answeringMemberId")),
+            }:
                 return False
-        members = set(self.many("members"))
-        if members and not members & {
-            str(record.get("askingMemberId")),
-            str(record.get("answeringMemberId")),
-        }:
-            return False
-        term = (self.one("searchterm") or "").strip().lower()
-        if term:
-            haystack = " ".join(
-                html.unescape(_plain(record.get(name)) or "")
-                for name in ("questionText", "answerText", "heading")
-            ).lower()
-            if " ".join(term.split()) not in " ".join(haystack.split()):
-                return False
-        return True
+            return not term or term in _searchable(record)
+
+        return check
+
+
+def _searchable(record: dict) -> str:
+    return _search_text(record.get("questionText"), record.get("answerText"), record.get("heading"))
+
+
+@functools.lru_cache(maxsize=100_000)
+def _search_text(*texts: str | None) -> str:
+    """The text searchTerm looks in: question, answer (tags and entities gone) and heading."""
+    return " ".join(" ".join(html.unescape(_plain(text) or "").lower().split()) for text in texts)
 
 
 def sort_key(record: dict) -> tuple:
@@ -319,6 +340,9 @@ class ServerState:
 class Handler(BaseHTTPRequestHandler):
     server_version = "RecordedParliamentAPI/1.0"
     protocol_version = "HTTP/1.1"
+    # Headers and body go out in separate writes; without this each keep-alive answer waits ~40 ms
+    # for a delayed ACK.
+    disable_nagle_algorithm = True
 
     @property
     def state(self) -> ServerState:
@@ -390,12 +414,9 @@ class Handler(BaseHTTPRequestHandler):
                 hide_top = state.fault == "shift" and asked_before == 0
                 if asked_before and state.fault == "correction" and state.generation < 1:
                     state.generation = 1  # the same query asked again: a later run
+        matches = query.predicate()
         matching = sorted(
-            (
-                served
-                for record in state.data.records.values()
-                if query.matches(served := state.corrected(record))
-            ),
+            (served for record in state.data.records.values() if matches(served := state.corrected(record))),
             key=sort_key,
         )
         if hide_top:

@@ -94,10 +94,10 @@ def _event(
     return event if created else None
 
 
-def record_known_events(
+def known_events(
     question: WrittenQuestion, *, detail: str, run: RecheckRun | None = None
 ) -> list[QuestionEvent]:
-    """Record the tabled / holding / answered / corrected / withdrawn events the record shows."""
+    """The tabled / holding / answered / corrected / withdrawn events a record shows, unsaved."""
     milestones = [
         # Not before the date is known: events are append-only, so a dateless one could never be fixed.
         (QuestionEvent.Kind.TABLED, question.date_tabled, question.date_tabled is not None),
@@ -110,11 +110,30 @@ def record_known_events(
         (QuestionEvent.Kind.CORRECTED, question.date_answer_corrected, question.answer_is_correction),
         (QuestionEvent.Kind.WITHDRAWN, None, question.is_withdrawn),
     ]
-    events = []
-    for kind, occurred_on, happened in milestones:
-        if happened and (event := _event(question, kind, occurred_on=occurred_on, detail=detail, run=run)):
-            events.append(event)
-    return events
+    return [
+        QuestionEvent(
+            question=question,
+            kind=kind,
+            occurred_on=occurred_on,
+            detail=detail,
+            recheck_run=run,
+            content_hash="" if kind in ONCE_IN_A_LIFE else question.content_hash,
+        )
+        for kind, occurred_on, happened in milestones
+        if happened
+    ]
+
+
+def record_known_events(
+    question: WrittenQuestion, *, detail: str, run: RecheckRun | None = None
+) -> list[QuestionEvent]:
+    """Record the events the record shows that are not recorded yet (idempotent)."""
+    recorded = []
+    for event in known_events(question, detail=detail, run=run):
+        saved = _event(question, event.kind, occurred_on=event.occurred_on, detail=detail, run=run)
+        if saved:
+            recorded.append(saved)
+    return recorded
 
 
 # -- one record ---------------------------------------------------------------------------------
@@ -364,8 +383,9 @@ def ingest_page(
     run: RecheckRun,
     seen: set[int],
 ) -> None:
-    """One page of list items: unchanged ones cost one query for the page; the rest are completed
-    from the detail endpoint when the list cut their text, then upserted one by one."""
+    """One page of list items. Unchanged ones cost one query for the whole page; new ones are
+    completed from the detail endpoint when the list cut their text and written together; changed
+    ones are upserted one by one."""
     records = []
     for item in items:
         if isinstance(item, MalformedRecord):
@@ -382,15 +402,52 @@ def ingest_page(
     if unchanged:
         WrittenQuestion.objects.filter(parliament_id__in=unchanged).update(last_seen_at=timezone.now())
         run.questions_unchanged += len(unchanged)
+    completed = []
     for record in records:
         if known.get(record.id) == record.fingerprint:
             continue
         try:
-            full = client.complete(record)
+            completed.append((client.complete(record), record.fingerprint))
         except (MalformedRecord, QuestionNotFound) as error:
             run.errors.append(str(error))
-            continue
-        _count(run, *apply_record(full, fingerprint=record.fingerprint, watch=watch, run=run))
+    new = [(full, fingerprint) for full, fingerprint in completed if full.id not in known]
+    leftover = create_questions(new, watch=watch, run=run) if new else []
+    for full, fingerprint in [*leftover, *((f, p) for f, p in completed if f.id in known)]:
+        _count(run, *apply_record(full, fingerprint=fingerprint, watch=watch, run=run))
+
+
+def create_questions(
+    records: list[tuple[QuestionRecord, str]], *, watch: Watch, run: RecheckRun
+) -> list[tuple[QuestionRecord, str]]:
+    """Insert questions we have never seen, and their events, in two statements and one
+    transaction. Returns the records this path cannot take (a copy we hold without Parliament's id,
+    or a row another worker inserted first): those go through apply_record one by one."""
+    held = set(
+        WrittenQuestion.objects.filter(
+            parliament_id__isnull=True, uin__in={r.uin for r, _ in records}
+        ).values_list("house", "uin")
+    )
+    fresh = [(r, fp) for r, fp in records if (r.house, r.uin) not in held]
+    leftover = [(r, fp) for r, fp in records if (r.house, r.uin) in held]
+    questions = []
+    for record, fingerprint in fresh:
+        question = WrittenQuestion(**question_values(record, watch=watch), list_fingerprint=fingerprint)
+        mark_seen(question)
+        questions.append(question)
+    try:
+        with transaction.atomic():
+            WrittenQuestion.objects.bulk_create(questions)
+            events = [
+                event
+                for question in questions
+                for event in known_events(question, detail="First seen in Parliament's API.", run=run)
+            ]
+            QuestionEvent.objects.bulk_create(events)
+    except IntegrityError:
+        return records  # someone else inserted some of them meanwhile: take the careful path
+    run.questions_created += len(questions)
+    run.events_created += len(events)
+    return leftover
 
 
 def _run(

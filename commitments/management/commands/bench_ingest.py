@@ -1,0 +1,237 @@
+"""Benchmark of the re-check at volume, against the recorded-API server over real HTTP.
+
+Phases run in child processes so each one's peak memory is its own:
+- floor: fetch and parse every page (and every detail a cut list item needs), no database work;
+- ingest: the same through recheck_answers() into an empty database;
+- no-op: a second, incremental re-check with nothing new: HTTP requests and database queries.
+"""
+
+import json
+import os
+import resource
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from commitments.fake_parliament import RecordedData
+from commitments.fake_parliament_data import replicate, write_list_with_full_text
+from commitments.loading import FIXTURES_DIR
+from commitments.parliament import ParliamentClient, QuestionSearch
+from commitments.schedules import DEFAULT_WATCHED_BODIES, DEFAULT_WATCHED_TERMS
+
+TARGETS = {"ratio": 2.0, "rss_mb": 250, "noop_requests": 3, "noop_queries": 20}
+
+
+def _peak_rss_mb() -> float:
+    """This process's own high-water mark. Not getrusage's ru_maxrss: Linux carries that across
+    fork and exec, so a child would report the parent's peak."""
+    status = Path("/proc/self/status")
+    if status.exists():
+        for line in status.read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _default_searches(since: date) -> list[QuestionSearch]:
+    """The searches the default watch makes (one per watched body list, one per IPP term)."""
+    bodies = tuple(body for body, _ in DEFAULT_WATCHED_BODIES)
+    terms = [term for term, scope in DEFAULT_WATCHED_TERMS if scope == "everywhere"]
+    return [QuestionSearch(answering_bodies=bodies, answered_from=since)] + [
+        QuestionSearch(search_term=term, answered_from=since) for term in terms
+    ]
+
+
+class Command(BaseCommand):
+    help = (
+        "Serve N replicated recorded questions (default 10,000, 100 per page) from the recorded-API "
+        "server and print wall time, questions/s and peak RSS for the ingest and for its floor (the "
+        "same fetching with no database work), their ratio, and the HTTP requests and database "
+        "queries of a re-check with nothing new. Uses DATABASE_URL's server with a database of its own."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--questions", type=int, default=10_000)
+        parser.add_argument("--page-size", type=int, default=100)
+        parser.add_argument("--phase", choices=["floor", "ingest", "noop"], help="internal: one child phase")
+        parser.add_argument("--api", help="internal: the recorded-API URL")
+
+    def handle(self, *args, questions, page_size, phase, api, **options):
+        if phase:
+            return self._child(phase, api, page_size)
+        return self._orchestrate(questions, page_size)
+
+    # -- the parent ----------------------------------------------------------------------------
+
+    def _orchestrate(self, questions: int, page_size: int) -> None:
+        if connection.vendor != "postgresql":
+            raise CommandError("Run the benchmark on PostgreSQL (set DATABASE_URL), the production shape.")
+        bench_db = f"{connection.settings_dict['NAME']}_bench"
+        with tempfile.TemporaryDirectory() as folder:
+            self.stdout.write(f"Writing {questions:,} replicated questions…")
+            source = RecordedData.load(FIXTURES_DIR / "parliament")
+            records = list(replicate(source, count=questions, body_ids={54}))
+            write_list_with_full_text(records, Path(folder), "bench")
+            port = _free_port()
+            server = subprocess.Popen(
+                [sys.executable, "manage.py", "fake_parliament_api", "--port", str(port), "--data", folder],
+                cwd=settings.BASE_DIR,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            try:
+                api = f"http://127.0.0.1:{port}"
+                self._wait_for(api)
+                database_url = self._fresh_database(bench_db)
+                env = {
+                    **os.environ,
+                    "DATABASE_URL": database_url,
+                    "PARLIAMENT_API_URL": api,
+                    "PARLIAMENT_API_PAGE_SIZE": str(page_size),
+                    "RECHECK_USE_LOCK": "0",
+                }
+                floor = self._run_child("floor", api, page_size, env)
+                ingest = self._run_child("ingest", api, page_size, env)
+                noop = self._run_child("noop", api, page_size, env)
+            finally:
+                server.terminate()
+                server.wait(timeout=10)
+        self._report(questions, page_size, floor, ingest, noop)
+
+    def _wait_for(self, api: str) -> None:
+        import httpx
+
+        for _ in range(100):
+            try:
+                httpx.get(f"{api}/_fake/stats", timeout=1)
+                return
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        raise CommandError("The recorded-API server did not start.")
+
+    def _fresh_database(self, name: str) -> str:
+        import psycopg
+
+        params = connection.get_connection_params()
+        params.pop("cursor_factory", None)
+        params.pop("context", None)
+        with psycopg.connect(**{**params, "dbname": "postgres"}, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            admin.execute(f'CREATE DATABASE "{name}"')
+        url = os.environ.get("DATABASE_URL") or "postgres://postgres@127.0.0.1:5432/tracker"
+        base = url.rsplit("/", 1)[0]
+        database_url = f"{base}/{name}"
+        subprocess.run(
+            [sys.executable, "manage.py", "migrate", "--no-input", "-v0"],
+            cwd=settings.BASE_DIR,
+            env={**os.environ, "DATABASE_URL": database_url},
+            check=True,
+        )
+        return database_url
+
+    def _run_child(self, phase: str, api: str, page_size: int, env: dict) -> dict:
+        self.stdout.write(f"Running {phase}…")
+        done = subprocess.run(
+            [
+                sys.executable,
+                "manage.py",
+                "bench_ingest",
+                "--phase",
+                phase,
+                "--api",
+                api,
+                "--page-size",
+                str(page_size),
+            ],
+            cwd=settings.BASE_DIR,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if done.returncode:
+            raise CommandError(f"The {phase} phase failed:\n{done.stderr[-2000:]}")
+        return json.loads(done.stdout.strip().splitlines()[-1])
+
+    def _report(self, questions, page_size, floor, ingest, noop) -> None:
+        ratio = ingest["seconds"] / floor["seconds"]
+        rows = [
+            ("questions served", f"{questions:,} ({-(-questions // page_size)} pages of {page_size})"),
+            ("floor: wall time", f"{floor['seconds']:.1f} s"),
+            ("floor: questions/s", f"{floor['questions'] / floor['seconds']:.0f}"),
+            ("floor: peak RSS", f"{floor['rss_mb']:.0f} MB"),
+            ("floor: HTTP requests", f"{floor['requests']:,}"),
+            ("ingest: wall time", f"{ingest['seconds']:.1f} s"),
+            ("ingest: questions/s", f"{ingest['questions'] / ingest['seconds']:.0f}"),
+            ("ingest: peak RSS", f"{ingest['rss_mb']:.0f} MB (target <= {TARGETS['rss_mb']})"),
+            (
+                "ingest: questions stored",
+                f"{ingest['stored']:,}, {ingest['events']:,} events, {ingest['outcome']}",
+            ),
+            ("ingest / floor", f"{ratio:.2f} (target <= {TARGETS['ratio']})"),
+            ("no-op re-check: HTTP requests", f"{noop['requests']} (target <= {TARGETS['noop_requests']})"),
+            ("no-op re-check: database queries", f"{noop['queries']} (target <= {TARGETS['noop_queries']})"),
+        ]
+        width = max(len(name) for name, _ in rows)
+        for name, value in rows:
+            self.stdout.write(f"{name:<{width}}  {value}")
+        met = (
+            ratio <= TARGETS["ratio"]
+            and ingest["rss_mb"] <= TARGETS["rss_mb"]
+            and noop["requests"] <= TARGETS["noop_requests"]
+            and noop["queries"] <= TARGETS["noop_queries"]
+        )
+        self.stdout.write(
+            self.style.SUCCESS("All targets met.") if met else self.style.ERROR("A target was missed.")
+        )
+
+    # -- the children --------------------------------------------------------------------------
+
+    def _child(self, phase: str, api: str, page_size: int) -> None:
+        from commitments.ingest import recheck_answers
+        from commitments.models import QuestionEvent, WrittenQuestion
+
+        epoch = date.fromisoformat(settings.RECHECK_EPOCH)
+        started = time.perf_counter()
+        if phase == "floor":
+            client = ParliamentClient(api, page_size=page_size)
+            seen = set()
+            for search in _default_searches(epoch):
+                for page in client.iter_pages(search):
+                    for item in page.items:
+                        if item.id not in seen:
+                            seen.add(item.id)
+                            client.complete(item)
+            result = {"questions": len(seen), "requests": client.stats.requests}
+        elif phase == "ingest":
+            run = recheck_answers(full=True)
+            result = {
+                "questions": run.questions_created + run.questions_updated + run.questions_unchanged,
+                "stored": WrittenQuestion.objects.count(),
+                "events": QuestionEvent.objects.count(),
+                "outcome": run.outcome,
+                "requests": run.requests_made,
+            }
+        else:
+            call_command("check", verbosity=0)  # warm up imports and the connection before counting
+            with CaptureQueriesContext(connection) as queries:
+                run = recheck_answers()
+            result = {"requests": run.requests_made, "queries": len(queries), "outcome": run.outcome}
+        result |= {"seconds": time.perf_counter() - started, "rss_mb": _peak_rss_mb()}
+        self.stdout.write(json.dumps(result))
