@@ -44,12 +44,8 @@ class HistoryAdmin(SimpleHistoryAdmin):
         return super().history_form_view(request, object_id, version_id, extra_context)
 
 
-class ReadOnlyInline(admin.TabularInline):
-    """History shown beside its object; it is never edited or deleted here."""
-
-    extra = 0
-    can_delete = False
-    show_change_link = False
+class ReadOnlyMixin:
+    """Records of what happened: shown, never added, changed or deleted through the admin."""
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -59,6 +55,14 @@ class ReadOnlyInline(admin.TabularInline):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ReadOnlyInline(ReadOnlyMixin, admin.TabularInline):
+    """History shown beside its object."""
+
+    extra = 0
+    can_delete = False
+    show_change_link = False
 
 
 class StatusChangeInline(ReadOnlyInline):
@@ -183,7 +187,7 @@ def _changed(formset, instance) -> list[str]:
 
 
 @admin.register(StatusChange)
-class StatusChangeAdmin(admin.ModelAdmin):
+class StatusChangeAdmin(ReadOnlyMixin, admin.ModelAdmin):
     """Append-only: listed and read here, added from the commitment page."""
 
     list_display = [
@@ -199,15 +203,6 @@ class StatusChangeAdmin(admin.ModelAdmin):
     search_fields = ["commitment__title", "reason", "question__uin"]
     date_hierarchy = "effective_on"
     list_select_related = ["commitment", "changed_by"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Evidence)
@@ -294,21 +289,12 @@ class WrittenQuestionAdmin(admin.ModelAdmin):
 
 
 @admin.register(QuestionEvent)
-class QuestionEventAdmin(admin.ModelAdmin):
+class QuestionEventAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ["question", "kind", "occurred_on", "observed_at"]
     list_filter = ["kind"]
     search_fields = ["question__uin", "detail"]
     date_hierarchy = "observed_at"
     list_select_related = ["question"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ActionPlan)
@@ -367,7 +353,7 @@ class FigureAxisLabelAdmin(HistoryAdmin):
 
 
 @admin.register(RecheckRun)
-class RecheckRunAdmin(admin.ModelAdmin):
+class RecheckRunAdmin(ReadOnlyMixin, admin.ModelAdmin):
     """Runs are records of what happened: read-only, plus a button that queues a new one."""
 
     list_display = [
@@ -391,15 +377,6 @@ class RecheckRunAdmin(admin.ModelAdmin):
     @admin.display(description="errors")
     def error_count(self, obj):
         return len(obj.errors)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def get_urls(self):
         return [
