@@ -29,6 +29,7 @@ from .parliament import (
     QuestionRecord,
     QuestionSearch,
 )
+from .public_cache import bump_data_version
 from .watch import Watch
 
 logger = logging.getLogger(__name__)
@@ -447,6 +448,7 @@ def create_questions(
         return records  # someone else inserted some of them meanwhile: take the careful path
     run.questions_created += len(questions)
     run.events_created += len(events)
+    bump_data_version()  # bulk inserts send no signals
     return leftover
 
 

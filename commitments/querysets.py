@@ -34,6 +34,9 @@ class StatusChangeQuerySet(AppendOnlyQuerySet):
     def published(self) -> Self:
         return self.filter(commitment__is_published=True)
 
+    def for_display(self) -> Self:
+        return self.select_related("commitment", "question")
+
     def newest_first(self) -> Self:
         return self.order_by("-effective_on", "-pk")
 
@@ -50,6 +53,13 @@ class CommitmentQuerySet(models.QuerySet):
         return self.annotate(
             latest_status=Coalesce(Subquery(latest.values("to_status")[:1]), Value(Status.PLANNED))
         )
+
+    def with_latest_change_date(self) -> Self:
+        return self.annotate(latest_change_on=Max("status_changes__effective_on"))
+
+    def for_list(self) -> Self:
+        """What a public list shows: the theme, and when the current status took effect."""
+        return self.published().select_related("theme").with_latest_change_date()
 
     def with_latest_evidence_date(self) -> Self:
         return self.annotate(
@@ -74,8 +84,18 @@ class EvidenceQuerySet(models.QuerySet):
     def published(self) -> Self:
         return self.confirmed().filter(commitment__is_published=True)
 
+    def for_display(self) -> Self:
+        return self.select_related("commitment", "question")
+
 
 class WrittenQuestionQuerySet(models.QuerySet):
+    def published(self) -> Self:
+        """What the public sees: answers that name IPP, or that evidence a published commitment."""
+        evidencing = Q(evidence__state="confirmed", evidence__commitment__is_published=True)
+        return self.filter(
+            Q(is_about_ipp=True) | Q(pk__in=self.model.objects.filter(evidencing).values("pk"))
+        )
+
     def answered(self) -> Self:
         return self.filter(date_answered__isnull=False, answer_is_holding=False)
 

@@ -1,0 +1,240 @@
+"""The public, read-only pages: what they show, what they refuse, how many queries they cost."""
+
+from datetime import date
+
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+
+from commitments.loading import load_demo
+from commitments.models import Evidence, FigureTable, WrittenQuestion
+from commitments.services import record_status_change
+
+from .factories import CommitmentFactory, EvidenceFactory, QuestionEventFactory, WrittenQuestionFactory
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    cache.clear()
+
+
+@pytest.fixture
+def demo(db):
+    return load_demo()
+
+
+def _page(client, url, status=200):
+    response = client.get(url)
+    assert response.status_code == status, (url, response.status_code)
+    return response.content.decode()
+
+
+def test_every_page_type_answers_with_the_demo_data(client, demo):
+    question = WrittenQuestion.objects.get(uin="HL7122")
+    for url in [
+        "/",
+        "/commitments/",
+        "/commitments/ipp-delivery-plans/",
+        "/themes/",
+        "/themes/electronic-monitoring/",
+        "/questions/",
+        f"/questions/{question.pk}/",
+        "/figures/hl7122-progression-panels-by-region/",
+        "/about/",
+    ]:
+        page = _page(client, url)
+        assert page.count("<h1") == 1, url
+        assert '<html lang="en-GB">' in page and 'href="#main"' in page
+
+
+def test_home_shows_progress_counts_and_latest_changes(client, demo):
+    page = _page(client, "/")
+    assert "33 commitments tracked." in page
+    assert "In progress</span> 15" in page and "Delivered</span> 13" in page
+    assert "Statutory annual report on IPP progress" in page  # the latest change, 17 July 2025
+
+
+def test_only_published_commitments_and_confirmed_evidence_appear(client):
+    shown = CommitmentFactory(title="Shown commitment")
+    hidden = CommitmentFactory(title="Draft commitment", is_published=False)
+    suggestion = EvidenceFactory(commitment=shown, excerpt="A suggestion nobody reviewed yet.")
+    assert "Draft commitment" not in _page(client, "/commitments/")
+    _page(client, f"/commitments/{hidden.slug}/", status=404)
+    assert "A suggestion nobody reviewed yet." not in _page(client, f"/commitments/{shown.slug}/")
+    suggestion.state = Evidence.State.CONFIRMED
+    suggestion.save()
+    assert "A suggestion nobody reviewed yet." in _page(client, f"/commitments/{shown.slug}/")
+
+
+def test_commitment_timeline_merges_status_changes_and_quoted_evidence_with_sources(client, demo):
+    page = _page(client, "/commitments/em-gps-domestic-abuse/")
+    assert page.index("27 April 2022") < page.index("1 August 2023")  # evidence, then the status change
+    assert "we expect to tag around 3,500 offenders." in page
+    assert "https://questions-statements.parliament.uk/written-questions/detail/2022-03-21/HL7122" in page
+    assert "House of Lords written question HL7122" in page
+
+
+def test_no_recent_evidence_notice_after_twelve_months(client):
+    fresh = CommitmentFactory()
+    EvidenceFactory(commitment=fresh, state="confirmed", question__date_answered=date.today())
+    stale = CommitmentFactory()
+    EvidenceFactory(commitment=stale, state="confirmed", question__date_answered=date(2022, 4, 27))
+    assert "No recent evidence" not in _page(client, f"/commitments/{fresh.slug}/")
+    assert "dates from 27 April 2022, over twelve months ago" in _page(client, f"/commitments/{stale.slug}/")
+
+
+def test_filters_and_sort_stay_in_the_url_and_narrow_the_list(client, demo):
+    page = _page(client, "/commitments/?theme=electronic-monitoring&status=delivered&sort=-title")
+    assert "1 commitments found." in page
+    assert "GPS tagging project" in page and "£183m electronic monitoring" not in page
+    assert "theme=electronic-monitoring" in page  # sort and page links keep the filters
+    assert 'aria-sort="descending"' in page
+
+
+def test_unknown_filter_value_gets_the_filters_own_message(client, demo):
+    page = _page(client, "/commitments/?status=abandoned", status=400)
+    assert "Select a valid choice. abandoned is not one of the available choices." in page
+    assert "0 commitments found." in page
+
+
+def test_unknown_sort_column_is_refused_with_a_reason(client, demo):
+    page = _page(client, "/commitments/?sort=secret_column", status=400)
+    assert "“secret_column” is not a column you can sort by." in page
+
+
+@pytest.mark.parametrize("page_number", ["99", "0", "abc", "-1"])
+def test_bad_page_numbers_are_not_found(client, demo, page_number):
+    _page(client, f"/commitments/?page={page_number}", status=404)
+
+
+def test_invalid_date_filter_on_questions_gets_a_message(client, demo):
+    assert "Enter a valid date." in _page(client, "/questions/?answered_from=31-02-2024", status=400)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/commitments/no-such-thing/",
+        "/themes/nope/",
+        "/questions/999999/",
+        "/questions/abc/",
+        "/figures/nope/",
+        "/no/such/page/",
+    ],
+)
+def test_unknown_slugs_and_ids_are_friendly_404s(client, demo, url):
+    assert "Page not found" in _page(client, url, status=404)
+
+
+def test_questions_not_about_ipp_and_evidencing_nothing_stay_private(client):
+    private = WrittenQuestionFactory(is_about_ipp=False, heading="Fly-tipping")
+    public = WrittenQuestionFactory(is_about_ipp=True, heading="Prisoners: IPP")
+    assert "Fly-tipping" not in _page(client, "/questions/")
+    _page(client, f"/questions/{private.pk}/", status=404)
+    _page(client, f"/questions/{public.pk}/")
+
+
+def test_hostile_answer_html_is_sanitised_before_display(client):
+    question = WrittenQuestionFactory(
+        is_about_ipp=True,
+        answer_html='<p>Safe</p><script>alert("x")</script><img src=x onerror="alert(1)">',
+        answer_html_safe='<p>Safe</p><img src="x">',
+    )
+    from commitments.answer_html import sanitise_answer_html
+
+    question.answer_html_safe = sanitise_answer_html(question.answer_html)
+    question.save()
+    page = _page(client, f"/questions/{question.pk}/")
+    assert "<p>Safe</p>" in page
+    assert "<script>alert" not in page and "onerror" not in page
+
+
+def test_plain_text_answers_are_escaped(client):
+    question = WrittenQuestionFactory(is_about_ipp=True, answer_html="", answer_text="<b>bold</b> & more")
+    page = _page(client, f"/questions/{question.pk}/")
+    assert "&lt;b&gt;bold&lt;/b&gt; &amp; more" in page
+
+
+def test_question_page_shows_its_event_timeline(client):
+    event = QuestionEventFactory(
+        question__is_about_ipp=True, kind="holding_answer", occurred_on=date(2024, 11, 13)
+    )
+    page = _page(client, f"/questions/{event.question_id}/")
+    assert "13 November 2024" in page and "Holding answer" in page
+
+
+def test_figure_page_keeps_suppressed_and_nil_cells_and_never_plots_them_as_zero(client, demo):
+    page = _page(client, "/figures/hl7122-progression-panels-by-region/")
+    assert page.count('<abbr title="suppressed">*</abbr>') == 4
+    assert page.count('<abbr title="nil">–</abbr>') == 2
+    assert "13,988" in page
+    assert page.count("Label missing in source") >= 8
+    assert "suppressed (*)" in page  # in the charts, as a labelled marker
+    assert 'width="0"' not in page and 'width="0.0"' not in page
+
+
+@pytest.mark.parametrize(
+    ("url", "most"),
+    [
+        ("/", 8),
+        ("/commitments/", 10),
+        ("/commitments/{c}/", 8),
+        ("/themes/", 6),
+        ("/themes/{t}/", 6),
+        ("/questions/", 8),
+        ("/questions/{q}/", 8),
+    ],
+)
+def test_public_pages_cost_a_fixed_number_of_queries(client, django_assert_max_num_queries, url, most):
+    commitments = CommitmentFactory.create_batch(40, theme__name="One theme")
+    for commitment in commitments[:10]:
+        record_status_change(commitment, to="in_progress", reason="Started", effective_on=date(2024, 1, 1))
+        EvidenceFactory(commitment=commitment, state="confirmed", question__is_about_ipp=True)
+    question = WrittenQuestion.objects.first()
+    for _ in range(5):
+        QuestionEventFactory(question=question, content_hash=str(_))
+    url = url.format(c=commitments[0].slug, t=commitments[0].theme.slug, q=question.pk)
+    with django_assert_max_num_queries(most):
+        assert client.get(url).status_code == 200
+
+
+def test_pages_are_cached_and_a_change_shows_at_once(client, django_assert_num_queries):
+    commitment = CommitmentFactory(title="Cached commitment")
+    url = f"/commitments/{commitment.slug}/"
+    _page(client, url)
+    with django_assert_num_queries(0):
+        _page(client, url)
+    record_status_change(commitment, to="delayed", reason="Paused for review", effective_on=date(2024, 2, 1))
+    assert "Paused for review" in _page(client, url)
+
+
+def test_bulk_ingest_also_invalidates_cached_pages(client, parliament):
+    from commitments.ingest import recheck_answers
+
+    from .parliament import client_for
+
+    assert "0 written answers found." in _page(client, "/questions/")
+    recheck_answers(client=client_for(parliament))
+    assert "0 written answers found." not in _page(client, "/questions/")
+
+
+def test_security_headers_and_a_strict_content_security_policy(client, demo):
+    response = client.get("/")
+    policy = response["Content-Security-Policy"]
+    assert "default-src 'self'" in policy and "unsafe-inline" not in policy and "script-src 'self'" in policy
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["Referrer-Policy"] == "same-origin"
+
+
+def test_healthz_needs_no_database(client, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        response = client.get(reverse("commitments:healthz"))
+    assert response.content == b"ok"
+
+
+def test_figure_of_a_private_question_is_not_found(client, demo):
+    table = FigureTable.objects.get()
+    WrittenQuestion.objects.filter(pk=table.question_id).update(is_about_ipp=False)
+    Evidence.objects.filter(question_id=table.question_id).update(state="rejected")
+    _page(client, f"/figures/{table.slug}/", status=404)
