@@ -28,7 +28,7 @@ from .models import (
 )
 from .querysets import RECENT_EVIDENCE_DAYS
 from .services import confirm_evidence, record_status_change, reject_evidence
-from .tasks import recheck_answers_task
+from .tasks import recheck_answers_task, rewatch_task
 
 # A typed address without a scheme is taken as https (Django 6's default, asked for now).
 HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
@@ -396,15 +396,25 @@ class RecheckRunAdmin(ReadOnlyMixin, admin.ModelAdmin):
         return redirect("admin:commitments_recheckrun_changelist")
 
 
+class RewatchOnSave:
+    """Saving a watched term or body re-matches stored questions and searches the whole window
+    again (on a worker, after the save commits)."""
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        transaction.on_commit(rewatch_task.delay)
+        self.message_user(request, "Stored questions will be re-matched and Parliament searched again.")
+
+
 @admin.register(WatchedTerm)
-class WatchedTermAdmin(HistoryAdmin):
+class WatchedTermAdmin(RewatchOnSave, HistoryAdmin):
     list_display = ["term", "scope", "is_active"]
     list_filter = ["scope", "is_active"]
     search_fields = ["term"]
 
 
 @admin.register(WatchedBody)
-class WatchedBodyAdmin(HistoryAdmin):
+class WatchedBodyAdmin(RewatchOnSave, HistoryAdmin):
     list_display = ["name", "answering_body_id", "is_active"]
     list_filter = ["is_active"]
     search_fields = ["name"]

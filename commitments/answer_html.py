@@ -126,5 +126,7 @@ def answer_html_to_text(raw: str) -> str:
 
 
 def normalised(text: str) -> str:
-    """Whitespace-insensitive form used to compare texts from different copies."""
-    return " ".join(text.split())
+    """The form used to compare texts from different copies. Whitespace is dropped altogether:
+    the list view runs paragraphs together ("…rates.On average…") where the detail view's HTML
+    separates them, and that is not a change of text."""
+    return "".join(text.split())

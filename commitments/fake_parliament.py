@@ -181,6 +181,14 @@ class Query:
         for body in self.many("answeringbodies"):
             if not body.lstrip("-").isdigit():
                 errors["answeringBodies"] = [f"The value '{body}' is not valid."]
+        for name in ("includewithdrawn", "expandmember"):
+            value = self.one(name)
+            if value and value.lower() not in {"true", "false"}:
+                errors[name] = [f"The value '{value}' is not valid."]
+        for name in ("askingmemberid", "answeringmemberid"):
+            value = self.one(name)
+            if value and not value.lstrip("-").isdigit():
+                errors[name] = [f"The value '{value}' is not valid."]
         if errors:
             raise BadRequest(errors)
         return skip, take
@@ -357,7 +365,7 @@ class Handler(BaseHTTPRequestHandler):
         params = parse_qsl(split.query, keep_blank_values=True)
         if path == "/_fake/stats":
             return self._json(HTTPStatus.OK, self.state.stats())
-        if not path.startswith(LIST_PATH):
+        if path != LIST_PATH and not path.startswith(LIST_PATH + "/"):
             return self._problem(HTTPStatus.NOT_FOUND, "Not Found")
         self.state.user_agents.add(self.headers.get("User-Agent", ""))
         if self.state.next_request_faults():
@@ -506,7 +514,7 @@ class Handler(BaseHTTPRequestHandler):
         return self._json(
             status,
             {
-                "type": "https://tools.ietf.org/html/rfc7231",
+                "type": f"https://tools.ietf.org/html/rfc7231#section-6.{'5.4' if status == 404 else '6.1'}",
                 "title": title,
                 "status": int(status),
                 "traceId": f"00-{self.state.requests:032x}-0000000000000000-00",

@@ -50,6 +50,18 @@ Progress = Callable[[RecheckRun], None]
 # -- content hash and events ------------------------------------------------------------------
 
 
+def event_key(question: WrittenQuestion, kind: str) -> str:
+    """What makes an observation the same one again: nothing, for events that happen once in a
+    question's life; the corrected answer, for a correction (so a later withdrawal does not repeat
+    it); the whole content otherwise."""
+    if kind in ONCE_IN_A_LIFE:
+        return ""
+    if kind == QuestionEvent.Kind.CORRECTED:
+        corrected = f"{question.date_answer_corrected}|{normalised(question.answer_text)}"
+        return hashlib.sha256(corrected.encode()).hexdigest()
+    return question.content_hash
+
+
 def content_hash(question: WrittenQuestion) -> str:
     """What makes an answer news: its words (whitespace aside), dates and flags."""
     payload = [
@@ -80,7 +92,7 @@ def _event(
     run: RecheckRun | None = None,
 ) -> QuestionEvent | None:
     """Record one event unless the same observation is already recorded (idempotent)."""
-    key = "" if kind in ONCE_IN_A_LIFE else question.content_hash
+    key = event_key(question, kind)
     event, created = QuestionEvent.objects.get_or_create(
         question=question,
         kind=kind,
@@ -118,7 +130,7 @@ def known_events(
             occurred_on=occurred_on,
             detail=detail,
             recheck_run=run,
-            content_hash="" if kind in ONCE_IN_A_LIFE else question.content_hash,
+            content_hash=event_key(question, kind),
         )
         for kind, occurred_on, happened in milestones
         if happened
@@ -183,8 +195,9 @@ def _find_for_update(record: QuestionRecord) -> WrittenQuestion | None:
     by_id = WrittenQuestion.objects.select_for_update().filter(parliament_id=record.id).first()
     if by_id:
         return by_id
-    # A copy we hold without Parliament's id (research data, a seed with no tabled date yet).
-    return (
+    # A copy we hold without Parliament's id (research data, a seed with no tabled date yet). An
+    # undated copy must also ask the same question: UINs restart every session.
+    candidates = (
         WrittenQuestion.objects.select_for_update()
         .with_key(
             house=record.house,
@@ -194,8 +207,20 @@ def _find_for_update(record: QuestionRecord) -> WrittenQuestion | None:
         )
         .filter(parliament_id__isnull=True)
         .order_by("date_tabled")
-        .first()
     )
+    asked = normalised(record.question_text or "").lower()
+    for candidate in candidates:
+        if candidate.date_tabled or _same_question(normalised(candidate.question_text).lower(), asked):
+            return candidate
+    return None
+
+
+def _same_question(held: str, asked: str) -> bool:
+    """A list view cuts question text at 255 characters, so a prefix is enough."""
+    if not held or not asked:
+        return not held  # a copy with no question text cannot be told apart; take it
+    shorter, longer = sorted((held, asked), key=len)
+    return longer.startswith(shorter)
 
 
 def apply_record(
@@ -227,13 +252,15 @@ def apply_record(
 
 def _update(question: WrittenQuestion, values: dict, *, fingerprint: str, run: RecheckRun | None):
     before = WrittenQuestion(**{name: getattr(question, name) for name in values})
-    previous_hash = question.content_hash
+    changed = [
+        name for name, value in values.items() if name != "source_record" and getattr(question, name) != value
+    ]
     for name, value in values.items():
         setattr(question, name, value)
     question.list_fingerprint = fingerprint
     mark_seen(question)
-    if question.content_hash == previous_hash and not _identity_changed(before, question):
-        question.save(update_fields=["list_fingerprint", "last_seen_at", "source_record"])
+    if not changed:
+        question.save(update_fields=["list_fingerprint", "last_seen_at", "source_record", "content_hash"])
         return "unchanged", 0
     question.save()
     events = [
@@ -245,10 +272,6 @@ def _update(question: WrittenQuestion, values: dict, *, fingerprint: str, run: R
         if event
     ]
     return "updated", len(events)
-
-
-def _identity_changed(before: WrittenQuestion, after: WrittenQuestion) -> bool:
-    return (before.parliament_id, before.date_tabled) != (after.parliament_id, after.date_tabled)
 
 
 def _change_events(before: WrittenQuestion, after: WrittenQuestion, run: RecheckRun | None):
@@ -284,16 +307,17 @@ def _change_events(before: WrittenQuestion, after: WrittenQuestion, run: Recheck
 
 
 @contextmanager
-def recheck_lock(kind: str) -> Iterator[bool]:
-    """A Redis lock so a second concurrent run of the same kind exits cleanly. Without Redis (the
-    demo) there is no lock; the database's unique keys still make duplicates impossible."""
+def recheck_lock() -> Iterator[bool]:
+    """A Redis lock so a second concurrent run exits cleanly; one lock for both kinds, whose page
+    inserts could otherwise deadlock. Without Redis (the demo) there is no lock; the database's
+    unique keys still make duplicates impossible."""
     if not settings.REDIS_URL or not settings.RECHECK_USE_LOCK:
         yield True
         return
     import redis
 
     lock = redis.Redis.from_url(settings.REDIS_URL).lock(
-        f"tracker:recheck:{kind}", timeout=settings.RECHECK_LOCK_SECONDS, blocking=False
+        "tracker:recheck", timeout=settings.RECHECK_LOCK_SECONDS, blocking=False
     )
     acquired = lock.acquire(blocking=False)
     try:
@@ -303,26 +327,63 @@ def recheck_lock(kind: str) -> Iterator[bool]:
             try:
                 lock.release()
             except redis.exceptions.LockError:
-                logger.warning("The %s re-check lock expired before the run finished", kind)
+                logger.warning("The re-check lock expired before the run finished")
 
 
-def _window_from(kind: str, *, since: date | None, full: bool) -> date:
-    if since:
-        return since
+def rematch_stored_questions(*, watch: Watch | None = None, batch: int = 500) -> int:
+    """Apply the current watched terms and bodies to every stored question (after an editor
+    changes them); returns how many changed."""
+    watch = watch or Watch.load()
+    changed = []
+    fields = [
+        "pk",
+        "heading",
+        "question_text",
+        "answer_text",
+        "answering_body_id",
+        "is_about_ipp",
+        "matched_terms",
+    ]
+    for question in WrittenQuestion.objects.only(*fields).iterator(chunk_size=batch):
+        found = watch.matches(
+            f"{question.heading}\n{question.question_text}\n{question.answer_text}",
+            answering_body_id=question.answering_body_id,
+        )
+        if found != (question.is_about_ipp, question.matched_terms):
+            question.is_about_ipp, question.matched_terms = found
+            changed.append(question)
+    WrittenQuestion.objects.bulk_update(changed, ["is_about_ipp", "matched_terms"], batch_size=batch)
+    if changed:
+        bump_data_version()
+    return len(changed)
+
+
+def _window(kind: str, *, since: date | None, full: bool) -> tuple[date, bool]:
+    """Where a run starts, and whether it covers everything since the last good run (only then may
+    it move the high-water mark: a --since later than that would leave a gap)."""
     epoch = date.fromisoformat(settings.RECHECK_EPOCH)
-    mark = None if full else RecheckRun.objects.high_water_mark(kind)
-    return max(epoch, mark - timedelta(days=settings.RECHECK_OVERLAP_DAYS)) if mark else epoch
+    mark = RecheckRun.objects.high_water_mark(kind)
+    expected = max(epoch, mark - timedelta(days=settings.RECHECK_OVERLAP_DAYS)) if mark else epoch
+    if since:
+        return since, since <= expected
+    if full:
+        return epoch, True
+    return expected, True
 
 
 def recheck_answers(
     *,
     since: date | None = None,
     full: bool = False,
+    deep: bool = False,
     client: ParliamentClient | None = None,
     progress: Progress | None = None,
 ) -> RecheckRun:
-    """New and changed answers since the last good run (minus an overlap), or since `since`."""
-    window_from = _window_from(RecheckRun.Kind.ANSWERS, since=since, full=full)
+    """New and changed answers since the last good run (minus an overlap), or since `since`.
+
+    `deep` re-reads every question's detail, not trusting unchanged list items: the list view
+    cuts text at 255 characters, so an edit further in only shows in the detail."""
+    window_from, covers = _window(RecheckRun.Kind.ANSWERS, since=since, full=full)
     watch = Watch.load()
     return _run(
         RecheckRun.Kind.ANSWERS,
@@ -331,6 +392,8 @@ def recheck_answers(
         watch.answer_searches(window_from),
         client=client,
         progress=progress,
+        advances_mark=covers,
+        deep=deep,
     )
 
 
@@ -338,7 +401,7 @@ def recheck_pending(
     *, since: date | None = None, client: ParliamentClient | None = None, progress: Progress | None = None
 ) -> RecheckRun:
     """Questions tabled but not answered, holding answers, and corrections since the last run."""
-    window_from = _window_from(RecheckRun.Kind.PENDING, since=since, full=False)
+    window_from, covers = _window(RecheckRun.Kind.PENDING, since=since, full=False)
     watch = Watch.load()
     return _run(
         RecheckRun.Kind.PENDING,
@@ -348,6 +411,7 @@ def recheck_pending(
         client=client,
         progress=progress,
         then=_recheck_each_pending,
+        advances_mark=covers,
     )
 
 
@@ -363,7 +427,18 @@ def _recheck_each_pending(run: RecheckRun, client: ParliamentClient, watch: Watc
         except (MalformedRecord, QuestionNotFound) as error:
             run.errors.append(str(error))
             continue
-        _count(run, *apply_record(record, fingerprint=record.fingerprint, watch=watch, run=run))
+        _apply(record, record.fingerprint, watch=watch, run=run)
+
+
+def _apply(record: QuestionRecord, fingerprint: str, *, watch: Watch, run: RecheckRun) -> None:
+    """apply_record, with a conflict recorded on the run instead of stopping it."""
+    try:
+        _count(run, *apply_record(record, fingerprint=fingerprint, watch=watch, run=run))
+    except IntegrityError as error:
+        run.errors.append(
+            f"Question {record.id} ({record.house} {record.uin}, tabled {record.date_tabled}) conflicts "
+            f"with a stored question: {str(error).splitlines()[0]}"
+        )
 
 
 def _count(run: RecheckRun, what: str, events: int) -> None:
@@ -383,10 +458,11 @@ def ingest_page(
     watch: Watch,
     run: RecheckRun,
     seen: set[int],
+    deep: bool = False,
 ) -> None:
     """One page of list items. Unchanged ones cost one query for the whole page; new ones are
     completed from the detail endpoint when the list cut their text and written together; changed
-    ones are upserted one by one."""
+    ones are read in full from the detail endpoint and upserted one by one."""
     records = []
     for item in items:
         if isinstance(item, MalformedRecord):
@@ -399,22 +475,24 @@ def ingest_page(
             "parliament_id", "list_fingerprint"
         )
     )
-    unchanged = [r.id for r in records if known.get(r.id) == r.fingerprint]
+    unchanged = [] if deep else [r.id for r in records if known.get(r.id) == r.fingerprint]
     if unchanged:
         WrittenQuestion.objects.filter(parliament_id__in=unchanged).update(last_seen_at=timezone.now())
         run.questions_unchanged += len(unchanged)
     completed = []
     for record in records:
-        if known.get(record.id) == record.fingerprint:
+        if record.id in unchanged:
             continue
         try:
-            completed.append((client.complete(record), record.fingerprint))
+            # A question we hold is re-read in full: its list text alone cannot say what changed.
+            full = client.get_question(record.id) if record.id in known else client.complete(record)
+            completed.append((full, record.fingerprint))
         except (MalformedRecord, QuestionNotFound) as error:
             run.errors.append(str(error))
     new = [(full, fingerprint) for full, fingerprint in completed if full.id not in known]
     leftover = create_questions(new, watch=watch, run=run) if new else []
     for full, fingerprint in [*leftover, *((f, p) for f, p in completed if f.id in known)]:
-        _count(run, *apply_record(full, fingerprint=fingerprint, watch=watch, run=run))
+        _apply(full, fingerprint, watch=watch, run=run)
 
 
 def create_questions(
@@ -423,13 +501,14 @@ def create_questions(
     """Insert questions we have never seen, and their events, in two statements and one
     transaction. Returns the records this path cannot take (a copy we hold without Parliament's id,
     or a row another worker inserted first): those go through apply_record one by one."""
-    held = set(
-        WrittenQuestion.objects.filter(
-            parliament_id__isnull=True, uin__in={r.uin for r, _ in records}
-        ).values_list("house", "uin")
-    )
-    fresh = [(r, fp) for r, fp in records if (r.house, r.uin) not in held]
-    leftover = [(r, fp) for r, fp in records if (r.house, r.uin) in held]
+    held = {
+        (house, uin.upper())
+        for house, uin in WrittenQuestion.objects.filter(parliament_id__isnull=True).values_list(
+            "house", "uin"
+        )
+    }
+    fresh = [(r, fp) for r, fp in records if (r.house, r.uin.upper()) not in held]
+    leftover = [(r, fp) for r, fp in records if (r.house, r.uin.upper()) in held]
     questions = []
     for record, fingerprint in fresh:
         question = WrittenQuestion(**question_values(record, watch=watch), list_fingerprint=fingerprint)
@@ -461,9 +540,11 @@ def _run(
     client: ParliamentClient | None,
     progress: Progress | None,
     then=None,
+    advances_mark: bool = True,
+    deep: bool = False,
 ) -> RecheckRun:
     today = timezone.localdate()
-    with recheck_lock(kind) as acquired:
+    with recheck_lock() as acquired:
         if not acquired:
             logger.info("A %s re-check is already running; this one exits.", kind)
             skipped = RecheckRun.objects.create(
@@ -471,12 +552,15 @@ def _run(
                 window_from=window_from,
                 window_to=today,
                 outcome=RecheckRun.Outcome.SKIPPED,
-                errors=["Another re-check of this kind was running."],
+                errors=["Another re-check was running."],
+                advances_mark=False,
             )
             skipped.finished_at = skipped.started_at
             skipped.save(update_fields=["finished_at"])
             return skipped
-        run = RecheckRun.objects.create(kind=kind, window_from=window_from, window_to=today)
+        run = RecheckRun.objects.create(
+            kind=kind, window_from=window_from, window_to=today, advances_mark=advances_mark
+        )
         own_client = client is None
         client = client or ParliamentClient.from_settings()
         requests_before = client.stats.requests
@@ -485,7 +569,7 @@ def _run(
             for search in searches:
                 for page in client.iter_pages(search):
                     run.pages_fetched += 1
-                    ingest_page(page.items, client=client, watch=watch, run=run, seen=seen)
+                    ingest_page(page.items, client=client, watch=watch, run=run, seen=seen, deep=deep)
                     run.requests_made = client.stats.requests - requests_before
                     if progress:
                         progress(run)

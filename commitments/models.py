@@ -517,6 +517,11 @@ class RecheckRun(models.Model):
     questions_unchanged = models.PositiveIntegerField(default=0)
     events_created = models.PositiveIntegerField(default=0)
     errors = models.JSONField(default=list, blank=True)
+    advances_mark = models.BooleanField(
+        default=True,
+        help_text="False when the run started later than the last good run (a --since that would "
+        "leave a gap): it then cannot move the high-water mark.",
+    )
 
     objects = RecheckRunQuerySet.as_manager()
 

@@ -314,29 +314,39 @@ class ParliamentClient:
 
     def iter_pages(self, search: QuestionSearch) -> Iterator[Page]:
         """Pages of one query, fetched lazily. If the result set moves while paging (the total
-        changes), start again from the top and pass on only items not yet seen: nothing is
-        returned twice and an item inserted above the current page is not skipped."""
+        changes, or a pass ends having seen fewer distinct items than the total because items
+        were reordered), start again from the top and pass on only items not yet seen: nothing
+        is returned twice and nothing that moved above the current page is skipped. `skip`
+        advances by what the server returned, so a server that caps `take` loses nothing."""
         seen: set[int] = set()
         for _restart in range(self.max_restarts + 1):
             skip, total = 0, None
             moved = False
+            in_this_pass: set[int] = set()
+            repeated = False
             while True:
                 page = self.list_page(search, skip=skip)
                 if total is None:
                     total = page.total
                 elif page.total != total:
                     moved = True
-                    self.stats.restarts += 1
                     logger.info("Result set moved while paging (%s -> %s); re-reading", total, page.total)
                     break
-                fresh = [item for item in page.items if _item_id(item) not in seen]
-                seen.update(_item_id(item) for item in fresh if _item_id(item) is not None)
+                ids = [_item_id(item) for item in page.items]
+                repeated = repeated or any(i in in_this_pass for i in ids if i is not None)
+                in_this_pass.update(i for i in ids if i is not None)
+                fresh = [item for item, i in zip(page.items, ids, strict=True) if i is None or i not in seen]
+                seen.update(i for i in ids if i is not None)
                 yield Page(total=page.total, items=fresh)
-                skip += self.page_size
+                skip += len(page.items)
                 if skip >= page.total or not page.items:
                     break
+            if not moved and repeated:
+                moved = True  # same total, but an item came twice in one pass: another was never seen
+                logger.info("Results reordered while paging; re-reading")
             if not moved:
                 return
+            self.stats.restarts += 1
         raise ParliamentUnavailable(
             f"The results of {search.describe()} kept moving while paging; gave up after "
             f"{self.max_restarts} restarts"

@@ -116,5 +116,6 @@ class RecheckRunQuerySet(models.QuerySet):
         return self.filter(outcome="succeeded")
 
     def high_water_mark(self, kind: str) -> date | None:
-        """The day of the latest run of this kind that fetched everything; None before the first."""
-        return self.succeeded().filter(kind=kind).aggregate(mark=Max("window_to"))["mark"]
+        """The day of the latest run of this kind that fetched everything since the mark before it;
+        None before the first."""
+        return self.succeeded().filter(kind=kind, advances_mark=True).aggregate(mark=Max("window_to"))["mark"]

@@ -25,3 +25,11 @@ def recheck_answers_task() -> int:
 @shared_task(acks_late=True, reject_on_worker_lost=True)
 def recheck_pending_task() -> int:
     return ingest.recheck_pending().pk
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def rewatch_task() -> int:
+    """After watched terms or bodies change: re-match what we hold, then search the whole window
+    again, since a new term was never searched before."""
+    ingest.rematch_stored_questions()
+    return ingest.recheck_answers(full=True).pk

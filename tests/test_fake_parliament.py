@@ -84,3 +84,11 @@ def test_shipped_data_set_loads_the_recorded_month_and_the_research_answers():
     assert len(data.list_views) == 2185
     assert data.records[9000020]["uin"] == "HL7122"
     assert "3,500 offenders" in data.records[9000020]["answerText"]
+
+
+def test_unbindable_booleans_and_ids_are_400_and_unknown_paths_404(parliament):
+    bad = httpx.get(f"{parliament.url}{LIST}", params={"includeWithdrawn": "maybe", "askingMemberId": "x"})
+    assert bad.status_code == 400 and set(bad.json()["errors"]) == {"includewithdrawn", "askingmemberid"}
+    missing = httpx.get(f"{parliament.url}{LIST}X")
+    assert missing.status_code == 404
+    assert missing.json()["type"].endswith("#section-6.5.4")

@@ -50,17 +50,19 @@ def test_recheck_twice_changes_nothing_the_second_time(parliament):
     recheck_answers(client=client_for(parliament))
     before = _state()
     client = client_for(parliament, page_size=100)
-    second = recheck_answers(client=client)
+    second = recheck_answers(client=client, since=EPOCH)  # the same whole window again
     assert _state() == before
     assert (second.questions_created, second.questions_updated, second.events_created) == (0, 0, 0)
+    assert second.questions_unchanged == len(before[0])
     assert second.requests_made == 3  # one list page per search, no detail requests
 
 
 def test_no_op_recheck_stays_within_its_query_budget(parliament, django_assert_max_num_queries):
     recheck_answers(client=client_for(parliament))
     with django_assert_max_num_queries(20):
-        run = recheck_answers(client=client_for(parliament, page_size=100))
+        run = recheck_answers(client=client_for(parliament, page_size=100), since=EPOCH)
     assert run.requests_made == 3
+    assert run.questions_unchanged == WrittenQuestion.objects.count() > 0
 
 
 def test_incremental_recheck_starts_from_the_last_good_run_minus_the_overlap(parliament):
@@ -163,15 +165,16 @@ def test_withdrawn_question_records_a_withdrawn_event(parliament):
 
 
 def test_undated_seed_is_filled_in_not_duplicated(parliament):
+    template = parliament.state.data.records[9000023]  # a Commons MoJ research record
     seed = WrittenQuestionFactory(
         house="Commons",
         uin="15167",
         date_tabled=None,
         date_answered=None,
         answered_after=date(2024, 11, 15),
-        answer_text="The first is the roll out of IPP Delivery Plans in each HMPPS operational area.",
+        question_text=template["questionText"],
+        answer_text="The first is the roll out of IPP Delivery Plans.",
     )
-    template = parliament.state.data.records[9000023]  # a Commons MoJ research record
     later = {
         **template,
         "id": 1800001,
@@ -198,6 +201,98 @@ def test_undated_seed_is_filled_in_not_duplicated(parliament):
     assert WrittenQuestion.objects.get(parliament_id=1100001).date_tabled == date(2019, 5, 1)
 
 
+def test_undated_seed_is_not_merged_with_another_question_that_reuses_its_uin(parliament):
+    seed = WrittenQuestionFactory(
+        house="Commons",
+        uin="15167",
+        date_tabled=None,
+        date_answered=None,
+        answered_after=date(2024, 11, 15),
+        question_text="To ask the Secretary of State for Justice, what changes have been implemented.",
+    )
+    other = {
+        **parliament.state.data.records[9000023],
+        "id": 1800002,
+        "uin": "15167",
+        "dateTabled": "2025-06-02T00:00:00",
+        "dateAnswered": "2025-06-09T00:00:00",
+    }
+    parliament.state.data.records[1800002] = other
+    recheck_answers(client=client_for(parliament))
+    seed.refresh_from_db()
+    assert seed.parliament_id is None and seed.date_tabled is None
+    assert WrittenQuestion.objects.get(parliament_id=1800002).date_tabled == date(2025, 6, 2)
+
+
+def test_a_key_conflict_is_recorded_and_the_run_goes_on(parliament):
+    record = parliament.state.data.records[9000020]
+    WrittenQuestionFactory(house="Lords", uin="HL7122", date_tabled=date(2022, 3, 21), parliament_id=42)
+    run = recheck_answers(client=client_for(parliament))
+    assert run.outcome == RecheckRun.Outcome.PARTIAL
+    assert any("Question 9000020 (Lords HL7122" in error and "conflicts" in error for error in run.errors)
+    assert WrittenQuestion.objects.count() == len(_expected(parliament))  # the others all stored
+    assert record["uin"] == "HL7122"
+
+
+def test_list_and_detail_copies_of_one_answer_are_not_a_text_change(parliament):
+    recheck_answers(client=client_for(parliament))
+    short = WrittenQuestion.objects.filter(answer_html="").exclude(answer_text="").first()
+    assert short is not None  # a whole list item, stored from the list view without HTML
+    recheck_pending(client=client_for(parliament))  # nothing pending; now read it in full:
+    parliament.state.data.records[short.parliament_id]["heading"] = (short.heading or "") + " (updated)"
+    parliament.state.data.list_views.pop(short.parliament_id, None)
+    recheck_answers(client=client_for(parliament), since=EPOCH)
+    short.refresh_from_db()
+    assert short.heading.endswith("(updated)")
+    assert not short.events.filter(kind="text_changed").exists()
+
+
+def test_text_changed_beyond_the_list_cut_is_found_by_a_deep_recheck(parliament):
+    recheck_answers(client=client_for(parliament))
+    record = parliament.state.data.records[9000020]
+    record["answerText"] = record["answerText"].replace("3,500 offenders", "4,000 offenders")
+    shallow = recheck_answers(client=client_for(parliament), since=EPOCH)
+    assert shallow.questions_updated == 0  # the list view cannot show a change after 255 characters
+    deep = recheck_answers(client=client_for(parliament), since=EPOCH, deep=True)
+    # Whole list items stored without HTML gain it now; only HL7122's words changed.
+    assert deep.questions_updated >= 1
+    assert QuestionEvent.objects.filter(kind="text_changed").count() == 1
+    question = WrittenQuestion.objects.get(parliament_id=9000020)
+    event = question.events.get(kind="text_changed")
+    assert "4,000 offenders" in question.answer_text and "3,500 offenders" in event.previous_text
+
+
+def test_a_later_since_does_not_move_the_high_water_mark_past_a_gap(parliament):
+    first = recheck_answers(client=client_for(parliament))
+    RecheckRun.objects.filter(pk=first.pk).update(window_to=date(2020, 1, 1))
+    late = recheck_answers(client=client_for(parliament), since=date.today() - timedelta(days=1))
+    assert late.outcome == RecheckRun.Outcome.SUCCEEDED and not late.advances_mark
+    assert RecheckRun.objects.high_water_mark("answers") == date(2020, 1, 1)
+
+
+def test_a_correction_followed_by_a_withdrawal_is_one_correction(parliament):
+    recheck_answers(client=client_for(parliament))
+    control(parliament, "fault", {"mode": "correction", "rate": 1.0})
+    control(parliament, "advance")
+    recheck_pending(client=client_for(parliament))
+    parliament.state.data.records[9000020]["isWithdrawn"] = True
+    recheck_answers(client=client_for(parliament), since=EPOCH, deep=True)
+    question = WrittenQuestion.objects.get(parliament_id=9000020)
+    assert question.events.filter(kind="corrected").count() == 1
+    assert question.events.filter(kind="withdrawn").count() == 1
+
+
+def test_editing_the_watch_rematches_what_we_hold(parliament):
+    from commitments.ingest import rematch_stored_questions
+    from commitments.models import WatchedTerm
+
+    recheck_answers(client=client_for(parliament))
+    assert WrittenQuestion.objects.get(parliament_id=9000020).is_about_ipp
+    WatchedTerm.objects.update(is_active=False)
+    assert rematch_stored_questions() >= 1
+    assert not WrittenQuestion.objects.filter(is_about_ipp=True).exists()
+
+
 def test_answer_html_is_sanitised_for_display_and_kept_raw(parliament):
     record = parliament.state.data.records[9000020]
     record["answerText"] += '<p>x<script>alert(1)</script><img src=x onerror="alert(2)"></p>'
@@ -209,7 +304,7 @@ def test_answer_html_is_sanitised_for_display_and_kept_raw(parliament):
 
 
 def test_second_run_while_one_holds_the_lock_exits_cleanly(parliament):
-    with recheck_lock("answers") as acquired:
+    with recheck_lock() as acquired:
         assert acquired
         run = recheck_answers(client=client_for(parliament))
     assert run.outcome == RecheckRun.Outcome.SKIPPED

@@ -178,3 +178,32 @@ def test_malformed_record_in_a_page_does_not_hide_the_others(parliament):
     errors = [item for item in items if isinstance(item, MalformedRecord)]
     assert [error.question_id for error in errors] == [bad_id]
     assert len(items) == len(parliament.state.data.records)
+
+
+def test_items_reordered_under_the_client_with_the_same_total_are_not_skipped(parliament):
+    client = client_for(parliament)
+    pages = client.iter_pages(MOJ)
+    first = next(pages)
+    # The newest answer moves to the bottom (its dates move back); the total stays the same.
+    records = parliament.state.data.records
+    moved = records[first.items[0].id]
+    moved["dateAnswered"] = "2000-01-01T00:00:00"
+    parliament.state.data.list_views.pop(moved["id"], None)
+    ids = [item.id for item in first.items] + [item.id for page in pages for item in page.items]
+    truth = {item.id for page in client_for(parliament).iter_pages(MOJ) for item in page.items}
+    assert len(ids) == len(set(ids))
+    assert set(ids) == truth
+    assert client.stats.restarts == 1
+
+
+def test_a_server_that_returns_fewer_than_asked_for_loses_nothing(parliament):
+    client = client_for(parliament, page_size=10)
+    truth = {item.id for page in client_for(parliament).iter_pages(MOJ) for item in page.items}
+    original = client.list_page
+
+    def capped(search, *, skip=0, take=None):  # a server that caps take at 3: ask it so
+        return original(search, skip=skip, take=3)
+
+    client.list_page = capped
+    ids = [item.id for page in client.iter_pages(MOJ) for item in page.items]
+    assert set(ids) == truth and len(ids) == len(truth)

@@ -26,7 +26,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--since", type=date.fromisoformat, help="Start of the window, YYYY-MM-DD.")
-        parser.add_argument("--full", action="store_true", help="From RECHECK_EPOCH, ignoring earlier runs.")
+        parser.add_argument(
+            "--full",
+            action="store_true",
+            help="From RECHECK_EPOCH, ignoring earlier runs, re-reading every question in full.",
+        )
         parser.add_argument("--pending", action="store_true", help="Pending questions and corrections.")
         parser.add_argument("--no-progress", action="store_true", help="No progress bar.")
 
@@ -42,7 +46,7 @@ class Command(BaseCommand):
         if pending:
             run = recheck_pending(since=since, progress=progress)
         else:
-            run = recheck_answers(since=since, full=full, progress=progress)
+            run = recheck_answers(since=since, full=full, deep=full, progress=progress)
         bar.close()
         style = self.style.SUCCESS if run.outcome == RecheckRun.Outcome.SUCCEEDED else self.style.WARNING
         self.stdout.write(style(run_summary(run)))
