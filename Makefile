@@ -10,7 +10,8 @@ DEMO_ENV := DEBUG=1 TRACKER_DEMO=1 DATABASE_URL=sqlite:///$(CURDIR)/db.sqlite3 R
 BENCH_ENV := DEBUG=0 SECRET_KEY=bench-only-not-secret-0123456789abcdefghijkl REDIS_URL= \
 	DATABASE_URL=$(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/tracker)
 
-.PHONY: install install-dev run demo-data test lint fmt migrations-check worker beat smoke bench-ingest clean
+.PHONY: install install-dev browser-deps run demo-data test lint fmt migrations-check worker beat smoke \
+	bench-ingest bench-web clean
 
 $(BIN)/.runtime: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -33,7 +34,17 @@ demo-data: install                  ## migrate the SQLite demo database and load
 run: demo-data                      ## the demo on http://127.0.0.1:$(PORT), re-checking the recorded API
 	$(DEMO_ENV) $(BIN)/python manage.py run_demo 127.0.0.1:$(PORT)
 
-test: install-dev                   ## the whole suite, on PostgreSQL and Redis (see README)
+# The browser tests drive Debian's Chromium (never a downloaded browser) and inject axe-core; the
+# HTML check runs the Nu Html Checker with the machine's Java. Installed here so CI has them too.
+browser-deps: node_modules/.installed
+	@command -v chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium; }
+	@command -v java >/dev/null || { apt-get update -qq && apt-get install -y -qq default-jre-headless; }
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+test: install-dev browser-deps      ## the whole suite, on PostgreSQL and Redis (see README)
 	$(BIN)/pytest
 
 lint: install-dev
@@ -60,4 +71,4 @@ bench-ingest: install              ## re-check 10,000 recorded questions; prints
 	$(BENCH_ENV) $(BIN)/python manage.py bench_ingest --questions $(or $(QUESTIONS),10000)
 
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .ruff_cache node_modules

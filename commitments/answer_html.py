@@ -47,19 +47,22 @@ ALLOWED_ATTRIBUTES = {
 }
 BLOCKS = {"p", "div", "li", "tr", "table", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "br"}
 SPACES = re.compile(r"[ \t\r\f\v\u00a0]+")
+BARE_LINK = re.compile(r'<a rel="[^"]*">')
 
 
 def sanitise_answer_html(raw: str) -> str:
     """Safe HTML for display; links open as plain links with rel="noopener noreferrer"."""
     if not raw:
         return ""
-    return nh3.clean(
+    cleaned = nh3.clean(
         raw,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener noreferrer nofollow",
     )
+    # A link whose address was removed (javascript:, data:) keeps its text but not a stray rel.
+    return BARE_LINK.sub("<a>", cleaned)
 
 
 class _TextExtractor(HTMLParser):

@@ -1,0 +1,195 @@
+"""The public pages in a real browser (Debian's Chromium driven by Playwright), checked by axe-core
+for accessibility and by the Nu Html Checker for valid HTML, at phone and desktop widths."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import httpx
+import pytest
+from django.conf import settings
+
+from commitments.answer_html import sanitise_answer_html
+from commitments.loading import load_demo
+from commitments.models import WrittenQuestion
+
+# Playwright's sync API runs an event loop in this thread; Django's ORM refuses to run beside one
+# unless told the test knows what it is doing (our ORM calls happen before the browser starts).
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = "/usr/bin/chromium"
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
+VNU = Path(settings.BASE_DIR) / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+WIDTHS = {"phone": 390, "desktop": 1280}
+HOSTILE = (
+    '<p>Figures follow.</p><script>window.__xss = "script"</script>'
+    '<img src="x" onerror="window.__xss = \'onerror\'"><a href="javascript:window.__xss=\'link\'">link</a>'
+)
+
+
+@pytest.fixture(autouse=True)
+def browser_tools():
+    """Missing tools fail the suite loudly; they are never a reason to skip."""
+    missing = [
+        name
+        for name, ok in [
+            ("Debian's chromium", Path(CHROMIUM).exists()),
+            ("axe-core", AXE.exists()),
+            ("vnu-jar", VNU.exists()),
+            ("java", bool(shutil.which("java"))),
+        ]
+        if not ok
+    ]
+    if missing:
+        pytest.fail(f"Missing {', '.join(missing)}: run `make browser-deps` (`make test` does).")
+
+
+@pytest.fixture
+def site(live_server):
+    """The demo data behind a live server, plus an answer carrying hostile HTML."""
+    load_demo()
+    hostile = WrittenQuestion.objects.get(uin="HL7132")
+    hostile.answer_html = HOSTILE
+    hostile.answer_html_safe = sanitise_answer_html(HOSTILE)
+    hostile.save()
+    question = WrittenQuestion.objects.get(uin="HL7122")
+    pages = {
+        "home": "/",
+        "commitment list": "/commitments/",
+        "commitment list, filtered and sorted": "/commitments/?theme=electronic-monitoring&sort=-title",
+        "commitment": "/commitments/em-gps-domestic-abuse/",
+        "theme list": "/themes/",
+        "theme": "/themes/electronic-monitoring/",
+        "question list": "/questions/",
+        "question": f"/questions/{question.pk}/",
+        "hostile question": f"/questions/{hostile.pk}/",
+        "figure table": "/figures/hl7122-progression-panels-by-region/",
+        "about": "/about/",
+        "not found": "/no-such-page/",
+        "invalid filter": "/commitments/?status=abandoned",
+    }
+    return live_server.url, pages
+
+
+@pytest.fixture
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield chromium
+        chromium.close()
+
+
+def _open(browser, url: str, width: int):
+    context = browser.new_context(viewport={"width": width, "height": 900}, bypass_csp=True)
+    page = context.new_page()
+    problems: list[str] = []
+    page.on("console", lambda message: message.type == "error" and problems.append(message.text))
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    page.on("dialog", lambda dialog: (problems.append(f"dialog: {dialog.message}"), dialog.dismiss()))
+    response = page.goto(url)
+    return context, page, response, problems
+
+
+def _axe_violations(page) -> list[str]:
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    return [
+        f"{violation['id']} ({violation['impact']}): {violation['help']} at "
+        f"{[node['target'] for node in violation['nodes']][:3]}"
+        for violation in result["violations"]
+        if violation["impact"] in {"serious", "critical"}
+    ]
+
+
+def test_every_page_type_at_phone_and_desktop_width_is_accessible_and_error_free(site, browser):
+    base, pages = site
+    failures = []
+    for width_name, width in WIDTHS.items():
+        for name, path in pages.items():
+            context, page, response, problems = _open(browser, base + path, width)
+            expected = 404 if name == "not found" else 400 if name == "invalid filter" else 200
+            if response.status != expected:
+                failures.append(f"{name} at {width_name}: HTTP {response.status}")
+            if expected != 200:  # the browser logs the status itself as a console error
+                problems = [p for p in problems if "status of 40" not in p]
+            failures += [f"{name} at {width_name}: console: {p}" for p in problems]
+            failures += [f"{name} at {width_name}: axe: {v}" for v in _axe_violations(page)]
+            if page.locator("h1").count() != 1:
+                failures.append(f"{name} at {width_name}: {page.locator('h1').count()} h1 elements")
+            overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+            if overflow > 1:
+                failures.append(f"{name} at {width_name}: the page is {overflow}px wider than the screen")
+            context.close()
+    assert failures == []
+
+
+def test_hostile_answer_html_never_runs(site, browser):
+    base, pages = site
+    context, page, _, problems = _open(browser, base + pages["hostile question"], WIDTHS["desktop"])
+    page.locator("a", has_text="link").click()
+    assert page.evaluate("window.__xss") is None
+    assert "Figures follow." in page.locator(".answer").inner_text()
+    assert problems == []
+    context.close()
+
+
+def test_filters_sort_and_links_work_without_javascript(site, browser):
+    base, _ = site
+    context = browser.new_context(
+        java_script_enabled=False, viewport={"width": WIDTHS["phone"], "height": 900}
+    )
+    page = context.new_page()
+    page.goto(base + "/commitments/")
+    page.get_by_label("Theme").select_option("electronic-monitoring")
+    page.get_by_label("Status").select_option("delivered")
+    page.get_by_role("button", name="Apply filters").click()
+    assert "theme=electronic-monitoring" in page.url and "status=delivered" in page.url
+    assert "1 commitments found." in page.content()
+    page.goto(base + "/commitments/?theme=electronic-monitoring")
+    page.get_by_role("link", name="Owner (sort ascending)").click()
+    assert "sort=owner" in page.url and "theme=electronic-monitoring" in page.url
+    assert page.locator('th[aria-sort="ascending"]').inner_text().startswith("Owner")
+    page.get_by_role("link", name="Owner (sort descending)").click()
+    assert "sort=-owner" in page.url
+    assert page.locator('th[aria-sort="descending"]').inner_text().startswith("Owner")
+    page.get_by_role("link", name="GPS tagging project for high-risk domestic abuse perpetrators").click()
+    assert page.locator("h1").inner_text() == "GPS tagging project for high-risk domestic abuse perpetrators"
+    page.get_by_role("link", name="Read the answer").first.click()
+    assert "HL7122" in page.locator("h1").inner_text()
+    page.get_by_role("link", name="Skip to main content").focus()
+    assert page.evaluate("document.activeElement.textContent") == "Skip to main content"
+    context.close()
+
+
+def test_every_page_type_is_valid_html(site, tmp_path):
+    base, pages = site
+    files = []
+    for index, path in enumerate(pages.values()):
+        html = httpx.get(base + path).text
+        target = tmp_path / f"page-{index}.html"
+        target.write_text(html, encoding="utf-8")
+        files.append(str(target))
+    checked = subprocess.run(
+        ["java", "-jar", str(VNU), "--errors-only", "--format", "json", *files],
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    messages = json.loads(checked.stderr or '{"messages": []}')["messages"]
+    errors = [f"{Path(m['url']).name}: {m['message']}" for m in messages if m.get("type") == "error"]
+    assert errors == []
+    assert checked.returncode == 0
