@@ -70,5 +70,9 @@ smoke: install                      ## embedded default on a throwaway SQLite fi
 bench-ingest: install              ## re-check 10,000 recorded questions; prints time, memory, requests
 	$(BENCH_ENV) $(BIN)/python manage.py bench_ingest --questions $(or $(QUESTIONS),10000)
 
+bench-web: install                 ## 300 commitments, 50,000 questions, gunicorn + wrk; prints req/s, p50/p95/p99
+	@command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
+	$(BENCH_ENV) REDIS_URL=$(or $(REDIS_URL),redis://127.0.0.1:6379/14) $(BIN)/python manage.py bench_web
+
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .ruff_cache node_modules

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
 from .exceptions import ImmutableRecord
@@ -194,7 +194,11 @@ class WrittenQuestion(models.Model):
             models.CheckConstraint(condition=~Q(uin=""), name="question_uin_not_blank"),
             models.CheckConstraint(condition=_in_choices("house", House), name="question_house_valid"),
         ]
-        indexes = [models.Index(fields=["house", "uin"])]
+        indexes = [
+            models.Index(fields=["house", "uin"]),
+            # The public list's order: questions awaiting an answer, then the newest answers.
+            models.Index(F("date_answered").desc(), F("id").desc(), name="question_newest_first"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.house} {self.uin}" + (f" ({self.date_tabled:%d/%m/%Y})" if self.date_tabled else "")

@@ -160,6 +160,7 @@ class QuestionListView(ValidatedListMixin, FilterView):
     template_name = "commitments/question_list.html"
 
     def get_queryset(self):
+        # Matches the index: questions still awaiting an answer first, then the newest answers.
         return WrittenQuestion.objects.published().order_by("-date_answered", "-pk")
 
 

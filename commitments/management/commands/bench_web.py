@@ -1,0 +1,298 @@
+"""Benchmark of the public pages at scale: a generated data set in PostgreSQL, gunicorn on loopback,
+wrk as the load generator. Figures for each page are also given as a ratio to /healthz measured in
+the same run, first with the page cache as deployed (Redis), then with it switched off."""
+
+import json
+import os
+import random
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+
+WRK_SCRIPT = """
+done = function(summary, latency, requests)
+  io.write(string.format('{"requests": %d, "seconds": %f, "errors": %d, "p50": %f, "p95": %f, "p99": %f}\\n',
+    summary.requests, summary.duration / 1e6,
+    summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.status
+      + summary.errors.timeout,
+    latency:percentile(50) / 1000, latency:percentile(95) / 1000, latency:percentile(99) / 1000))
+end
+"""
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class Command(BaseCommand):
+    help = (
+        "Load >= 300 commitments and 50,000 written questions into a PostgreSQL database of its own, "
+        "serve the site with gunicorn on loopback and drive it with wrk; print requests/s and "
+        "p50/p95/p99 for home, a filtered and sorted list, commitment detail, question detail and "
+        "/healthz, with each page's throughput as a ratio to /healthz."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--commitments", type=int, default=300)
+        parser.add_argument("--questions", type=int, default=50_000)
+        parser.add_argument("--seconds", type=int, default=10, help="wrk duration per page")
+        parser.add_argument("--connections", type=int, default=16)
+        parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
+        parser.add_argument("--phase", choices=["load"], help="internal")
+
+    def handle(self, *args, commitments, questions, seconds, connections, workers, phase, **options):
+        if phase == "load":
+            self._load(commitments, questions)
+            return
+        if connection.vendor != "postgresql":
+            raise CommandError("Run the benchmark on PostgreSQL (set DATABASE_URL).")
+        if not settings.REDIS_URL:
+            raise CommandError("Run the benchmark with REDIS_URL set: production caches pages in Redis.")
+        for tool in ("wrk",):
+            if subprocess.run(["which", tool], capture_output=True).returncode:
+                raise CommandError(f"{tool} is missing: apt-get install -y {tool}")
+        database_url = self._fresh_database(f"{connection.settings_dict['NAME']}_web_bench")
+        env = {
+            **os.environ,
+            "DATABASE_URL": database_url,
+            "DEBUG": "0",
+            "HTTPS_ONLY": "0",
+            "ALLOWED_HOSTS": "127.0.0.1",
+            "STATIC_MANIFEST": "0",
+            "WHITENOISE_USE_FINDERS": "1",
+            "LOG_LEVEL": "WARNING",
+        }
+        self.stdout.write(f"Loading {commitments} commitments and {questions:,} questions…")
+        started = time.perf_counter()
+        loaded = subprocess.run(
+            [
+                sys.executable,
+                "manage.py",
+                "bench_web",
+                "--phase",
+                "load",
+                "--commitments",
+                str(commitments),
+                "--questions",
+                str(questions),
+            ],
+            cwd=settings.BASE_DIR,
+            env=env,
+            capture_output=True,
+            text=True,
+        )
+        if loaded.returncode:
+            raise CommandError(loaded.stderr[-2000:])
+        urls = json.loads(loaded.stdout.strip().splitlines()[-1])
+        self.stdout.write(f"Loaded in {time.perf_counter() - started:.0f} s.")
+        with tempfile.TemporaryDirectory() as folder:
+            script = Path(folder) / "report.lua"
+            script.write_text(WRK_SCRIPT)
+            for cached in (True, False):
+                self._measure(
+                    urls,
+                    env | {"PUBLIC_PAGE_CACHE": "1" if cached else "0"},
+                    script,
+                    seconds=seconds,
+                    connections=connections,
+                    workers=workers,
+                    cached=cached,
+                )
+
+    def _measure(self, urls, env, script, *, seconds, connections, workers, cached):
+        port = _free_port()
+        server = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "tracker.wsgi:application",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                str(workers),
+                "--log-level",
+                "warning",
+            ],
+            cwd=settings.BASE_DIR,
+            env=env,
+        )
+        try:
+            base = f"http://127.0.0.1:{port}"
+            self._wait_for(base + "/healthz")
+            rows = []
+            for name, path in urls.items():
+                subprocess.run(["curl", "-s", "-o", "/dev/null", base + path], check=False)  # warm up
+                out = subprocess.run(
+                    ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "-s", str(script), base + path],
+                    capture_output=True,
+                    text=True,
+                    check=True,
+                ).stdout
+                figures = json.loads(out.strip().splitlines()[-1])
+                rows.append((name, path, figures))
+        finally:
+            server.terminate()
+            server.wait(timeout=20)
+        healthz = next(f for n, _, f in rows if n == "healthz")
+        base_rate = healthz["requests"] / healthz["seconds"]
+        self.stdout.write(
+            f"\nPage cache {'on (Redis)' if cached else 'off'}; gunicorn {workers} workers, "
+            f"wrk {connections} connections, {seconds} s per page:"
+        )
+        self.stdout.write(
+            f"{'page':<26}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'× healthz':>11}{'errors':>8}"
+        )
+        for name, _, figures in rows:
+            rate = figures["requests"] / figures["seconds"]
+            self.stdout.write(
+                f"{name:<26}{rate:>9.0f}{figures['p50']:>9.1f}{figures['p95']:>9.1f}{figures['p99']:>9.1f}"
+                f"{rate / base_rate:>11.2f}{figures['errors']:>8}"
+            )
+
+    def _wait_for(self, url: str) -> None:
+        import httpx
+
+        for _ in range(100):
+            try:
+                if httpx.get(url, timeout=1).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.2)
+        raise CommandError("gunicorn did not start")
+
+    def _fresh_database(self, name: str) -> str:
+        import psycopg
+
+        params = connection.get_connection_params()
+        params.pop("cursor_factory", None)
+        params.pop("context", None)
+        with psycopg.connect(**{**params, "dbname": "postgres"}, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            admin.execute(f'CREATE DATABASE "{name}"')
+        url = os.environ.get("DATABASE_URL") or "postgres://postgres@127.0.0.1:5432/tracker"
+        database_url = f"{url.rsplit('/', 1)[0]}/{name}"
+        subprocess.run(
+            [sys.executable, "manage.py", "migrate", "--no-input", "-v0"],
+            cwd=settings.BASE_DIR,
+            env={**os.environ, "DATABASE_URL": database_url},
+            check=True,
+        )
+        return database_url
+
+    # -- the data set ---------------------------------------------------------------------------
+
+    def _load(self, commitment_count: int, question_count: int) -> None:
+        from commitments.ingest import content_hash
+        from commitments.loading import load_demo
+        from commitments.models import (
+            Commitment,
+            Evidence,
+            QuestionEvent,
+            Status,
+            StatusChange,
+            Theme,
+            WrittenQuestion,
+        )
+
+        load_demo()  # the real themes, plans, commitments and seeds, then generated ones beside them
+        rng = random.Random(7)
+        themes = list(Theme.objects.all())
+        statuses = list(Status.values)
+        Commitment.objects.bulk_create(
+            Commitment(
+                slug=f"generated-{n}",
+                title=f"Generated commitment {n}",
+                theme=rng.choice(themes),
+                owner=rng.choice(["HMPPS", "MoJ", "Parole Board", "Probation Service"]),
+                summary="A generated commitment for the benchmark.",
+                status=rng.choice(statuses),
+            )
+            for n in range(max(0, commitment_count - Commitment.objects.count()))
+        )
+        commitments = list(Commitment.objects.all())
+        StatusChange.objects.bulk_create(
+            StatusChange(
+                commitment=c,
+                from_status="",
+                to_status=c.status,
+                effective_on=date(2024, 1, 1),
+                reason="Generated for the benchmark.",
+                origin="import",
+            )
+            for c in commitments
+            if not c.status_changes.exists()
+        )
+        start = date(2019, 1, 1)
+        batch = []
+        for n in range(question_count):
+            tabled = start + timedelta(days=n % 2500)
+            question = WrittenQuestion(
+                parliament_id=30_000_000 + n,
+                house="Commons" if n % 3 else "Lords",
+                uin=f"{'HL' if n % 3 == 0 else ''}{700000 + n}",
+                date_tabled=tabled,
+                date_answered=tabled + timedelta(days=7),
+                heading="Prisoners: Imprisonment for Public Protection",
+                question_text=f"To ask the Secretary of State for Justice, question {n} about IPP sentences.",
+                answer_text="The IPP Action Plan is regularly reviewed. " * 8,
+                answer_html_safe="<p>The IPP Action Plan is regularly reviewed.</p>" * 8,
+                answering_body="Ministry of Justice",
+                answering_body_id=54,
+                is_about_ipp=True,
+                matched_terms=["IPP"],
+            )
+            question.content_hash = content_hash(question)
+            batch.append(question)
+            if len(batch) == 5000:
+                WrittenQuestion.objects.bulk_create(batch)
+                batch = []
+        WrittenQuestion.objects.bulk_create(batch)
+        generated = list(
+            WrittenQuestion.objects.filter(parliament_id__gte=30_000_000).values_list("pk", flat=True)
+        )
+        QuestionEvent.objects.bulk_create(
+            QuestionEvent(question_id=pk, kind="answered", content_hash="") for pk in generated
+        )
+        evidence = [
+            Evidence(
+                commitment=c,
+                question_id=rng.choice(generated),
+                state="confirmed",
+                excerpt="The IPP Action Plan is regularly reviewed.",
+            )
+            for c in commitments
+            for _ in range(5)
+        ]
+        Evidence.objects.bulk_create(evidence, ignore_conflicts=True)
+        from django.db import connection as db
+
+        with db.cursor() as cursor:
+            cursor.execute("ANALYZE")  # as autovacuum would soon after a bulk load
+        busy = max(commitments, key=lambda c: c.evidence.count())
+        theme = Theme.objects.get(slug="electronic-monitoring")
+        self.stdout.write(
+            json.dumps(
+                {
+                    "healthz": "/healthz",
+                    "home": "/",
+                    "list, filtered and sorted": (
+                        f"/commitments/?theme={theme.slug}&status=in_progress&sort=-title"
+                    ),
+                    "commitment detail": f"/commitments/{busy.slug}/",
+                    "question detail": f"/questions/{generated[len(generated) // 2]}/",
+                    "question list": "/questions/?sort=-date_answered",
+                }
+            )
+        )
