@@ -9,7 +9,6 @@ Phases run in child processes so each one's peak memory is its own:
 import json
 import os
 import resource
-import socket
 import subprocess
 import sys
 import tempfile
@@ -23,6 +22,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from commitments.benchmarks import free_port, fresh_database, wait_for
 from commitments.fake_parliament import RecordedData
 from commitments.fake_parliament_data import replicate, write_list_with_full_text
 from commitments.loading import FIXTURES_DIR
@@ -41,12 +41,6 @@ def _peak_rss_mb() -> float:
             if line.startswith("VmHWM:"):
                 return int(line.split()[1]) / 1024
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def _default_searches(since: date) -> list[QuestionSearch]:
@@ -88,7 +82,7 @@ class Command(BaseCommand):
             source = RecordedData.load(FIXTURES_DIR / "parliament")
             records = list(replicate(source, count=questions, body_ids={54}))
             write_list_with_full_text(records, Path(folder), "bench")
-            port = _free_port()
+            port = free_port()
             server = subprocess.Popen(
                 [sys.executable, "manage.py", "fake_parliament_api", "--port", str(port), "--data", folder],
                 cwd=settings.BASE_DIR,
@@ -97,8 +91,8 @@ class Command(BaseCommand):
             )
             try:
                 api = f"http://127.0.0.1:{port}"
-                self._wait_for(api)
-                database_url = self._fresh_database(bench_db)
+                wait_for(f"{api}/_fake/stats", what="The recorded-API server")
+                database_url = fresh_database(bench_db)
                 env = {
                     **os.environ,
                     "DATABASE_URL": database_url,
@@ -113,37 +107,6 @@ class Command(BaseCommand):
                 server.terminate()
                 server.wait(timeout=10)
         self._report(questions, page_size, floor, ingest, noop)
-
-    def _wait_for(self, api: str) -> None:
-        import httpx
-
-        for _ in range(100):
-            try:
-                httpx.get(f"{api}/_fake/stats", timeout=1)
-                return
-            except httpx.HTTPError:
-                time.sleep(0.1)
-        raise CommandError("The recorded-API server did not start.")
-
-    def _fresh_database(self, name: str) -> str:
-        import psycopg
-
-        params = connection.get_connection_params()
-        params.pop("cursor_factory", None)
-        params.pop("context", None)
-        with psycopg.connect(**{**params, "dbname": "postgres"}, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
-            admin.execute(f'CREATE DATABASE "{name}"')
-        url = os.environ.get("DATABASE_URL") or "postgres://postgres@127.0.0.1:5432/tracker"
-        base = url.rsplit("/", 1)[0]
-        database_url = f"{base}/{name}"
-        subprocess.run(
-            [sys.executable, "manage.py", "migrate", "--no-input", "-v0"],
-            cwd=settings.BASE_DIR,
-            env={**os.environ, "DATABASE_URL": database_url},
-            check=True,
-        )
-        return database_url
 
     def _run_child(self, phase: str, api: str, page_size: int, env: dict) -> dict:
         self.stdout.write(f"Running {phase}…")

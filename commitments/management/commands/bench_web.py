@@ -5,7 +5,6 @@ the same run, first with the page cache as deployed (Redis), then with it switch
 import json
 import os
 import random
-import socket
 import subprocess
 import sys
 import tempfile
@@ -17,6 +16,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
+from commitments.benchmarks import free_port, fresh_database, wait_for
+
 WRK_SCRIPT = """
 done = function(summary, latency, requests)
   io.write(string.format('{"requests": %d, "seconds": %f, "errors": %d, "p50": %f, "p95": %f, "p99": %f}\\n',
@@ -26,12 +27,6 @@ done = function(summary, latency, requests)
     latency:percentile(50) / 1000, latency:percentile(95) / 1000, latency:percentile(99) / 1000))
 end
 """
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 class Command(BaseCommand):
@@ -61,7 +56,7 @@ class Command(BaseCommand):
         for tool in ("wrk",):
             if subprocess.run(["which", tool], capture_output=True).returncode:
                 raise CommandError(f"{tool} is missing: apt-get install -y {tool}")
-        database_url = self._fresh_database(f"{connection.settings_dict['NAME']}_web_bench")
+        database_url = fresh_database(f"{connection.settings_dict['NAME']}_web_bench")
         env = {
             **os.environ,
             "DATABASE_URL": database_url,
@@ -110,7 +105,7 @@ class Command(BaseCommand):
                 )
 
     def _measure(self, urls, env, script, *, seconds, connections, workers, cached):
-        port = _free_port()
+        port = free_port()
         server = subprocess.Popen(
             [
                 sys.executable,
@@ -129,7 +124,7 @@ class Command(BaseCommand):
         )
         try:
             base = f"http://127.0.0.1:{port}"
-            self._wait_for(base + "/healthz")
+            wait_for(base + "/healthz", what="gunicorn")
             rows = []
             for name, path in urls.items():
                 subprocess.run(["curl", "-s", "-o", "/dev/null", base + path], check=False)  # warm up
@@ -159,37 +154,6 @@ class Command(BaseCommand):
                 f"{name:<26}{rate:>9.0f}{figures['p50']:>9.1f}{figures['p95']:>9.1f}{figures['p99']:>9.1f}"
                 f"{rate / base_rate:>11.2f}{figures['errors']:>8}"
             )
-
-    def _wait_for(self, url: str) -> None:
-        import httpx
-
-        for _ in range(100):
-            try:
-                if httpx.get(url, timeout=1).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.2)
-        raise CommandError("gunicorn did not start")
-
-    def _fresh_database(self, name: str) -> str:
-        import psycopg
-
-        params = connection.get_connection_params()
-        params.pop("cursor_factory", None)
-        params.pop("context", None)
-        with psycopg.connect(**{**params, "dbname": "postgres"}, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
-            admin.execute(f'CREATE DATABASE "{name}"')
-        url = os.environ.get("DATABASE_URL") or "postgres://postgres@127.0.0.1:5432/tracker"
-        database_url = f"{url.rsplit('/', 1)[0]}/{name}"
-        subprocess.run(
-            [sys.executable, "manage.py", "migrate", "--no-input", "-v0"],
-            cwd=settings.BASE_DIR,
-            env={**os.environ, "DATABASE_URL": database_url},
-            check=True,
-        )
-        return database_url
 
     # -- the data set ---------------------------------------------------------------------------
 

@@ -1,0 +1,52 @@
+"""What the benchmark commands share: a database of their own, a free port, waiting for a server."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+
+import httpx
+from django.conf import settings
+from django.core.management.base import CommandError
+from django.db import connection
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_for(url: str, *, what: str) -> None:
+    """Until `url` answers at all (20 s at most)."""
+    for _ in range(200):
+        try:
+            httpx.get(url, timeout=1)
+            return
+        except httpx.HTTPError:
+            time.sleep(0.1)
+    raise CommandError(f"{what} did not start.")
+
+
+def fresh_database(name: str) -> str:
+    """Drop and recreate database `name` on DATABASE_URL's server, migrate it, return its URL."""
+    import psycopg
+
+    params = connection.get_connection_params()
+    params.pop("cursor_factory", None)
+    params.pop("context", None)
+    with psycopg.connect(**{**params, "dbname": "postgres"}, autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        admin.execute(f'CREATE DATABASE "{name}"')
+    url = os.environ.get("DATABASE_URL") or "postgres://postgres@127.0.0.1:5432/tracker"
+    database_url = f"{url.rsplit('/', 1)[0]}/{name}"
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--no-input", "-v0"],
+        cwd=settings.BASE_DIR,
+        env={**os.environ, "DATABASE_URL": database_url},
+        check=True,
+    )
+    return database_url
