@@ -5,14 +5,21 @@ never staler than the data: old entries are simply never asked for again and exp
 from __future__ import annotations
 
 import hashlib
+from datetime import datetime
 from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.utils import timezone
+from django.utils.cache import get_conditional_response
+from django.utils.http import http_date, quote_etag
 
 VERSION_KEY = "public-data-version"
+CHANGED_AT_KEY = "public-data-changed-at"
+# Not public data: the admin, and the liveness check.
+UNCONDITIONAL_PREFIXES = ("/admin/", "/healthz")
 PAGE_SECONDS = 60 * 60
 
 
@@ -20,11 +27,16 @@ def data_version() -> int:
     return cache.get_or_set(VERSION_KEY, 1, timeout=None)
 
 
+def data_changed_at() -> datetime:
+    return cache.get_or_set(CHANGED_AT_KEY, lambda: timezone.now().replace(microsecond=0), timeout=None)
+
+
 def _bump() -> None:
     try:
         cache.incr(VERSION_KEY)
     except ValueError:
         cache.set(VERSION_KEY, 2, timeout=None)
+    cache.set(CHANGED_AT_KEY, timezone.now().replace(microsecond=0), timeout=None)
 
 
 def bump_data_version(**_) -> None:
@@ -82,3 +94,26 @@ def connect_signals() -> None:
     m2m_changed.connect(
         bump_data_version, sender=models.Commitment.action_plans.through, dispatch_uid="public-cache-plans"
     )
+
+
+class ConditionalRequestMiddleware:
+    """ETag and Last-Modified on every public GET, derived from the data's last change; a request
+    that already holds the current version gets 304 before any view, query or template runs."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method not in ("GET", "HEAD") or request.path.startswith(UNCONDITIONAL_PREFIXES):
+            return self.get_response(request)
+        digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:16]
+        etag = quote_etag(f"{data_version()}-{digest}")
+        last_modified = int(data_changed_at().timestamp())
+        not_modified = get_conditional_response(request, etag=etag, last_modified=last_modified)
+        if not_modified is not None:
+            return not_modified
+        response = self.get_response(request)
+        if response.status_code == 200 and not response.has_header("ETag"):
+            response["ETag"] = etag
+            response["Last-Modified"] = http_date(last_modified)
+        return response

@@ -222,3 +222,21 @@ class AboutView(TemplateView):
 def healthz(request):
     """Cheap liveness check: no database, no cache."""
     return HttpResponse("ok", content_type="text/plain")
+
+
+class ApiDocsView(TemplateView):
+    template_name = "commitments/api_docs.html"
+
+
+ROBOTS = """User-agent: *
+Disallow: /admin/
+Disallow: /exports/
+Sitemap: {sitemap}
+"""
+
+
+@transaction.non_atomic_requests
+def robots_txt(request):
+    return HttpResponse(
+        ROBOTS.format(sitemap=request.build_absolute_uri("/sitemap.xml")), content_type="text/plain"
+    )

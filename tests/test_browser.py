@@ -77,6 +77,7 @@ def site(live_server):
         "hostile question": f"/questions/{hostile.pk}/",
         "figure table": "/figures/hl7122-progression-panels-by-region/",
         "about": "/about/",
+        "open data and API": "/api/",
         "not found": "/no-such-page/",
         "invalid filter": "/commitments/?status=abandoned",
     }

@@ -49,12 +49,16 @@ INSTALLED_APPS = [
     "django_tables2",
     "django_filters",
     "django_celery_beat",
+    "django.contrib.sitemaps",
+    "rest_framework",
+    "drf_spectacular",
     "commitments",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "commitments.public_cache.ConditionalRequestMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -217,6 +221,28 @@ if env.bool("BEHIND_TLS_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 LOGIN_URL = "admin:login"
+
+# The read-only JSON API: anonymous, JSON only, throttled per client address.
+REST_FRAMEWORK = {
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "UNAUTHENTICATED_USER": None,
+    "DEFAULT_PAGINATION_CLASS": "commitments.api_policy.Pagination",
+    "DEFAULT_THROTTLE_CLASSES": ["commitments.api_policy.PublicThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"public": env.str("API_THROTTLE_RATE", default="120/min")},
+    "DEFAULT_SCHEMA_CLASS": "commitments.api_schema.TrackerSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "IPP Action Plan tracker API",
+    "DESCRIPTION": "Read-only data on IPP Action Plan commitments, their status history, the "
+    "parliamentary answers that evidence them and the figures published in those answers.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "ENUM_NAME_OVERRIDES": {"StatusEnum": "commitments.models.Status"},
+}
 
 DJANGO_TABLES2_TEMPLATE = "commitments/table.html"
 

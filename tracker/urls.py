@@ -1,5 +1,13 @@
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
+from django.db import transaction
 from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView
+
+from commitments import exports, feeds
+from commitments.api import router
+from commitments.sitemaps import SITEMAPS
+from commitments.views import ApiDocsView, robots_txt
 
 admin.site.site_header = "IPP Action Plan tracker: editors"
 admin.site.site_title = "IPP tracker admin"
@@ -7,5 +15,17 @@ admin.site.index_title = "Commitments, evidence and history"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/", ApiDocsView.as_view(), name="api-docs"),
+    # The document needs no database: no transaction either (and tests can load it at collection).
+    path("api/v1/schema/", transaction.non_atomic_requests(SpectacularAPIView.as_view()), name="api-schema"),
+    path("api/v1/", include(router.urls)),
+    path("feeds/updates.atom", feeds.UpdatesFeed(), name="feed"),
+    path("themes/<slug:slug>/feed.atom", feeds.ThemeUpdatesFeed(), name="theme-feed"),
+    path("commitments/<slug:slug>/feed.atom", feeds.CommitmentUpdatesFeed(), name="commitment-feed"),
+    path("exports/commitments.csv", exports.commitments_csv, name="commitments-csv"),
+    path("exports/questions.csv", exports.questions_csv, name="questions-csv"),
+    path("exports/ipp-tracker-data.zip", exports.dataset_zip, name="dataset-zip"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", robots_txt, name="robots"),
     path("", include("commitments.urls")),
 ]

@@ -1,0 +1,33 @@
+"""Paging and throttling of the JSON API. Kept apart from api.py because REST framework imports
+these classes from its settings while its views module loads."""
+
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.throttling import AnonRateThrottle
+
+
+class Pagination(PageNumberPagination):
+    """A page that is not a number of 1 or more is a 400 naming the parameter; a page past the end
+    is a 404 naming it."""
+
+    page_size = 50
+
+    def paginate_queryset(self, queryset, request, view=None):
+        page = request.query_params.get(self.page_query_param)
+        if page is not None and not (page.isdigit() and int(page) > 0):
+            raise ValidationError({"page": [f"“{page}” is not a page number (1 or more)."]})
+        try:
+            return super().paginate_queryset(queryset, request, view)
+        except NotFound:
+            raise NotFound({"page": [f"There is no page {page}."]}) from None
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_query_param:
+                parameter["schema"]["minimum"] = 1
+        return parameters
+
+
+class PublicThrottle(AnonRateThrottle):
+    scope = "public"

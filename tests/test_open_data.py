@@ -1,0 +1,191 @@
+"""Feeds, the JSON API, CSV and zip exports, the sitemap and conditional requests."""
+
+import csv
+import io
+import json
+import zipfile
+from datetime import date
+
+import feedparser
+import pytest
+from django.core.cache import cache
+
+from commitments.filters import CommitmentFilter
+from commitments.loading import load_demo
+from commitments.models import Commitment
+from commitments.services import record_status_change
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    cache.clear()
+
+
+@pytest.fixture
+def demo(db):
+    return load_demo()
+
+
+def _feed(client, url):
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/atom+xml")
+    parsed = feedparser.parse(response.content)
+    assert not parsed.bozo, parsed.get("bozo_exception")
+    return parsed
+
+
+def test_site_wide_feed_carries_status_changes_and_evidence_with_sources(client, demo):
+    feed = _feed(client, "/feeds/updates.atom")
+    titles = [entry.title for entry in feed.entries]
+    assert len(titles) == 50  # the newest fifty of 33 status changes and 24 pieces of evidence
+    assert any("status recorded as" in title for title in titles)
+    assert any("new evidence from" in title for title in titles)
+    gps_feed = _feed(client, "/commitments/em-gps-domestic-abuse/feed.atom")
+    gps = next(e for e in gps_feed.entries if "new evidence from House of Lords question HL7122" in e.title)
+    assert "3,500 offenders" in gps.summary
+    assert "questions-statements.parliament.uk/written-questions/detail/2022-03-21/HL7122" in gps.summary
+    assert gps.link.endswith("/commitments/em-gps-domestic-abuse/#evidence-" + gps.id.rsplit("-", 1)[1])
+
+
+def test_theme_and_commitment_feeds_carry_only_their_own_entries(client, demo):
+    theme = _feed(client, "/themes/electronic-monitoring/feed.atom")
+    assert theme.entries and all("/commitments/em-" in entry.link for entry in theme.entries)
+    one = _feed(client, "/commitments/ipp-delivery-plans/feed.atom")
+    assert {entry.link.split("#")[0] for entry in one.entries} == {
+        "http://testserver/commitments/ipp-delivery-plans/"
+    }
+    assert client.get("/commitments/no-such/feed.atom").status_code == 404
+
+
+def test_a_new_status_change_appears_in_the_feed_dated_when_recorded(client, demo):
+    commitment = Commitment.objects.get(slug="ipp-data-dashboard")
+    record_status_change(
+        commitment, to="delivered", reason="Dashboard published", effective_on=date(2025, 1, 1)
+    )
+    newest = _feed(client, "/feeds/updates.atom").entries[0]
+    assert newest.title == "IPP dataset and data dashboard: status changed from in progress to delivered"
+    assert "Dashboard published" in newest.summary
+
+
+def test_pages_link_their_feeds(client, demo):
+    for url in ["/", "/themes/electronic-monitoring/", "/commitments/ipp-delivery-plans/"]:
+        assert 'type="application/atom+xml"' in client.get(url).content.decode(), url
+
+
+def _csv(client, url):
+    response = client.get(url)
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+    return list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+
+
+def test_commitments_csv_has_the_same_rows_as_the_list_filter(client, demo):
+    rows = _csv(client, "/exports/commitments.csv?theme=electronic-monitoring&status=in_progress")
+    expected = CommitmentFilter(
+        {"theme": "electronic-monitoring", "status": "in_progress"}, queryset=Commitment.objects.published()
+    ).qs
+    assert sorted(row["slug"] for row in rows) == sorted(expected.values_list("slug", flat=True))
+    assert len(rows) == 3
+    assert all(row["status"] == "in_progress" for row in rows)
+
+
+def test_questions_csv_round_trips_and_rejects_bad_filters(client, demo):
+    rows = _csv(client, "/exports/questions.csv?house=Lords")
+    assert rows and {row["house"] for row in rows} == {"Lords"}
+    assert any(row["uin"] == "HL7122" and row["date_answered"] == "2022-04-27" for row in rows)
+    bad = client.get("/exports/questions.csv?answered_from=yesterday")
+    assert bad.status_code == 400 and b"answered_from" in bad.content
+
+
+def test_whole_dataset_zip_keeps_suppressed_cells_empty_never_zero(client, demo):
+    response = client.get("/exports/ipp-tracker-data.zip")
+    assert response.status_code == 200
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
+    assert {
+        "commitments.csv",
+        "status_changes.csv",
+        "evidence.csv",
+        "questions.csv",
+        "question_events.csv",
+        "figure_cells.csv",
+        "data.json",
+        "DATA-DICTIONARY.md",
+    } <= set(archive.namelist())
+    cells = list(csv.DictReader(io.StringIO(archive.read("figure_cells.csv").decode())))
+    suppressed = [c for c in cells if c["kind"] == "suppressed"]
+    assert len(suppressed) == 4 and all(c["value"] == "" and c["published"] == "*" for c in suppressed)
+    data = json.loads(archive.read("data.json"))
+    assert len(data["commitments"]) == 33
+    assert all(c["value"] is None for c in data["figure_cells"] if c["kind"] in ("suppressed", "nil"))
+
+
+def test_api_lists_and_filters_like_the_pages(client, demo):
+    body = client.get("/api/v1/commitments/?theme=electronic-monitoring&status=in_progress").json()
+    assert body["count"] == 3
+    assert {item["theme"] for item in body["results"]} == {"electronic-monitoring"}
+
+
+def test_api_commitment_detail_has_status_history_and_confirmed_evidence(client, demo):
+    body = client.get("/api/v1/commitments/em-gps-domestic-abuse/").json()
+    assert [change["to_status"] for change in body["status_history"]] == ["delivered"]
+    assert body["evidence"][0]["question"]["uin"] == "HL7122"
+    assert body["evidence"][0]["excerpt"].startswith("IPP releases will also be eligible")
+
+
+def test_api_figure_cells_keep_suppressed_and_nil_without_values(client, demo):
+    table = client.get("/api/v1/figure-tables/hl7122-progression-panels-by-region/").json()
+    cells = [cell for row in table["rows"] for cell in row["cells"]]
+    assert sum(cell["kind"] == "suppressed" for cell in cells) == 4
+    assert all(cell["value"] is None for cell in cells if cell["kind"] != "number")
+    assert table["rows"][-1]["cells"][-1]["value"] == 13988
+
+
+@pytest.mark.parametrize(
+    ("url", "parameter"),
+    [
+        ("/api/v1/commitments/?status=abandoned", "status"),
+        ("/api/v1/commitments/?page=0", "page"),
+        ("/api/v1/questions/?answered_from=soon", "answered_from"),
+    ],
+)
+def test_api_bad_input_is_a_400_naming_the_parameter(client, demo, url, parameter):
+    response = client.get(url)
+    assert response.status_code == 400 and parameter in response.json()
+
+
+def test_api_unknown_ids_are_json_404s(client, demo):
+    for url in ["/api/v1/commitments/nope/", "/api/v1/questions/999999/", "/api/v1/themes/nope/"]:
+        response = client.get(url)
+        assert response.status_code == 404 and "detail" in response.json()
+
+
+def test_repeated_conditional_request_is_not_modified_until_the_data_changes(client, demo):
+    for url in ["/feeds/updates.atom", "/api/v1/commitments/", "/commitments/ipp-delivery-plans/"]:
+        first = client.get(url)
+        assert first["ETag"] and first["Last-Modified"]
+        again = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+        assert again.status_code == 304 and again.content == b""
+    etag = client.get("/api/v1/commitments/")["ETag"]
+    record_status_change(
+        Commitment.objects.get(slug="ipp-data-dashboard"),
+        to="delivered",
+        reason="Done",
+        effective_on=date(2025, 1, 1),
+    )
+    assert client.get("/api/v1/commitments/", HTTP_IF_NONE_MATCH=etag).status_code == 200
+
+
+def test_not_modified_answers_without_touching_the_database(client, demo, django_assert_num_queries):
+    etag = client.get("/api/v1/questions/")["ETag"]
+    with django_assert_num_queries(0):
+        assert client.get("/api/v1/questions/", HTTP_IF_NONE_MATCH=etag).status_code == 304
+
+
+def test_sitemap_lists_public_pages_and_robots_points_to_it(client, demo):
+    sitemap = client.get("/sitemap.xml").content.decode()
+    assert (
+        "/commitments/ipp-delivery-plans/" in sitemap
+        and "/figures/hl7122-progression-panels-by-region/" in sitemap
+    )
+    robots = client.get("/robots.txt").content.decode()
+    assert "Disallow: /admin/" in robots and "Sitemap: http://testserver/sitemap.xml" in robots
