@@ -3,8 +3,15 @@
 import django_filters
 from django import forms
 from django.db.models import Q
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from .models import ActionPlan, Commitment, House, Status, Theme, WrittenQuestion
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class SlugFilter(django_filters.ModelChoiceFilter):
+    """A choice of object given by its slug (documented in the API schema as a string)."""
 
 
 class CommitmentFilter(django_filters.FilterSet):
@@ -58,7 +65,7 @@ class WrittenQuestionFilter(django_filters.FilterSet):
         label="Answered to",
         widget=forms.DateInput(attrs={"type": "date"}),
     )
-    commitment = django_filters.ModelChoiceFilter(
+    commitment = SlugFilter(
         method="evidencing",
         queryset=Commitment.objects.published(),
         to_field_name="slug",

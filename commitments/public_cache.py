@@ -19,7 +19,7 @@ from django.utils.http import http_date, quote_etag
 VERSION_KEY = "public-data-version"
 CHANGED_AT_KEY = "public-data-changed-at"
 # Not public data: the admin, and the liveness check.
-UNCONDITIONAL_PREFIXES = ("/admin/", "/healthz")
+UNCONDITIONAL_PREFIXES = ("/admin/", "/healthz", "/readyz")
 PAGE_SECONDS = 60 * 60
 
 

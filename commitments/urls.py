@@ -17,4 +17,5 @@ urlpatterns = [
     # Not cached: it shows when Parliament was last re-checked.
     path("about/", views.AboutView.as_view(), name="about"),
     path("healthz", views.healthz, name="healthz"),
+    path("readyz", views.readyz, name="readyz"),
 ]

@@ -240,3 +240,15 @@ def robots_txt(request):
     return HttpResponse(
         ROBOTS.format(sitemap=request.build_absolute_uri("/sitemap.xml")), content_type="text/plain"
     )
+
+
+@transaction.non_atomic_requests
+def readyz(request):
+    """Ready when the database and Redis answer and every migration is applied; 503 naming what
+    is not."""
+    from django.http import JsonResponse
+
+    from .readiness import problems
+
+    failing = problems()
+    return JsonResponse({"ready": not failing, "problems": failing}, status=503 if failing else 200)

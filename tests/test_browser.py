@@ -4,7 +4,6 @@ for accessibility and by the Nu Html Checker for valid HTML, at phone and deskto
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -16,10 +15,6 @@ from django.conf import settings
 from commitments.answer_html import sanitise_answer_html
 from commitments.loading import load_demo
 from commitments.models import WrittenQuestion
-
-# Playwright's sync API runs an event loop in this thread; Django's ORM refuses to run beside one
-# unless told the test knows what it is doing (our ORM calls happen before the browser starts).
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = "/usr/bin/chromium"
 FLAGS = [
@@ -85,7 +80,10 @@ def site(live_server):
 
 
 @pytest.fixture
-def browser():
+def browser(monkeypatch):
+    # Playwright's sync API runs an event loop in this thread; Django's ORM refuses to run beside
+    # one unless told the test knows what it is doing (our ORM calls happen before the browser).
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

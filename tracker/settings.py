@@ -5,9 +5,11 @@ console. With DEBUG off (the default) the site is in production mode and refuses
 a real SECRET_KEY. Every variable is listed in README.md and .env.example.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
+import structlog
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -30,14 +32,19 @@ if not DEBUG and (
         "SECRET_KEY must be set to a random value of at least 32 characters when DEBUG is off "
         "(production mode). For local development set DEBUG=1 instead."
     )
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"] if DEBUG else [])
+if not DEBUG and not ALLOWED_HOSTS:
+    raise ImproperlyConfigured(
+        "ALLOWED_HOSTS must name the host(s) this site answers to when DEBUG is off, "
+        "e.g. ALLOWED_HOSTS=tracker.example.org"
+    )
 if DEMO_MODE and not DEBUG:
     raise ImproperlyConfigured("TRACKER_DEMO=1 creates a known login and is only allowed with DEBUG=1.")
 
-ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "tracker.apps.TrackerAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -52,6 +59,9 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "rest_framework",
     "drf_spectacular",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "commitments",
 ]
 
@@ -63,11 +73,28 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "csp.middleware.CSPMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
+
+# Admin hardening. Failed logins are throttled and locked out per username and address
+# (django-axes); staff need a second factor (TOTP, django-otp) unless ADMIN_REQUIRE_2FA=0, which
+# the demo and the test suite use. The admin's address is configurable.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=6)  # the sixth wrong password locks
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=60))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+ADMIN_REQUIRE_2FA = env.bool("ADMIN_REQUIRE_2FA", default=not DEBUG)
+ADMIN_URL = env.str("ADMIN_URL", default="admin/").strip("/") + "/"
+OTP_TOTP_ISSUER = "IPP Action Plan tracker"
 
 # No inline script or style anywhere on the public site. The admin ships inline scripts of its own,
 # so it is left out; it is for logged-in editors only.
@@ -157,6 +184,11 @@ CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=30 * 60)
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=25 * 60)
 CELERY_RESULT_EXPIRES = 24 * 60 * 60
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# One task at a time per worker process, acknowledged after it ran where the task is idempotent
+# (the re-checks); Redis re-delivers an unacknowledged task only after the visibility timeout,
+# which must outlast the longest task.
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * CELERY_TASK_TIME_LIMIT}
 # Schedules live in the database (django-celery-beat), installed by a data migration and
 # editable in the admin under "Periodic tasks".
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
@@ -208,6 +240,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # HTTPS_ONLY=0 only where the site is served over plain HTTP on purpose (the test suite).
 HTTPS_ONLY = env.bool("HTTPS_ONLY", default=not DEBUG)
 SECURE_SSL_REDIRECT = HTTPS_ONLY
+# Health checks come from inside the container, over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 SESSION_COOKIE_SECURE = HTTPS_ONLY
 CSRF_COOKIE_SECURE = HTTPS_ONLY
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 60 * 60 * 24 * 365)
@@ -246,10 +280,25 @@ SPECTACULAR_SETTINGS = {
 
 DJANGO_TABLES2_TEMPLATE = "commitments/table.html"
 
+# One line of JSON per event on stdout in production; readable lines in development.
+LOG_FORMAT = env.str("LOG_FORMAT", default="console" if DEBUG else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "json": {
+            "()": structlog.stdlib.ProcessorFormatter,
+            "processor": structlog.processors.JSONRenderer(),
+            "foreign_pre_chain": [
+                structlog.stdlib.add_log_level,
+                structlog.stdlib.add_logger_name,
+                structlog.processors.TimeStamper(fmt="iso", utc=True),
+                structlog.processors.format_exc_info,
+            ],
+        },
+        "console": {"format": "%(levelname)s %(name)s: %(message)s"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     # Django's own loggers go to the root handler only (no second copy of each line).
     "loggers": {
@@ -257,8 +306,13 @@ LOGGING = {
         # One line per HTTP request to Parliament is noise; failures are logged by ingest.
         "httpx": {"level": "WARNING"},
         "httpcore": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
     },
 }
+
+# HSTS preload is a submission to browser vendors, not a setting to switch on silently: opt in with
+# SECURE_HSTS_PRELOAD=1 once the domain is ready for it.
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 
 # Reverting to an old version would bypass the services that keep status and history in step.
 SIMPLE_HISTORY_REVERT_DISABLED = True

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.db import transaction
@@ -9,12 +10,8 @@ from commitments.api import router
 from commitments.sitemaps import SITEMAPS
 from commitments.views import ApiDocsView, robots_txt
 
-admin.site.site_header = "IPP Action Plan tracker: editors"
-admin.site.site_title = "IPP tracker admin"
-admin.site.index_title = "Commitments, evidence and history"
-
 urlpatterns = [
-    path("admin/", admin.site.urls),
+    path(settings.ADMIN_URL, admin.site.urls),
     path("api/", ApiDocsView.as_view(), name="api-docs"),
     # The document needs no database: no transaction either (and tests can load it at collection).
     path("api/v1/schema/", transaction.non_atomic_requests(SpectacularAPIView.as_view()), name="api-schema"),

@@ -1,0 +1,207 @@
+"""The production shape: compose file, deploy checks, readiness, admin hardening, clear start-up errors."""
+
+import os
+import re
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from django.conf import settings
+from django.core.management import get_commands
+from django.db import connections
+from django.urls import reverse
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from commitments.readiness import check_database
+
+from .factories import UserFactory
+
+ROOT = Path(settings.BASE_DIR)
+PRODUCTION = {"DEBUG": "0", "SECRET_KEY": secrets.token_urlsafe(50), "ALLOWED_HOSTS": "tracker.example.org"}
+
+
+# What the test run sets for itself (pyproject.toml) and a production process would not have.
+TEST_ONLY = {
+    "DEBUG",
+    "SECRET_KEY",
+    "ALLOWED_HOSTS",
+    "TRACKER_DEMO",
+    "HTTPS_ONLY",
+    "ADMIN_REQUIRE_2FA",
+    "LOG_FORMAT",
+    "STATIC_MANIFEST",
+    "WHITENOISE_USE_FINDERS",
+    "API_THROTTLE_RATE",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
+}
+
+
+def _run(*args, **env):
+    clean = {k: v for k, v in os.environ.items() if k not in TEST_ONLY}
+    return subprocess.run(
+        [sys.executable, *args], cwd=ROOT, env={**clean, **env}, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_compose_file_is_valid_against_the_compose_specification():
+    checked = subprocess.run(
+        [
+            str(Path(sys.executable).parent / "check-jsonschema"),
+            "--builtin-schema",
+            "vendor.compose-spec",
+            str(ROOT / "docker" / "compose.yaml"),
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
+def test_every_command_in_the_compose_file_exists():
+    compose = yaml.safe_load((ROOT / "docker" / "compose.yaml").read_text())
+    commands = set(get_commands())
+    services = compose["services"]
+    assert {"web", "worker", "beat", "redis", "postgres", "migrate"} <= set(services)
+    for name, service in services.items():
+        command = " ".join(service.get("command", []))
+        for management_command in re.findall(r"manage\.py (\w+)", command):
+            assert management_command in commands, (name, management_command)
+        for module in re.findall(r"-A (\w+)|(\w+)\.wsgi:application", command):
+            __import__(next(filter(None, module)))
+        assert all(service.get(key) for key in ("restart",)) or name == "migrate", name
+        assert "healthcheck" in service or name in {"migrate", "beat"}, name
+
+
+def test_production_settings_pass_the_deploy_check_without_warnings():
+    checked = _run("manage.py", "check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert "no issues" in checked.stdout
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"DEBUG": "0", "ALLOWED_HOSTS": "x.org"}, "SECRET_KEY must be set"),
+        (
+            {
+                "DEBUG": "0",
+                "SECRET_KEY": "change-me-to-a-long-random-string-of-fifty-characters",
+                "ALLOWED_HOSTS": "x.org",
+            },
+            "SECRET_KEY must be set",
+        ),
+        ({"DEBUG": "0", "SECRET_KEY": secrets.token_urlsafe(50)}, "ALLOWED_HOSTS must name"),
+    ],
+)
+def test_a_missing_or_weak_setting_is_one_clear_line_not_a_traceback(env, message):
+    started = _run("manage.py", "check", **env)
+    assert started.returncode == 2
+    assert started.stderr.startswith(f"Configuration error: {message}")
+    assert "Traceback" not in started.stderr
+
+
+def test_preflight_names_an_unreachable_database():
+    checked = _run(
+        "manage.py",
+        "preflight",
+        **PRODUCTION,
+        DATABASE_URL="postgres://postgres@127.0.0.1:1/tracker",
+        REDIS_URL="",
+    )
+    assert checked.returncode == 1
+    assert "database unreachable at 127.0.0.1:1 (DATABASE_URL)" in checked.stderr
+    assert "Traceback" not in checked.stderr
+
+
+def test_readyz_is_200_when_everything_answers(client):
+    response = client.get(reverse("commitments:readyz"))
+    assert response.status_code == 200 and response.json() == {"ready": True, "problems": {}}
+
+
+def test_readyz_is_503_naming_redis_when_redis_is_down(client, settings):
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"
+    response = client.get(reverse("commitments:readyz"))
+    assert response.status_code == 503
+    assert list(response.json()["problems"]) == ["redis"]
+    assert "REDIS_URL" in response.json()["problems"]["redis"]
+
+
+def test_readyz_is_503_naming_the_database_when_postgresql_is_down():
+    probe = (
+        "import django, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'tracker.settings');"
+        "django.setup();"
+        "from django.test import Client; r = Client(HTTP_HOST='tracker.example.org').get('/readyz');"
+        "print(r.status_code, r.content.decode())"
+    )
+    checked = _run(
+        "-c",
+        probe,
+        **PRODUCTION,
+        HTTPS_ONLY="0",
+        REDIS_URL="",
+        DATABASE_URL="postgres://postgres@127.0.0.1:1/tracker",
+    )
+    assert checked.stdout.startswith("503 "), checked.stderr[-500:]
+    assert '"database": "database unreachable at 127.0.0.1:1 (DATABASE_URL)' in checked.stdout
+
+
+def test_database_check_names_a_closed_port(db):
+    connections.settings["closed"] = {**connections["default"].settings_dict, "PORT": "1"}
+    try:
+        assert "database unreachable at 127.0.0.1:1 (DATABASE_URL)" in check_database("closed")
+    finally:
+        connections["closed"].close()
+        del connections.settings["closed"]
+
+
+def test_a_sixth_wrong_password_locks_the_login(client):
+    UserFactory(username="ed", is_staff=True)
+    login = reverse("admin:login")
+    for _ in range(5):
+        response = client.post(login, {"username": "ed", "password": "wrong"})
+        assert response.status_code == 200  # the form again, with its error
+    sixth = client.post(login, {"username": "ed", "password": "wrong"})
+    assert sixth.status_code == 429
+    locked = client.post(login, {"username": "ed", "password": "correct horse battery"})
+    assert locked.status_code == 429
+    assert "_auth_user_id" not in client.session
+
+
+def test_staff_login_without_a_second_factor_is_refused_in_production_mode(client, settings):
+    settings.ADMIN_REQUIRE_2FA = True
+    user = UserFactory(username="ed", is_staff=True, is_superuser=True)
+    device = TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
+    login = reverse("admin:login")
+    refused = client.post(login, {"username": "ed", "password": "correct horse battery"})
+    assert refused.status_code == 200 and "_auth_user_id" not in client.session
+    accepted = client.post(
+        login,
+        {
+            "username": "ed",
+            "password": "correct horse battery",
+            "otp_device": device.persistent_id,
+            "otp_token": TOTP(device.bin_key).token(),
+        },
+    )
+    assert accepted.status_code == 302
+    assert client.get(reverse("admin:index")).status_code == 200
+
+
+def test_a_session_without_a_verified_second_factor_does_not_reach_the_admin(client, settings):
+    settings.ADMIN_REQUIRE_2FA = True
+    client.force_login(UserFactory(username="ed", is_staff=True, is_superuser=True))
+    assert client.get(reverse("admin:index")).status_code == 302
+
+
+def test_every_command_in_the_operations_guide_exists():
+    guide = (ROOT / "docs" / "operations.md").read_text()
+    commands = set(get_commands())
+    named = set(re.findall(r"manage\.py (\w+)", guide))
+    assert named and named <= commands, named - commands
+    makefile = (ROOT / "Makefile").read_text()
+    for target in re.findall(r"`make ([\w-]+)", guide):
+        assert re.search(rf"^{target}:", makefile, re.M), target
