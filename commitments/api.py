@@ -7,9 +7,12 @@ document from the serializers, which schemathesis then checks the API against.
 
 from __future__ import annotations
 
+import re
+
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers, viewsets
+from rest_framework.exceptions import NotFound
 from rest_framework.routers import DefaultRouter
 
 from .filters import CommitmentFilter, WrittenQuestionFilter
@@ -202,7 +205,20 @@ class FigureTableSerializer(serializers.ModelSerializer):
         fields = ["slug", "caption", "question", "row_heading", "notes", "columns", "rows"]
 
 
-class CommitmentViewSet(viewsets.ReadOnlyModelViewSet):
+class LookupGuard:
+    """An id or slug that cannot exist (a null byte, spaces, punctuation) is a JSON 404 at once,
+    before the database sees it: PostgreSQL refuses a null byte with an error, not an empty result."""
+
+    lookup_pattern = re.compile(r"^[-\w]{1,120}$")
+
+    def get_object(self):
+        value = self.kwargs.get(self.lookup_url_kwarg or self.lookup_field, "")
+        if not self.lookup_pattern.match(value):
+            raise NotFound("No such item.")
+        return super().get_object()
+
+
+class CommitmentViewSet(LookupGuard, viewsets.ReadOnlyModelViewSet):
     """Published commitments; filter as on /commitments/ (q, theme, status, owner, plan)."""
 
     lookup_field = "slug"
@@ -222,21 +238,21 @@ class CommitmentViewSet(viewsets.ReadOnlyModelViewSet):
         return CommitmentDetailSerializer if self.action == "retrieve" else CommitmentSerializer
 
 
-class ThemeViewSet(viewsets.ReadOnlyModelViewSet):
+class ThemeViewSet(LookupGuard, viewsets.ReadOnlyModelViewSet):
     queryset = Theme.objects.order_by("slug")
     serializer_class = ThemeSerializer
     lookup_field = "slug"
     lookup_value_regex = "[^/]+"  # any unknown slug reaches the view: a JSON 404, not an HTML one
 
 
-class ActionPlanViewSet(viewsets.ReadOnlyModelViewSet):
+class ActionPlanViewSet(LookupGuard, viewsets.ReadOnlyModelViewSet):
     queryset = ActionPlan.objects.order_by("slug")
     serializer_class = ActionPlanSerializer
     lookup_field = "slug"
     lookup_value_regex = "[^/]+"  # any unknown slug reaches the view: a JSON 404, not an HTML one
 
 
-class QuestionViewSet(viewsets.ReadOnlyModelViewSet):
+class QuestionViewSet(LookupGuard, viewsets.ReadOnlyModelViewSet):
     """Written questions about IPP or evidencing a published commitment; filter as on /questions/."""
 
     lookup_value_regex = "[^/]+"
@@ -250,7 +266,7 @@ class QuestionViewSet(viewsets.ReadOnlyModelViewSet):
         return QuestionDetailSerializer if self.action == "retrieve" else QuestionSerializer
 
 
-class FigureTableViewSet(viewsets.ReadOnlyModelViewSet):
+class FigureTableViewSet(LookupGuard, viewsets.ReadOnlyModelViewSet):
     serializer_class = FigureTableSerializer
     lookup_field = "slug"
     lookup_value_regex = "[^/]+"  # any unknown slug reaches the view: a JSON 404, not an HTML one

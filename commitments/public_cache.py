@@ -5,6 +5,7 @@ never staler than the data: old entries are simply never asked for again and exp
 from __future__ import annotations
 
 import hashlib
+import time
 from datetime import datetime
 from functools import wraps
 
@@ -18,13 +19,29 @@ from django.utils.http import http_date, quote_etag
 
 VERSION_KEY = "public-data-version"
 CHANGED_AT_KEY = "public-data-changed-at"
-# Not public data: the admin, and the liveness check.
-UNCONDITIONAL_PREFIXES = ("/admin/", "/healthz", "/readyz")
+# Not answered from the data version: the liveness checks, and the about page (it shows the time of
+# the last re-check, which is not public data). The admin is added from ADMIN_URL.
+UNCONDITIONAL_PREFIXES = ("/healthz", "/readyz", "/about/")
+# Query parameters the public pages understand; others cannot change a page, so they are left out of
+# the cache key (a random ?x= must not force a fresh render every time).
+PAGE_PARAMETERS = {
+    "q",
+    "theme",
+    "status",
+    "owner",
+    "plan",
+    "house",
+    "answered_from",
+    "answered_to",
+    "commitment",
+    "sort",
+    "page",
+}
 PAGE_SECONDS = 60 * 60
 
 
 def data_version() -> int:
-    return cache.get_or_set(VERSION_KEY, 1, timeout=None)
+    return cache.get_or_set(VERSION_KEY, time.time_ns, timeout=None)
 
 
 def data_changed_at() -> datetime:
@@ -32,10 +49,8 @@ def data_changed_at() -> datetime:
 
 
 def _bump() -> None:
-    try:
-        cache.incr(VERSION_KEY)
-    except ValueError:
-        cache.set(VERSION_KEY, 2, timeout=None)
+    # A time, not a counter: after Redis restarts empty, old ETags must not match new content.
+    cache.set(VERSION_KEY, time.time_ns(), timeout=None)
     cache.set(CHANGED_AT_KEY, timezone.now().replace(microsecond=0), timeout=None)
 
 
@@ -56,8 +71,9 @@ def cached_public_page(view):
     def wrapper(request, *args, **kwargs):
         if not settings.PUBLIC_PAGE_CACHE or request.method != "GET" or request.user.is_authenticated:
             return view(request, *args, **kwargs)
-        digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-        key = f"public-page:{data_version()}:{digest}"
+        known = sorted((k, v) for k, v in request.GET.lists() if k in PAGE_PARAMETERS)
+        digest = hashlib.sha256(f"{request.path}?{known}".encode()).hexdigest()
+        key = f"public-page:{data_version()}:{timezone.localdate()}:{digest}"
         cached = cache.get(key)
         if cached is not None:
             return cached
@@ -104,10 +120,15 @@ class ConditionalRequestMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.method not in ("GET", "HEAD") or request.path.startswith(UNCONDITIONAL_PREFIXES):
+        if (
+            request.method not in ("GET", "HEAD")
+            or request.path.startswith((*UNCONDITIONAL_PREFIXES, "/" + settings.ADMIN_URL))
+            or settings.SESSION_COOKIE_NAME in request.COOKIES  # editors may see more than the public
+        ):
             return self.get_response(request)
         digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:16]
-        etag = quote_etag(f"{data_version()}-{digest}")
+        # The day is part of it: "no recent evidence" turns on with time, not with a change.
+        etag = quote_etag(f"{data_version()}-{timezone.localdate():%Y%m%d}-{digest}")
         last_modified = int(data_changed_at().timestamp())
         not_modified = get_conditional_response(request, etag=etag, last_modified=last_modified)
         if not_modified is not None:

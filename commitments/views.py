@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.paginator import InvalidPage
 from django.db import transaction
 from django.db.models import Count, Prefetch, Q
@@ -229,7 +230,7 @@ class ApiDocsView(TemplateView):
 
 
 ROBOTS = """User-agent: *
-Disallow: /admin/
+Disallow: /{admin}
 Disallow: /exports/
 Sitemap: {sitemap}
 """
@@ -237,9 +238,8 @@ Sitemap: {sitemap}
 
 @transaction.non_atomic_requests
 def robots_txt(request):
-    return HttpResponse(
-        ROBOTS.format(sitemap=request.build_absolute_uri("/sitemap.xml")), content_type="text/plain"
-    )
+    sitemap = request.build_absolute_uri("/sitemap.xml")
+    return HttpResponse(ROBOTS.format(admin=settings.ADMIN_URL, sitemap=sitemap), content_type="text/plain")
 
 
 @transaction.non_atomic_requests

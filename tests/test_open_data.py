@@ -182,10 +182,44 @@ def test_not_modified_answers_without_touching_the_database(client, demo, django
 
 
 def test_sitemap_lists_public_pages_and_robots_points_to_it(client, demo):
-    sitemap = client.get("/sitemap.xml").content.decode()
+    index = client.get("/sitemap.xml").content.decode()
+    assert "/sitemap-commitments.xml" in index and "/sitemap-questions.xml" in index
+    assert "/commitments/ipp-delivery-plans/" in client.get("/sitemap-commitments.xml").content.decode()
     assert (
-        "/commitments/ipp-delivery-plans/" in sitemap
-        and "/figures/hl7122-progression-panels-by-region/" in sitemap
+        "/figures/hl7122-progression-panels-by-region/" in client.get("/sitemap-figures.xml").content.decode()
     )
     robots = client.get("/robots.txt").content.decode()
     assert "Disallow: /admin/" in robots and "Sitemap: http://testserver/sitemap.xml" in robots
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/commitments/%00/",
+        "/api/v1/themes/a%20b/",
+        "/api/v1/questions/%00/",
+        "/api/v1/figure-tables/x%00y/",
+    ],
+)
+def test_impossible_ids_are_json_404s_not_errors(client, demo, url):
+    response = client.get(url)
+    assert response.status_code == 404 and response.json() == {"detail": "No such item."}
+
+
+def test_throttle_ignores_a_forged_forwarded_for_when_not_behind_a_proxy(client, demo, settings):
+    from rest_framework.settings import api_settings
+
+    assert api_settings.NUM_PROXIES == 0
+
+
+def test_editors_with_a_session_get_no_etag_and_no_304(client, demo, superuser):
+    client.force_login(superuser)
+    response = client.get("/api/v1/themes/")
+    assert not response.has_header("ETag")
+    assert client.get("/api/v1/themes/", HTTP_IF_NONE_MATCH='"anything"').status_code == 200
+
+
+def test_unknown_parameters_share_the_cached_page(client, demo, django_assert_num_queries):
+    client.get("/commitments/?status=delivered")
+    with django_assert_num_queries(0):
+        assert client.get("/commitments/?status=delivered&x=random").status_code == 200

@@ -92,6 +92,9 @@ AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=6)  # the sixth wrong
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=60))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+if env.bool("BEHIND_TLS_PROXY", default=False):
+    AXES_IPWARE_PROXY_COUNT = 1
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
 ADMIN_REQUIRE_2FA = env.bool("ADMIN_REQUIRE_2FA", default=not DEBUG)
 ADMIN_URL = env.str("ADMIN_URL", default="admin/").strip("/") + "/"
 OTP_TOTP_ISSUER = "IPP Action Plan tracker"
@@ -99,7 +102,7 @@ OTP_TOTP_ISSUER = "IPP Action Plan tracker"
 # No inline script or style anywhere on the public site. The admin ships inline scripts of its own,
 # so it is left out; it is for logged-in editors only.
 CONTENT_SECURITY_POLICY = {
-    "EXCLUDE_URL_PREFIXES": ["/admin/"],
+    "EXCLUDE_URL_PREFIXES": ["/" + env.str("ADMIN_URL", default="admin/").strip("/") + "/"],
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
@@ -267,6 +270,8 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_CLASSES": ["commitments.api_policy.PublicThrottle"],
     "DEFAULT_THROTTLE_RATES": {"public": env.str("API_THROTTLE_RATE", default="120/min")},
     "DEFAULT_SCHEMA_CLASS": "commitments.api_schema.TrackerSchema",
+    # Behind our proxy the client is the last X-Forwarded-For hop; otherwise the header is ignored.
+    "NUM_PROXIES": 1 if env.bool("BEHIND_TLS_PROXY", default=False) else 0,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "IPP Action Plan tracker API",

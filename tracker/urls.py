@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.sitemaps.views import index as sitemap_index
 from django.contrib.sitemaps.views import sitemap
 from django.db import transaction
 from django.urls import include, path
@@ -22,7 +23,11 @@ urlpatterns = [
     path("exports/commitments.csv", exports.commitments_csv, name="commitments-csv"),
     path("exports/questions.csv", exports.questions_csv, name="questions-csv"),
     path("exports/ipp-tracker-data.zip", exports.dataset_zip, name="dataset-zip"),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    # An index of per-section sitemaps, each paged, so 50,000 questions are all listed.
+    path("sitemap.xml", sitemap_index, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path(
+        "sitemap-<section>.xml", sitemap, {"sitemaps": SITEMAPS}, name="django.contrib.sitemaps.views.sitemap"
+    ),
     path("robots.txt", robots_txt, name="robots"),
     path("", include("commitments.urls")),
 ]
