@@ -17,8 +17,8 @@ from .filters import CommitmentFilter, WrittenQuestionFilter
 from .models import Commitment, Evidence, FigureCell, QuestionEvent, StatusChange, WrittenQuestion
 
 COMMITMENT_COLUMNS = ["slug", "title", "theme", "status", "owner", "action_plans", "summary", "url"]
-QUESTION_COLUMNS = [
-    "id",
+# The stored fields a question row is made of; the CSV adds the tracker's id and the official URL.
+QUESTION_FIELDS = [
     "house",
     "uin",
     "date_tabled",
@@ -27,8 +27,8 @@ QUESTION_COLUMNS = [
     "answering_body",
     "asking_member",
     "answering_member",
-    "official_url",
 ]
+QUESTION_COLUMNS = ["id", *QUESTION_FIELDS, "official_url"]
 
 DATA_DICTIONARY = """# IPP Action Plan tracker: data dictionary
 
@@ -106,18 +106,7 @@ def commitment_rows(queryset) -> Iterator[list]:
 
 
 def question_rows(queryset) -> Iterator[list]:
-    fields = [
-        "pk",
-        "house",
-        "uin",
-        "date_tabled",
-        "date_answered",
-        "heading",
-        "answering_body",
-        "asking_member",
-        "answering_member",
-    ]
-    for question in queryset.only(*fields).iterator(chunk_size=2000):
+    for question in queryset.only("pk", *QUESTION_FIELDS).iterator(chunk_size=2000):
         yield [
             question.pk,
             question.house,
