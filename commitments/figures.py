@@ -9,8 +9,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
+from html.parser import HTMLParser
 
 from django.db import transaction
+from django.utils.text import slugify
 
 from .exceptions import TrackerError
 from .models import FigureCell, FigureColumn, FigureRow, FigureTable, WrittenQuestion
@@ -63,6 +65,14 @@ def parse_cell(text: str) -> ParsedCell:
     return ParsedCell(FigureCell.Kind.NUMBER, Decimal(published.replace(",", "").rstrip("%")), published)
 
 
+def _is_value(text: str) -> bool:
+    try:
+        parse_cell(text)
+    except FigureParseError:
+        return False
+    return True
+
+
 def _split(line: str) -> list[str]:
     cells = [cell.strip() for cell in line.split("|")]
     while cells and not cells[-1]:
@@ -88,6 +98,12 @@ def parse_pipe_table(lines: list[str]) -> ParsedTable:
         row_heading = split[0][0]
         header_index = 1
     columns = split[header_index]
+    data = split[header_index + 1 :]
+    # A header that names the rows too ("Year | Number of recalls") has as many cells as every
+    # data line: a table whose rows all lost their labels is not a thing sources publish.
+    same_width = data and all(len(cells) == len(columns) for cells in data)
+    if not row_heading and same_width and not _is_value(columns[0]):
+        row_heading, columns = columns[0], columns[1:]
     table = ParsedTable(row_heading=row_heading, columns=columns)
     for number, cells in enumerate(split[header_index + 1 :], start=header_index + 2):
         if len(cells) == len(columns) + 1:
@@ -112,7 +128,12 @@ def save_figure_table(
     if existing:
         return existing
     table = FigureTable.objects.create(
-        question=question, slug=slug, caption=caption, row_heading=parsed.row_heading, notes=notes
+        question=question,
+        slug=slug,
+        caption=caption,
+        row_heading=parsed.row_heading,
+        notes=notes,
+        total_mismatches=total_mismatches(parsed),
     )
     columns = [
         FigureColumn.objects.create(
@@ -144,3 +165,140 @@ PIPE_LINE = re.compile(r"\|")
 def pipe_table_lines(text: str) -> list[str]:
     """The consecutive lines of `text` that hold ` | `-separated cells."""
     return [line for line in text.splitlines() if PIPE_LINE.search(line)]
+
+
+def pipe_table_blocks(text: str) -> list[list[str]]:
+    """Each run of consecutive pipe-separated lines: one table apiece."""
+    blocks: list[list[str]] = [[]]
+    for line in text.splitlines():
+        if PIPE_LINE.search(line):
+            blocks[-1].append(line)
+        elif blocks[-1] and line.strip():
+            blocks.append([])
+    return [block for block in blocks if len(block) >= 2]
+
+
+def _sum_check(label: str, parts: list[ParsedCell], total: ParsedCell) -> str | None:
+    """Why `parts` do not add up to `total`, or None when they do or suppression can explain it.
+
+    A `*` hides a value of one or two, "with further disclosure control where this alone is not
+    sufficient" (seed HL7122's notes; one of its rows hides 13 in two cells). So a total may exceed
+    the known cells by at least one per suppressed cell, by any amount above that, and never fall
+    below them.
+    """
+    if total.kind != FigureCell.Kind.NUMBER:
+        return None
+    known = sum((cell.value for cell in parts if cell.kind == FigureCell.Kind.NUMBER), Decimal(0))
+    suppressed = sum(cell.kind == FigureCell.Kind.SUPPRESSED for cell in parts)
+    gap = total.value - known
+    if gap == 0 and not suppressed or suppressed and gap >= suppressed:
+        return None
+    hidden = f" and {suppressed} suppressed cell{'s' if suppressed > 1 else ''}" if suppressed else ""
+    return f"{label}: the cells add up to {known:,}{hidden}, but the published total is {total.published}."
+
+
+def total_mismatches(table: ParsedTable) -> list[str]:
+    """Published row and column totals that the cells do not explain. Flagged, never fixed."""
+    problems = []
+    total_column = next(
+        (i for i, label in enumerate(table.columns) if label.strip().lower() in TOTAL_LABELS), None
+    )
+    body = []
+    for number, row in enumerate(table.rows, start=1):
+        name = f"Row {number} ({row.label or 'label missing'})"
+        if row.is_total:
+            for index, column in enumerate(table.columns):
+                if index != total_column:
+                    parts = [body_row.cells[index] for body_row in body]
+                    problems.append(_sum_check(f"Column “{column}”", parts, row.cells[index]))
+            if total_column is not None:
+                parts = [body_row.cells[total_column] for body_row in body]
+                problems.append(
+                    _sum_check(f"Column “{table.columns[total_column]}”", parts, row.cells[total_column])
+                )
+            continue
+        body.append(row)
+        if total_column is not None:
+            parts = [cell for index, cell in enumerate(row.cells) if index != total_column]
+            problems.append(_sum_check(name, parts, row.cells[total_column]))
+    return [problem for problem in problems if problem]
+
+
+class _TableReader(HTMLParser):
+    """The text of each <table>'s cells, row by row; a caption if the table has one."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tables: list[tuple[str, list[list[str]]]] = []
+        self._rows: list[list[str]] | None = None
+        self._cell: list[str] | None = None
+        self._caption: list[str] | None = None
+        self._captions: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs) -> None:
+        if tag == "table":
+            self._rows, self._captions = [], []
+        elif tag == "tr" and self._rows is not None:
+            self._rows.append([])
+        elif tag in {"td", "th"} and self._rows:
+            self._cell = []
+        elif tag == "caption":
+            self._caption = []
+        elif tag == "br" and self._cell is not None:
+            self._cell.append(" ")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in {"td", "th"} and self._cell is not None and self._rows:
+            self._rows[-1].append(" ".join("".join(self._cell).split()))
+            self._cell = None
+        elif tag == "caption" and self._caption is not None:
+            self._captions.append(" ".join("".join(self._caption).split()))
+            self._caption = None
+        elif tag == "table" and self._rows is not None:
+            self.tables.append((" ".join(self._captions), [row for row in self._rows if any(row)]))
+            self._rows = None
+
+    def handle_data(self, data: str) -> None:
+        if self._cell is not None:
+            self._cell.append(data)
+        elif self._caption is not None:
+            self._caption.append(data)
+
+
+def html_tables(html: str) -> list[tuple[str, list[str]]]:
+    """Each <table> of `html` as (caption, pipe-separated lines), so one parser reads both forms."""
+    reader = _TableReader()
+    reader.feed(html or "")
+    reader.close()
+    return [(caption, [" | ".join(row) for row in rows]) for caption, rows in reader.tables]
+
+
+@dataclass
+class Extraction:
+    tables: list[FigureTable] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+
+
+def extract_figure_tables(question: WrittenQuestion) -> Extraction:
+    """Tables published in an answer, from its HTML or else its pipe-separated text.
+
+    Runs once per question: tables already stored (loaded, or corrected by editors) are theirs to
+    change, so a question that has any is left alone. A table that cannot be read without guessing
+    is skipped with the reason.
+    """
+    result = Extraction()
+    if question.figure_tables.exists():
+        return result
+    found = html_tables(question.answer_html_safe or question.answer_html)
+    if not found:
+        found = [("", block) for block in pipe_table_blocks(question.answer_text)]
+    for number, (caption, lines) in enumerate(found, start=1):
+        try:
+            parsed = parse_pipe_table(lines)
+        except FigureParseError as error:
+            result.skipped.append(f"Table {number} of {question}: {error}")
+            continue
+        slug = slugify(f"{question.house}-{question.uin}-{question.date_tabled or 'undated'}-table-{number}")
+        caption = caption or f"{question.heading or 'Written answer'} {question.uin}: table {number}"
+        result.tables.append(save_figure_table(parsed, question=question, slug=slug[:100], caption=caption))
+    return result

@@ -4,7 +4,15 @@ from decimal import Decimal
 
 import pytest
 
-from commitments.figures import FigureParseError, parse_cell, parse_pipe_table, save_figure_table
+from commitments.figures import (
+    FigureParseError,
+    extract_figure_tables,
+    parse_cell,
+    parse_pipe_table,
+    save_figure_table,
+    total_mismatches,
+)
+from commitments.loading import FIXTURES_DIR, read_seed_text
 from commitments.models import FigureCell
 
 from .factories import WrittenQuestionFactory
@@ -63,3 +71,123 @@ def test_saved_table_keeps_suppressed_and_nil_cells_without_values():
     assert cells.filter(kind="nil").count() == 1
     assert not cells.filter(kind__in=["suppressed", "nil"], value__isnull=False).exists()
     assert table.rows.get(label_missing=True).display_label == "Label missing in source"
+
+
+SEED_004 = FIXTURES_DIR / "seeds" / "004_690f25eabe96b537.txt"
+
+
+def seed_004_question():
+    question_text, answer_text = read_seed_text(SEED_004, footer_starts="Yes0 people think so")
+    return WrittenQuestionFactory(
+        house="Lords", uin="HL7122", question_text=question_text, answer_text=answer_text, is_about_ipp=True
+    )
+
+
+def test_the_seed_table_is_extracted_from_its_pipe_text_with_the_right_cells_and_no_false_alarm():
+    question = seed_004_question()
+
+    extraction = extract_figure_tables(question)
+
+    assert extraction.skipped == []
+    [table] = extraction.tables
+    assert table.total_mismatches == []
+    assert table.row_heading == "Probation Region"
+    assert [c.label for c in table.columns.all()] == [
+        "01/06/2019 to 31/12/2019",
+        "2020",
+        "2021",
+        "01/01/2022 to 22/03/2022",
+        "Total",
+    ]
+    assert table.rows.count() == 15
+    assert table.rows.filter(label_missing=True).count() == 8
+    london = [c.published for c in FigureCell.objects.filter(row__table=table, row__label="London")]
+    assert london == ["236", "551", "629", "134", "1,550"]
+    small = table.rows.get(position=6)
+    assert [(c.kind, c.value) for c in small.cells.all()] == [
+        ("nil", None),
+        ("suppressed", None),
+        ("number", Decimal("4")),
+        ("suppressed", None),
+        ("number", Decimal("9")),
+    ]
+    total = table.rows.get(is_total=True)
+    assert total.cells.get(column__label="Total").value == Decimal("13988")
+
+
+def test_a_table_whose_totals_do_not_add_up_is_kept_and_flagged_never_fixed():
+    question = WrittenQuestionFactory(
+        answer_text="The figures are below.\n\nRegion | 2020 | 2021 | Total\nLondon | 4 | 5 | 9\n"
+        "Wales | 1 | * | 3\nKent | 2 | 2 | 5\nTotal | 7 | 12 | 17\n\nSource: HMPPS.",
+    )
+
+    [table] = extract_figure_tables(question).tables
+
+    # Wales's total and the 2021 total are explained by the suppressed cell; Kent's is not.
+    assert table.total_mismatches == ["Row 3 (Kent): the cells add up to 4, but the published total is 5."]
+    kent = table.rows.get(label="Kent")
+    assert kent.cells.get(column__label="Total").value == Decimal("5")  # as published
+
+
+def test_suppressed_cells_explain_a_total_only_when_the_gap_can_be_theirs():
+    parsed = parse_pipe_table(["Region | 2020 | Total", "A | * | 3", "B | * | 1", "C | 2 | 1"])
+
+    problems = total_mismatches(parsed)
+
+    assert problems == ["Row 3 (C): the cells add up to 2, but the published total is 1."]
+
+
+def test_tables_in_answer_html_are_extracted_with_their_caption():
+    question = WrittenQuestionFactory(
+        answer_html="<p>See the table.</p><table><caption>Recalls by year</caption>"
+        "<tr><th>Year</th><th>Recalls</th></tr><tr><td>2022</td><td>1,200</td></tr>"
+        "<tr><td>2023</td><td>*</td></tr><tr><td>Total</td><td>1,000</td></tr></table>",
+        answer_html_safe="",
+    )
+
+    [table] = extract_figure_tables(question).tables
+
+    assert table.caption == "Recalls by year"
+    assert table.row_heading == "Year"
+    assert [row.label for row in table.rows.all()] == ["2022", "2023", "Total"]
+    assert table.total_mismatches == [
+        "Column “Recalls”: the cells add up to 1,200 and 1 suppressed cell, but the published total is 1,000."
+    ]
+
+
+def test_a_table_that_cannot_be_read_is_skipped_with_the_reason_and_the_others_kept():
+    question = WrittenQuestionFactory(
+        answer_text="Year | Count\n2020 | 4\n2021 | about five\n\nAnd also:\n\nRegion | Count\nLondon | 3"
+    )
+
+    extraction = extract_figure_tables(question)
+
+    assert [table.rows.get().label for table in extraction.tables] == ["London"]
+    assert len(extraction.skipped) == 1 and "“about five” is not a number" in extraction.skipped[0]
+
+
+def test_extraction_leaves_a_question_whose_tables_editors_already_have_alone():
+    question = seed_004_question()
+    first = extract_figure_tables(question).tables[0]
+    row = first.rows.filter(label_missing=True).first()
+    row.label, row.label_missing = "North East", False
+    row.save()
+
+    again = extract_figure_tables(question)
+
+    assert again.tables == [] and again.skipped == []
+    assert question.figure_tables.count() == 1
+    row.refresh_from_db()
+    assert row.label == "North East"
+
+
+def test_the_figure_page_says_which_published_totals_do_not_add_up(client):
+    question = WrittenQuestionFactory(
+        answer_text="Region | 2020 | Total\nLondon | 4 | 9\nTotal | 4 | 9", is_about_ipp=True
+    )
+    [table] = extract_figure_tables(question).tables
+
+    page = client.get(f"/figures/{table.slug}/").content.decode()
+
+    assert "The published totals do not add up" in page
+    assert "Row 1 (London): the cells add up to 4, but the published total is 9." in page
