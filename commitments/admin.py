@@ -1,11 +1,14 @@
 """The editors' admin: configuration, plus actions that call services."""
 
+import re
+
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.shortcuts import redirect
 from django.urls import path
-from django.utils.html import format_html
+from django.utils.html import escape, format_html
+from django.utils.safestring import SafeString, mark_safe
 from simple_history.admin import SimpleHistoryAdmin
 
 from .exceptions import TrackerError
@@ -14,6 +17,7 @@ from .models import (
     ActionPlan,
     Commitment,
     Evidence,
+    EvidenceSuggestion,
     FigureCell,
     FigureColumn,
     FigureRow,
@@ -27,7 +31,7 @@ from .models import (
     WrittenQuestion,
 )
 from .querysets import RECENT_EVIDENCE_DAYS
-from .services import confirm_evidence, record_status_change, reject_evidence
+from .services import accept_status_suggestion, confirm_evidence, record_status_change, reject_evidence
 from .tasks import recheck_answers_task, rewatch_task
 
 # A typed address without a scheme is taken as https (Django 6's default, asked for now).
@@ -234,6 +238,89 @@ class EvidenceAdmin(HistoryAdmin):
             except TrackerError as error:
                 self.message_user(request, f"{evidence}: {error}", messages.ERROR)
         self.message_user(request, f"{done} evidence row(s) {verb}.", messages.SUCCESS)
+
+
+def highlight(text: str, terms: list[str]) -> SafeString:
+    """`text` escaped, with each matched term in <mark>, so an editor sees why it matched."""
+    words = sorted({term for term in terms if term.strip()}, key=len, reverse=True)
+    if not words:
+        return escape(text)
+    pattern = re.compile("|".join(re.escape(word) for word in words), re.IGNORECASE)
+    parts, last = [], 0
+    for found in pattern.finditer(text):
+        parts += [escape(text[last : found.start()]), format_html("<mark>{}</mark>", found.group(0))]
+        last = found.end()
+    return mark_safe("".join([*parts, escape(text[last:])]))  # every part was escaped above
+
+
+@admin.register(EvidenceSuggestion)
+class EvidenceSuggestionAdmin(admin.ModelAdmin):
+    """The review queue: suggestions best first, each with its quote, score and reasons."""
+
+    list_display = ["quote", "commitment", "question", "score", "why", "status_hint"]
+    list_display_links = None
+    list_filter = ["commitment__theme", "suggested_status", "commitment"]
+    search_fields = ["excerpt", "commitment__title", "question__uin", "question__heading"]
+    list_select_related = ["question", "commitment"]
+    ordering = ["-score", "-created_at"]
+    actions = ["confirm_selected", "reject_selected", "accept_status_selected"]
+    list_per_page = 50
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).suggested()
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="Excerpt (matched words marked)")
+    def quote(self, obj):
+        return highlight(obj.excerpt, obj.matched_terms)
+
+    @admin.display(description="Why")
+    def why(self, obj):
+        return format_html("<br>".join(["{}"] * len(obj.reasons)), *obj.reasons) if obj.reasons else "—"
+
+    @admin.display(description="Suggested status", ordering="suggested_status")
+    def status_hint(self, obj):
+        if not obj.suggested_status:
+            return "—"
+        return format_html("{} (“{}”)", obj.get_suggested_status_display(), obj.status_cue)
+
+    @admin.action(description="Confirm selected suggestions", permissions=["change"])
+    def confirm_selected(self, request, queryset):
+        self._review(request, queryset, confirm_evidence, "confirmed")
+
+    @admin.action(description="Reject selected suggestions", permissions=["change"])
+    def reject_selected(self, request, queryset):
+        self._review(request, queryset, reject_evidence, "rejected")
+
+    @admin.action(
+        description="Confirm and accept the suggested status (records a status change)",
+        permissions=["change"],
+    )
+    def accept_status_selected(self, request, queryset):
+        self._review(request, queryset, accept_status_suggestion, "confirmed with their status accepted")
+
+    def _review(self, request, queryset, service, verb):
+        done = 0
+        # As Evidence, not the proxy: history and signals are registered for Evidence itself.
+        chosen = Evidence.objects.filter(pk__in=queryset.values("pk")).select_related(
+            "commitment", "question"
+        )
+        for evidence in chosen:
+            try:
+                service(evidence, by=request.user)
+            except TrackerError as error:
+                self.message_user(request, f"{evidence}: {error}", messages.ERROR)
+                continue
+            done += 1
+            self.log_change(request, evidence, f"{verb.capitalize()} from the review queue.")
+        self.message_user(
+            request, f"{done} suggestion(s) {verb}.", messages.SUCCESS if done else messages.WARNING
+        )
 
 
 class QuestionEventInline(ReadOnlyInline):

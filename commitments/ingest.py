@@ -14,6 +14,7 @@ import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, timedelta
+from functools import partial
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -427,18 +428,35 @@ def _recheck_each_pending(run: RecheckRun, client: ParliamentClient, watch: Watc
         except (MalformedRecord, QuestionNotFound) as error:
             run.errors.append(str(error))
             continue
-        _apply(record, record.fingerprint, watch=watch, run=run)
+        if _apply(record, record.fingerprint, watch=watch, run=run):
+            analyse_later([parliament_id])
 
 
-def _apply(record: QuestionRecord, fingerprint: str, *, watch: Watch, run: RecheckRun) -> None:
-    """apply_record, with a conflict recorded on the run instead of stopping it."""
+def _apply(record: QuestionRecord, fingerprint: str, *, watch: Watch, run: RecheckRun) -> bool:
+    """apply_record, with a conflict recorded on the run instead of stopping it. True when the
+    question was created or changed."""
     try:
-        _count(run, *apply_record(record, fingerprint=fingerprint, watch=watch, run=run))
+        what, events = apply_record(record, fingerprint=fingerprint, watch=watch, run=run)
     except IntegrityError as error:
         run.errors.append(
             f"Question {record.id} ({record.house} {record.uin}, tabled {record.date_tabled}) conflicts "
             f"with a stored question: {str(error).splitlines()[0]}"
         )
+        return False
+    _count(run, what, events)
+    return what != "unchanged"
+
+
+def analyse_later(parliament_ids: list[int]) -> None:
+    """Queue the matcher and table extraction for each new or changed answer about IPP, once the
+    rows it reads are committed (in-process when Celery runs eagerly, as in the demo)."""
+    from .tasks import analyse_answer_task  # tasks import this module
+
+    answers = WrittenQuestion.objects.filter(
+        parliament_id__in=parliament_ids, is_about_ipp=True, date_answered__isnull=False
+    )
+    for pk in answers.values_list("pk", flat=True):
+        transaction.on_commit(partial(analyse_answer_task.delay, pk))
 
 
 def _count(run: RecheckRun, what: str, events: int) -> None:
@@ -491,8 +509,13 @@ def ingest_page(
             run.errors.append(str(error))
     new = [(full, fingerprint) for full, fingerprint in completed if full.id not in known]
     leftover = create_questions(new, watch=watch, run=run) if new else []
+    taken_later = {full.id for full, _ in leftover}
+    written = [full.id for full, _ in new if full.id not in taken_later]
     for full, fingerprint in [*leftover, *((f, p) for f, p in completed if f.id in known)]:
-        _apply(full, fingerprint, watch=watch, run=run)
+        if _apply(full, fingerprint, watch=watch, run=run):
+            written.append(full.id)
+    if written:
+        analyse_later(written)
 
 
 def create_questions(

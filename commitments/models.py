@@ -293,6 +293,26 @@ class Evidence(models.Model):
     state = models.CharField(max_length=10, choices=State.choices, default=State.SUGGESTED)
     score = models.FloatField(null=True, blank=True, help_text="Matcher score of a suggestion.")
     reasons = models.JSONField(default=list, blank=True, help_text="Why it was suggested.")
+    matched_terms = models.JSONField(
+        default=list, blank=True, help_text="Words and phrases of the answer the matcher found."
+    )
+    suggested_status = models.CharField(
+        max_length=20,
+        choices=Status.choices,
+        blank=True,
+        help_text="The status the excerpt's wording points to. Never applied by itself.",
+    )
+    status_cue = models.CharField(
+        max_length=100, blank=True, help_text="The phrase of the excerpt that points to that status."
+    )
+    status_change = models.OneToOneField(
+        "StatusChange",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="accepted_suggestion",
+        help_text="The status change an editor made by accepting the suggested status.",
+    )
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -320,10 +340,28 @@ class Evidence(models.Model):
                 name="evidence_confirmed_has_excerpt",
                 violation_error_message="Confirmed evidence needs the quoted excerpt.",
             ),
+            models.CheckConstraint(
+                condition=_in_choices("suggested_status", Status, or_blank=True),
+                name="evidence_suggested_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(suggested_status="") | ~Q(status_cue=""),
+                name="evidence_suggested_status_has_cue",
+                violation_error_message="A suggested status needs the phrase it rests on.",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.question} → {self.commitment.slug} ({self.state})"
+
+
+class EvidenceSuggestion(Evidence):
+    """The editors' review queue: evidence the matcher suggested and nobody has reviewed yet."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "suggestion to review"
+        verbose_name_plural = "review queue"
 
 
 class StatusOrigin(models.TextChoices):
@@ -397,6 +435,12 @@ class FigureTable(models.Model):
     caption = models.TextField()
     row_heading = models.CharField(max_length=200, blank=True, help_text="What the rows are.")
     notes = models.TextField(blank=True, help_text="The notes published under the table.")
+    total_mismatches = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Published totals the cells do not add up to, where suppressed cells cannot "
+        "explain the difference. Kept as published, never corrected.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     history = HistoricalRecords()

@@ -27,6 +27,9 @@ EDITOR_PERMISSIONS: tuple[tuple[str, str], ...] = (
         )
         for action in ("view", "add", "change")
     ),
+    # The review queue is evidence seen through a proxy model, with permissions of its own.
+    ("commitments", "view_evidencesuggestion"),
+    ("commitments", "change_evidencesuggestion"),
     # Questions, their events and re-check runs come from Parliament: read-only to editors.
     ("commitments", "view_writtenquestion"),
     ("commitments", "view_questionevent"),

@@ -104,6 +104,46 @@ def reject_evidence(evidence: Evidence, *, by: AbstractBaseUser | None) -> Evide
     return evidence
 
 
+@transaction.atomic
+def accept_status_suggestion(evidence: Evidence, *, by: AbstractBaseUser | None) -> StatusChange:
+    """Apply the status an answer's wording points to, citing that answer. Confirms the evidence
+    too: a status change must rest on a quote the public can read.
+
+    The change takes effect on the day of the answer, or on the day of the latest change if that
+    is later (history is append-only, so it cannot be back-dated before it).
+    """
+    evidence = (
+        Evidence.objects.select_for_update().select_related("commitment", "question").get(pk=evidence.pk)
+    )
+    if not evidence.suggested_status:
+        raise EvidenceError("This evidence carries no status suggestion.")
+    if evidence.status_change_id:
+        raise EvidenceError("This status suggestion was accepted already.")
+    commitment, question = evidence.commitment, evidence.question
+    if commitment.status == evidence.suggested_status:
+        raise EvidenceError(f"{commitment.slug} is already “{commitment.get_status_display()}”.")
+    if evidence.state != Evidence.State.CONFIRMED:
+        confirm_evidence(evidence, by=by)
+    latest = commitment.status_changes.order_by("-effective_on", "-pk").first()
+    effective_on = question.date_answered or timezone.localdate()
+    if latest and latest.effective_on > effective_on:
+        effective_on = latest.effective_on
+    answered = f" of {question.date_answered:%d/%m/%Y}" if question.date_answered else ""
+    change = record_status_change(
+        commitment,
+        to=evidence.suggested_status,
+        reason=f"The answer{answered} ({question}) says “{evidence.status_cue}”: {evidence.excerpt}",
+        effective_on=effective_on,
+        by=by,
+        question=question,
+        source_url=question.citation_url,
+        origin=StatusChange.Origin.SUGGESTION,
+    )
+    evidence.status_change = change
+    evidence.save(update_fields=["status_change", "updated_at"])
+    return change
+
+
 def status_history_mismatches() -> list[str]:
     """Slugs of commitments whose cached status disagrees with their history (should be none)."""
     return list(

@@ -6,7 +6,8 @@ or by two workers at once, is harmless.
 
 from celery import shared_task
 
-from . import ingest
+from . import figures, ingest, suggestions
+from .models import WrittenQuestion
 from .services import status_history_mismatches
 
 
@@ -33,3 +34,21 @@ def rewatch_task() -> int:
     again, since a new term was never searched before."""
     ingest.rematch_stored_questions()
     return ingest.recheck_answers(full=True).pk
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def analyse_answer_task(question_id: int) -> dict:
+    """After ingest created or changed an answer: suggest the evidence it may be, and store the
+    tables it publishes. Both are idempotent, so a redelivered task is harmless."""
+    question = WrittenQuestion.objects.filter(pk=question_id).first()
+    if question is None:
+        return {"skipped": "The question no longer exists."}
+    report = suggestions.suggest_evidence(question)
+    extraction = figures.extract_figure_tables(question) if not suggestions.why_skipped(question) else None
+    return {
+        "suggested": report.created,
+        "refreshed": report.refreshed,
+        "skipped": report.skipped,
+        "tables": [table.slug for table in extraction.tables] if extraction else [],
+        "tables_skipped": extraction.skipped if extraction else [],
+    }

@@ -168,6 +168,7 @@ def test_evidence_bulk_confirm_action_records_the_reviewer(client, editor):
         "writtenquestion",
         "questionevent",
         "evidence",
+        "evidencesuggestion",
         "figuretable",
         "figurerow",
         "figurecolumn",

@@ -9,6 +9,14 @@ class TrackerAdminSite(AdminSite):
     site_header = "IPP Action Plan tracker: editors"
     site_title = "IPP tracker admin"
     index_title = "Commitments, evidence and history"
+    index_template = "admin/tracker_index.html"
+
+    def index(self, request, extra_context=None):
+        """The index says how many suggestions wait for review, so nobody has to go looking."""
+        from commitments.models import Evidence
+
+        waiting = Evidence.objects.suggested().count() if self.has_permission(request) else 0
+        return super().index(request, {"suggestions_waiting": waiting, **(extra_context or {})})
 
     def has_permission(self, request):
         verified = not settings.ADMIN_REQUIRE_2FA or request.user.is_verified()

@@ -225,6 +225,10 @@ RECHECK_LOCK_SECONDS = env.int("RECHECK_LOCK_SECONDS", default=60 * 60)
 # Off only to prove that the database's unique keys alone prevent duplicates (a test does).
 RECHECK_USE_LOCK = env.bool("RECHECK_USE_LOCK", default=True)
 
+# Evidence suggestions: the matcher's score an answer needs before an editor is asked to review
+# it. Empty means the value tuned on fixtures/answers_dev.jsonl (commitments/matching.py).
+MATCH_THRESHOLD = env.float("MATCH_THRESHOLD", default=None)
+
 EMAIL_BACKEND = env.str(
     "EMAIL_BACKEND",
     default="django.core.mail.backends.console.EmailBackend"
@@ -312,6 +316,8 @@ LOGGING = {
         "httpx": {"level": "WARNING"},
         "httpcore": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
+        # The BM25 library logs each index it builds.
+        "bm25s": {"level": "WARNING"},
     },
 }
 

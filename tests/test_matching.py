@@ -1,0 +1,260 @@
+"""Evidence and status suggestions: what the matcher writes, and what it must never overwrite."""
+
+import json
+from datetime import date
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from commitments.ingest import recheck_answers
+from commitments.loading import FIXTURES_DIR, load_demo
+from commitments.matching import CommitmentProfile, Matcher
+from commitments.models import Commitment, Evidence, Status, StatusChange
+from commitments.services import accept_status_suggestion, reject_evidence
+from commitments.status_cues import status_cue
+from commitments.suggestions import suggest_evidence, why_skipped
+
+from .factories import EditorFactory, EvidenceFactory, WrittenQuestionFactory
+from .parliament import client_for
+
+EM_ANSWER = (
+    "Electronic monitoring is available for IPP releases where the Parole Board considers tagging "
+    "as a licence condition necessary and proportionate.\n\n"
+    "The £183m investment in electronic monitoring expansion has been rolled out, so more IPP "
+    "offenders on licence can be tagged."
+)
+
+
+@pytest.fixture
+def demo(db):
+    load_demo()
+
+
+def em_question(**fields):
+    values = {
+        "answer_text": EM_ANSWER,
+        "question_text": "To ask the Secretary of State for Justice, what progress has been made on "
+        "electronic monitoring for people released from IPP sentences.",
+        "heading": "Offenders: Electronic Tagging",
+        "is_about_ipp": True,
+    }
+    return WrittenQuestionFactory(**{**values, **fields})
+
+
+@pytest.mark.parametrize(
+    ("passage", "status", "phrase"),
+    [
+        ("The pilot was paused during the pandemic.", Status.DELAYED, "paused"),
+        ("It will be rolled out to every region next year.", Status.IN_PROGRESS, "will be rolled out"),
+        ("It has been rolled out across all regions.", Status.DELIVERED, "has been rolled out"),
+        ("The work commenced in April.", Status.DELIVERED, "commenced"),
+        ("The proposal will not proceed.", Status.DISCONTINUED, "will not proceed"),
+        ("Officials are working to agree a timetable.", Status.IN_PROGRESS, "are working to"),
+    ],
+)
+def test_a_cue_phrase_points_to_a_status(passage, status, phrase):
+    cue = status_cue(passage)
+    assert (cue.status, cue.phrase) == (status, phrase)
+
+
+def test_a_passage_without_a_cue_points_to_no_status():
+    assert status_cue("The Government values the work of the Prison Reform Trust.") is None
+
+
+def test_an_answer_is_suggested_as_evidence_for_the_commitments_it_speaks_to(demo):
+    question = em_question()
+
+    report = suggest_evidence(question)
+
+    suggested = set(question.evidence.values_list("commitment__slug", flat=True))
+    assert {"em-eligibility-ipp-releases", "em-183m-expansion"} <= suggested
+    assert set(report.created) == suggested
+    assert "approved-premises-move-on-pilot" not in suggested
+    evidence = question.evidence.get(commitment__slug="em-183m-expansion")
+    assert evidence.state == Evidence.State.SUGGESTED
+    assert evidence.score > 0
+    assert evidence.excerpt in question.answer_text and evidence.excerpt != question.answer_text
+    assert any("183" in term or "monitoring" in term.lower() for term in evidence.matched_terms)
+    assert evidence.reasons
+
+
+def test_suggesting_again_creates_nothing_new(demo):
+    question = em_question()
+    suggest_evidence(question)
+    before = list(question.evidence.order_by("pk").values_list("pk", "commitment_id", "score", "excerpt"))
+
+    again = suggest_evidence(question)
+
+    assert again.created == [] and again.refreshed == []
+    assert (
+        list(question.evidence.order_by("pk").values_list("pk", "commitment_id", "score", "excerpt"))
+        == before
+    )
+
+
+def test_a_rejected_suggestion_stays_rejected_when_the_matcher_runs_again(demo, editor):
+    question = em_question()
+    suggest_evidence(question)
+    rejected = question.evidence.get(commitment__slug="em-183m-expansion")
+    reject_evidence(rejected, by=editor)
+
+    report = suggest_evidence(question)
+    question.answer_text += "\n\nThe electronic monitoring expansion continues."
+    question.save()
+    suggest_evidence(question)
+
+    rejected.refresh_from_db()
+    assert rejected.state == Evidence.State.REJECTED
+    assert rejected.reviewed_by == editor
+    assert "em-183m-expansion" in report.kept
+    assert question.evidence.filter(commitment__slug="em-183m-expansion").count() == 1
+
+
+def test_confirmed_evidence_keeps_the_editors_excerpt(demo, editor):
+    question = em_question()
+    commitment = Commitment.objects.get(slug="em-183m-expansion")
+    confirmed = EvidenceFactory(
+        commitment=commitment,
+        question=question,
+        state=Evidence.State.CONFIRMED,
+        excerpt="The £183m investment",
+    )
+
+    suggest_evidence(question)
+
+    confirmed.refresh_from_db()
+    assert (confirmed.state, confirmed.excerpt, confirmed.score) == (
+        Evidence.State.CONFIRMED,
+        "The £183m investment",
+        None,
+    )
+
+
+def test_a_status_cue_is_suggested_but_never_changes_the_status(demo):
+    question = em_question()
+    commitment = Commitment.objects.get(slug="em-183m-expansion")
+    status_before, changes_before = commitment.status, StatusChange.objects.count()
+
+    suggest_evidence(question)
+
+    evidence = question.evidence.get(commitment=commitment)
+    assert (evidence.suggested_status, evidence.status_cue) == (Status.DELIVERED, "has been rolled out")
+    commitment.refresh_from_db()
+    assert commitment.status == status_before
+    assert StatusChange.objects.count() == changes_before
+
+
+def test_accepting_a_status_suggestion_appends_a_change_citing_the_answer(demo):
+    editor = EditorFactory()
+    question = em_question(date_answered=date(2025, 3, 3))
+    suggest_evidence(question)
+    evidence = question.evidence.get(commitment__slug="em-183m-expansion")
+
+    change = accept_status_suggestion(evidence, by=editor)
+
+    evidence.refresh_from_db()
+    assert evidence.state == Evidence.State.CONFIRMED and evidence.reviewed_by == editor
+    assert evidence.status_change == change
+    assert (change.to_status, change.origin, change.question, change.changed_by) == (
+        Status.DELIVERED,
+        StatusChange.Origin.SUGGESTION,
+        question,
+        editor,
+    )
+    assert change.effective_on == date(2025, 3, 3)
+    assert "has been rolled out" in change.reason
+    assert Commitment.objects.get(slug="em-183m-expansion").status == Status.DELIVERED
+    with pytest.raises(Exception, match="accepted already"):
+        accept_status_suggestion(evidence, by=editor)
+
+
+@pytest.mark.parametrize(
+    ("fields", "reason"),
+    [
+        ({"answer_text": "", "answer_html": ""}, "no text"),
+        ({"is_about_ipp": False}, "does not mention IPP"),
+        ({"date_answered": None}, "no substantive answer"),
+        ({"is_withdrawn": True}, "withdrawn"),
+    ],
+)
+def test_an_answer_that_cannot_be_matched_is_skipped_with_a_reason(demo, fields, reason):
+    question = em_question(**fields)
+
+    report = suggest_evidence(question)
+
+    assert reason in report.skipped
+    assert reason in why_skipped(question)
+    assert not question.evidence.exists()
+
+
+def test_hostile_or_table_only_answers_are_matched_or_skipped_never_crash():
+    matcher = Matcher(
+        [CommitmentProfile(slug="em", title="Electronic monitoring", summary="Tagging for IPP releases.")]
+    )
+    hostile = (
+        '<script>alert("x")</script>Electronic monitoring <img src=x onerror=alert(1)> for IPP releases.'
+    )
+    for text in ["", "Region | 2020 | 2021\nLondon | 4 | 5\nWales | * | -", hostile, "\u0000\ufeff\u202e"]:
+        for match in matcher.match(text):
+            assert match.excerpt in text
+
+
+def test_evaluation_meets_the_targets_on_the_labelled_answers(demo, capsys):
+    call_command("evaluate_matching", "--data", str(FIXTURES_DIR / "answers_dev.jsonl"))
+
+    last = capsys.readouterr().out.strip().splitlines()[-1]
+    figures = dict(part.split("=") for part in last.split())
+    assert figures["answers"] == "33"
+    assert float(figures["precision"]) >= 0.8
+    assert float(figures["recall"]) >= 0.9
+
+
+def test_evaluation_writes_nothing_and_reads_any_labelled_file(demo, tmp_path, capsys):
+    labelled = tmp_path / "mine.jsonl"
+    rows = [
+        {
+            "question_text": "IPP electronic monitoring?",
+            "answer_text": EM_ANSWER,
+            "topics": ["em-183m-expansion"],
+        },
+        {"question_text": "Prison food?", "answer_text": "Menus are set locally.", "topics": []},
+    ]
+    labelled.write_text("\n".join(json.dumps(row) for row in rows) + "\n")
+    evidence_before = Evidence.objects.count()
+
+    call_command("evaluate_matching", "--data", str(labelled))
+
+    out = capsys.readouterr().out.strip().splitlines()
+    assert out[-1].startswith("precision=") and out[-1].endswith("answers=2")
+    assert "recall=1.000" in out[-1]
+    assert Evidence.objects.count() == evidence_before
+
+
+def test_evaluation_refuses_a_file_it_cannot_read(db, tmp_path):
+    broken = tmp_path / "broken.jsonl"
+    broken.write_text('{"answer_text": "x", "topics": []}\nnot json\n')
+
+    with pytest.raises(CommandError, match="Line 2 is not JSON"):
+        call_command("evaluate_matching", "--data", str(broken))
+    with pytest.raises(CommandError, match="is not a file"):
+        call_command("evaluate_matching", "--data", str(tmp_path / "missing.jsonl"))
+
+
+def test_ingest_suggests_evidence_for_new_answers_once_they_are_committed(
+    demo, parliament, django_capture_on_commit_callbacks
+):
+    Evidence.objects.filter(state=Evidence.State.SUGGESTED).delete()
+    confirmed_before = set(Evidence.objects.confirmed().values_list("pk", "excerpt"))
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        run = recheck_answers(client=client_for(parliament))
+    with django_capture_on_commit_callbacks(execute=True):
+        recheck_answers(client=client_for(parliament, page_size=100), since=run.window_from, full=True)
+
+    assert callbacks, "ingest queued no analysis"
+    suggested = Evidence.objects.suggested()
+    assert suggested.exists()
+    assert suggested.filter(question__is_about_ipp=False).count() == 0
+    pairs = list(Evidence.objects.values_list("commitment_id", "question_id"))
+    assert len(pairs) == len(set(pairs))
+    assert set(Evidence.objects.confirmed().values_list("pk", "excerpt")) == confirmed_before
