@@ -134,10 +134,12 @@ def plan_deliveries(period: DigestPeriod, content: DigestContent) -> int:
             table = db_connection.ops.quote_name(DigestDelivery._meta.db_table)
             with db_connection.cursor() as cursor:
                 cursor.execute(
-                    f"INSERT INTO {table} "  # noqa: S608 -- names from the model, values as parameters
+                    # Names come from the model, values are parameters. WHERE true: SQLite's
+                    # grammar needs it before ON CONFLICT in an INSERT … SELECT.
+                    f"INSERT INTO {table} "
                     "(period_id, subscriber_id, state, attempts, last_error, created_at, updated_at) "
-                    f"SELECT %s, recipient.recipient_id, %s, 0, '', %s, %s FROM ({sql}) AS recipient WHERE true "
-                    "ON CONFLICT DO NOTHING",
+                    "SELECT %s, recipient.recipient_id, %s, 0, '', %s, %s "
+                    f"FROM ({sql}) AS recipient WHERE true ON CONFLICT DO NOTHING",
                     [period.pk, DigestDelivery.State.PENDING, stamp, stamp, *params],
                 )
                 planned = cursor.rowcount
