@@ -416,3 +416,43 @@ def test_send_digests_command_dry_run_writes_nothing(capsys):
     out = capsys.readouterr().out
     assert "Would plan 1 digest(s): 1 status change(s)" in out and "nothing written or sent" in out
     assert not DigestPeriod.objects.exists() and not DigestDelivery.objects.exists()
+
+
+def test_admin_lists_subscribers_by_state_and_previews_the_next_digest(client, superuser, editor):
+    SubscriberFactory(email="confirmed@example.org")
+    Subscriber.objects.create(email="pending@example.org")
+    record_status_change(
+        CommitmentFactory(title="Recall reviews"), to="delayed", reason="Paused.", effective_on=date.today()
+    )
+    client.force_login(superuser)
+    pending = client.get("/admin/commitments/subscriber/?state=pending")
+    assert b"pending@example.org" in pending.content and b"confirmed@example.org" not in pending.content
+    subscriber = Subscriber.objects.get(email="confirmed@example.org")
+    preview = client.get(f"/admin/commitments/subscriber/{subscriber.pk}/preview/")
+    assert preview.status_code == 200
+    assert b"Recall reviews" in preview.content and b"Plain-text part" in preview.content
+    client.force_login(editor)  # addresses are personal data: superusers only
+    assert client.get("/admin/commitments/subscriber/").status_code == 403
+    assert client.get(f"/admin/commitments/subscriber/{subscriber.pk}/preview/").status_code == 403
+
+
+def test_admin_resend_puts_failed_deliveries_back_and_never_a_sent_one(client, superuser, settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    period = DigestPeriod.objects.create(frequency="daily", starts_at=at(3, 0), ends_at=at(4, 0))
+    failed = DigestDelivery.objects.create(
+        period=period, subscriber=SubscriberFactory(), state="failed", attempts=3, last_error="550"
+    )
+    sent = DigestDelivery.objects.create(
+        period=period, subscriber=SubscriberFactory(), state="sent", sent_at=at(4, 7), attempts=1
+    )
+    client.force_login(superuser)
+    response = client.post(
+        "/admin/commitments/digestdelivery/",
+        {"action": "resend_selected", "_selected_action": [failed.pk, sent.pk]},
+        follow=True,
+    )
+    assert b"1 digest(s) queued to send again. 1 already sent were left alone" in response.content
+    failed.refresh_from_db()
+    sent.refresh_from_db()
+    assert (failed.state, failed.attempts, failed.last_error) == ("pending", 0, "")
+    assert (sent.state, sent.attempts) == ("sent", 1)
