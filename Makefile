@@ -11,7 +11,7 @@ BENCH_ENV := DEBUG=0 SECRET_KEY=bench-only-not-secret-0123456789abcdefghijkl RED
 	DATABASE_URL=$(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/tracker)
 
 .PHONY: install install-dev browser-deps run demo-data test lint fmt migrations-check worker beat smoke \
-	bench-ingest bench-web clean
+	bench-ingest bench-web bench-digests clean
 
 $(BIN)/.runtime: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -69,6 +69,9 @@ smoke: install                      ## embedded default on a throwaway SQLite fi
 
 bench-ingest: install              ## re-check 10,000 recorded questions; prints time, memory, requests
 	$(BENCH_ENV) $(BIN)/python manage.py bench_ingest --questions $(or $(QUESTIONS),10000)
+
+bench-digests: install            ## send one weekly period to 100,000 subscribers; prints time, msgs/s, memory, queries
+	$(BENCH_ENV) $(BIN)/python manage.py bench_digests --subscribers $(or $(SUBSCRIBERS),100000)
 
 bench-web: install                 ## 300 commitments, 50,000 questions, gunicorn + wrk; prints req/s, p50/p95/p99
 	@command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }

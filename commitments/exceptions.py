@@ -15,3 +15,15 @@ class StatusChangeError(TrackerError):
 
 class EvidenceError(TrackerError):
     """An evidence review broke a rule."""
+
+
+class DigestLinkError(TrackerError):
+    """A link from a digest email could not be used: tampered with, or no longer known."""
+
+
+class DigestLinkExpired(DigestLinkError):
+    """A confirmation link older than DIGEST_CONFIRM_HOURS."""
+
+
+class DigestLinkUnknown(DigestLinkError):
+    """A correctly signed link for a subscriber that no longer exists or subscribed again since."""

@@ -19,9 +19,10 @@ from django.utils.http import http_date, quote_etag
 
 VERSION_KEY = "public-data-version"
 CHANGED_AT_KEY = "public-data-changed-at"
-# Not answered from the data version: the liveness checks, and the about page (it shows the time of
-# the last re-check, which is not public data). The admin is added from ADMIN_URL.
-UNCONDITIONAL_PREFIXES = ("/healthz", "/readyz", "/about/")
+# Not answered from the data version: the liveness checks, the about page (it shows the time of
+# the last re-check, which is not public data) and the subscription pages (each is one person's,
+# with a form). The admin is added from ADMIN_URL.
+UNCONDITIONAL_PREFIXES = ("/healthz", "/readyz", "/about/", "/subscribe/")
 # Query parameters the public pages understand; others cannot change a page, so they are left out of
 # the cache key (a random ?x= must not force a fresh render every time).
 PAGE_PARAMETERS = {

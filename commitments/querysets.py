@@ -119,3 +119,30 @@ class RecheckRunQuerySet(models.QuerySet):
         """The day of the latest run of this kind that fetched everything since the mark before it;
         None before the first."""
         return self.succeeded().filter(kind=kind, advances_mark=True).aggregate(mark=Max("window_to"))["mark"]
+
+
+class SubscriberQuerySet(models.QuerySet):
+    def confirmed(self) -> Self:
+        """Confirmed and still subscribed: the only addresses a digest goes to."""
+        return self.filter(confirmed_at__isnull=False, unsubscribed_at__isnull=True)
+
+    def pending(self) -> Self:
+        return self.filter(confirmed_at__isnull=True, unsubscribed_at__isnull=True)
+
+    def unsubscribed(self) -> Self:
+        return self.filter(unsubscribed_at__isnull=False)
+
+    def due(self, period) -> Self:
+        """Who gets `period`'s digest: its frequency, confirmed before it ended, still subscribed."""
+        return self.confirmed().filter(frequency=period.frequency, confirmed_at__lt=period.ends_at)
+
+
+class DigestDeliveryQuerySet(models.QuerySet):
+    def pending(self) -> Self:
+        return self.filter(state="pending")
+
+    def sent(self) -> Self:
+        return self.filter(state="sent")
+
+    def failed(self) -> Self:
+        return self.filter(state="failed")

@@ -3,6 +3,8 @@ migration that installs them and by the test suite that recreates them after a f
 
 from __future__ import annotations
 
+import json
+
 DEFAULT_WATCHED_TERMS = (
     ("imprisonment for public protection", "everywhere"),
     ("IPP", "everywhere"),
@@ -14,6 +16,22 @@ PERIODIC_TASKS = {
     "Re-check Parliament for new and changed answers": ("commitments.tasks.recheck_answers_task", 60),
     "Re-check pending questions and corrections": ("commitments.tasks.recheck_pending_task", 6 * 60),
     "Audit cached statuses against history": ("commitments.tasks.verify_status_history_task", 24 * 60),
+}
+
+
+# name -> (task, frequency, crontab fields). Digests go out in the morning, London time, once the
+# day (or the week, Monday to Monday) they cover has ended.
+DIGEST_TASKS = {
+    "Send daily digests": (
+        "commitments.tasks.send_digests_task",
+        "daily",
+        {"minute": "0", "hour": "7", "day_of_week": "*"},
+    ),
+    "Send weekly digests": (
+        "commitments.tasks.send_digests_task",
+        "weekly",
+        {"minute": "0", "hour": "7", "day_of_week": "1"},
+    ),
 }
 
 
@@ -34,7 +52,24 @@ def install_periodic_tasks(apps) -> None:
         PeriodicTask.objects.get_or_create(name=name, defaults={"task": task, "interval": schedule})
 
 
+def install_digest_schedules(apps) -> None:
+    CrontabSchedule = apps.get_model("django_celery_beat", "CrontabSchedule")
+    PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
+    for name, (task, frequency, fields) in DIGEST_TASKS.items():
+        schedule, _ = CrontabSchedule.objects.get_or_create(
+            **fields, day_of_month="*", month_of_year="*", timezone="Europe/London"
+        )
+        PeriodicTask.objects.get_or_create(
+            name=name, defaults={"task": task, "crontab": schedule, "args": json.dumps([frequency])}
+        )
+
+
+def remove_digest_schedules(apps) -> None:
+    apps.get_model("django_celery_beat", "PeriodicTask").objects.filter(name__in=DIGEST_TASKS).delete()
+
+
 def remove_defaults(apps) -> None:
+    remove_digest_schedules(apps)
     apps.get_model("django_celery_beat", "PeriodicTask").objects.filter(name__in=PERIODIC_TASKS).delete()
     apps.get_model("commitments", "WatchedTerm").objects.filter(
         term__in=[term for term, _ in DEFAULT_WATCHED_TERMS]

@@ -5,8 +5,9 @@ or by two workers at once, is harmless.
 """
 
 from celery import shared_task
+from django.conf import settings
 
-from . import figures, ingest, suggestions
+from . import digests, figures, ingest, suggestions
 from .models import WrittenQuestion
 from .services import status_history_mismatches
 
@@ -52,3 +53,14 @@ def analyse_answer_task(question_id: int) -> dict:
         "tables": [table.slug for table in extraction.tables] if extraction else [],
         "tables_skipped": extraction.skipped if extraction else [],
     }
+
+
+@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=None)
+def send_digests_task(self, frequency: str) -> dict:
+    """Plan and send the current period's digests. Deliveries that failed for a passing reason (or
+    a run cut short by the email server) are retried later, up to DIGEST_MAX_ATTEMPTS times per
+    delivery; those are counted on the delivery rows, so a retry can never send one twice."""
+    report = digests.send_digests(frequency=frequency)
+    if report.retry_later and self.request.retries < settings.DIGEST_MAX_ATTEMPTS:
+        raise self.retry(countdown=settings.DIGEST_RETRY_SECONDS)
+    return report.as_dict()

@@ -16,6 +16,12 @@ urlpatterns = [
     path("figures/<slug:slug>/", cached(views.FigureTableView.as_view()), name="figure_table"),
     # Not cached: it shows when Parliament was last re-checked.
     path("about/", views.AboutView.as_view(), name="about"),
+    # Email digests: never cached (each is per person).
+    path("subscribe/", views.subscribe_view, name="subscribe"),
+    path("subscribe/check-your-email/", views.subscribe_sent_view, name="subscribe_sent"),
+    path("subscribe/confirm/<str:signed>/", views.confirm_view, name="subscribe_confirm"),
+    path("subscribe/preferences/<str:signed>/", views.preferences_view, name="subscriber_preferences"),
+    path("subscribe/unsubscribe/<str:signed>/", views.unsubscribe_view, name="unsubscribe"),
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
 ]

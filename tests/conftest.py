@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 
 from commitments.roles import EDITORS_GROUP, sync_editors_group
-from commitments.schedules import install_periodic_tasks, install_watch_defaults
+from commitments.schedules import install_digest_schedules, install_periodic_tasks, install_watch_defaults
 
 from .factories import CommitmentFactory, EditorFactory, UserFactory
 
@@ -50,6 +50,7 @@ def _recreate_core_data():
         sync_editors_group(apps)
     install_watch_defaults(apps)
     install_periodic_tasks(apps)
+    install_digest_schedules(apps)
 
 
 @pytest.fixture(autouse=True)

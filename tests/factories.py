@@ -1,10 +1,11 @@
 """One factory per model, valid by default; pass only the fields a test is about."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
 from commitments.models import (
     ActionPlan,
@@ -16,6 +17,7 @@ from commitments.models import (
     FigureTable,
     House,
     QuestionEvent,
+    Subscriber,
     Theme,
     WrittenQuestion,
 )
@@ -141,3 +143,22 @@ class FigureCellFactory(factory.django.DjangoModelFactory):
     kind = FigureCell.Kind.NUMBER
     value = 629
     published = "629"
+
+
+class SubscriberFactory(factory.django.DjangoModelFactory):
+    """A confirmed subscriber to every theme; pass themes=[...] for a chosen set."""
+
+    class Meta:
+        model = Subscriber
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"subscriber{n}@example.org")
+    frequency = Subscriber.Frequency.DAILY
+    confirmed_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=30))
+
+    @factory.post_generation
+    def themes(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.themes.set(extracted)
+            self.all_themes = False
+            self.save(update_fields=["all_themes"])

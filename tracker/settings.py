@@ -242,6 +242,22 @@ EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="IPP tracker <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Seconds an SMTP connection may stall before a send fails (and is retried) [none: wait].
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=0) or None
+
+# Email digests (commitments/digests/). Links in emails are absolute, on this address.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000" if DEBUG else "https://localhost").rstrip("/")
+# A confirmation link works for this many hours.
+DIGEST_CONFIRM_HOURS = env.int("DIGEST_CONFIRM_HOURS", default=72)
+# Tries per delivery (transient failures) before it is marked failed for the admin.
+DIGEST_MAX_ATTEMPTS = env.int("DIGEST_MAX_ATTEMPTS", default=3)
+# Seconds before the send task retries deliveries that failed for a passing reason.
+DIGEST_RETRY_SECONDS = env.int("DIGEST_RETRY_SECONDS", default=15 * 60)
+# Messages sent over one connection between two progress writes: the most a hard crash can repeat.
+DIGEST_BATCH_SIZE = env.int("DIGEST_BATCH_SIZE", default=100)
+# Subscribe requests allowed per hour per client address and per email address (Django's cache).
+SUBSCRIBE_LIMIT_PER_IP = env.int("SUBSCRIBE_LIMIT_PER_IP", default=10)
+SUBSCRIBE_LIMIT_PER_ADDRESS = env.int("SUBSCRIBE_LIMIT_PER_ADDRESS", default=3)
 
 # Production hardening; all on unless DEBUG.
 # HTTPS_ONLY=0 only where the site is served over plain HTTP on purpose (the test suite).

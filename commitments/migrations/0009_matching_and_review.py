@@ -16,7 +16,7 @@ def grant_review_queue(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('commitments', '0006_question_newest_first_index'),
+        ('commitments', '0008_digest_schedules'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -1,0 +1,171 @@
+"""Subscribing without an account: double opt-in, signed links, one-click unsubscribe, rate limits.
+
+Nothing here tells a caller whether an address was already subscribed: subscribe() returns nothing
+and the emails it sends go only to the address itself, so the answer page can always be the same.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.core import signing
+from django.core.cache import cache
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from ..exceptions import DigestLinkError, DigestLinkExpired, DigestLinkUnknown
+from ..models import Subscriber, Theme, new_subscriber_token
+
+logger = logging.getLogger(__name__)
+
+# One salt per purpose: a preferences link cannot be replayed as a confirmation, and so on.
+CONFIRM = "confirm"
+MANAGE = "manage"
+UNSUBSCRIBE = "unsubscribe"
+PURPOSES = {
+    CONFIRM: "commitments:subscribe_confirm",
+    MANAGE: "commitments:subscriber_preferences",
+    UNSUBSCRIBE: "commitments:unsubscribe",
+}
+RATE_WINDOW_SECONDS = 60 * 60
+
+
+def _salt(purpose: str) -> str:
+    return f"commitments.digests.{purpose}"
+
+
+def sign_token(subscriber: Subscriber, purpose: str) -> str:
+    """The subscriber's random token, signed for one purpose (timestamped, so expiry can be checked)."""
+    return signing.dumps(subscriber.token, salt=_salt(purpose), compress=False)
+
+
+def absolute_link(subscriber: Subscriber, purpose: str) -> str:
+    return settings.SITE_URL + reverse(PURPOSES[purpose], args=[sign_token(subscriber, purpose)])
+
+
+def subscriber_from_link(signed: str, *, purpose: str) -> Subscriber:
+    """The subscriber a signed link is for. Confirmation links expire after DIGEST_CONFIRM_HOURS;
+    preferences and unsubscribe links last as long as the subscriber's token (they sit in old
+    digests). Raises DigestLinkExpired, DigestLinkUnknown, or DigestLinkError when tampered with."""
+    max_age = settings.DIGEST_CONFIRM_HOURS * 3600 if purpose == CONFIRM else None
+    try:
+        token = signing.loads(signed, salt=_salt(purpose), max_age=max_age)
+    except signing.SignatureExpired:
+        raise DigestLinkExpired("This confirmation link has expired.") from None
+    except signing.BadSignature:
+        raise DigestLinkError("This link is not valid: it may have been cut short or changed.") from None
+    subscriber = Subscriber.objects.filter(token=token).first() if isinstance(token, str) else None
+    if subscriber is None:
+        raise DigestLinkUnknown("This link is no longer valid.")
+    return subscriber
+
+
+def normalise_email(email: str) -> str:
+    """Addresses are compared and stored in lower case, so one person is one subscriber."""
+    return email.strip().lower()
+
+
+def allow_subscribe_request(*, email: str, client_ip: str) -> bool:
+    """Count a subscribe request against per-client-address and per-email limits for the hour.
+
+    Fixed one-hour windows in Django's cache (Redis in production, local memory in the demo).
+    The email is hashed in the key so the cache holds no addresses."""
+    window = int(time.time() // RATE_WINDOW_SECONDS)
+    address_key = hashlib.sha256(normalise_email(email).encode()).hexdigest()
+    for key, limit in (
+        (f"subscribe-rate:ip:{client_ip}:{window}", settings.SUBSCRIBE_LIMIT_PER_IP),
+        (f"subscribe-rate:email:{address_key}:{window}", settings.SUBSCRIBE_LIMIT_PER_ADDRESS),
+    ):
+        cache.add(key, 0, RATE_WINDOW_SECONDS)
+        try:
+            count = cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.set(key, 1, RATE_WINDOW_SECONDS)
+            count = 1
+        if count > limit:
+            return False
+    return True
+
+
+def _send(subscriber: Subscriber, *, template: str, subject: str) -> None:
+    """A short account email to the address itself. A failure is logged, not shown: the page a
+    visitor sees must not depend on the address."""
+    context = {
+        "subscriber": subscriber,
+        "confirm_url": absolute_link(subscriber, CONFIRM),
+        "manage_url": absolute_link(subscriber, MANAGE),
+        "unsubscribe_url": absolute_link(subscriber, UNSUBSCRIBE),
+        "confirm_hours": settings.DIGEST_CONFIRM_HOURS,
+        "site_url": settings.SITE_URL,
+    }
+    message = EmailMultiAlternatives(
+        subject, render_to_string(f"commitments/email/{template}.txt", context), to=[subscriber.email]
+    )
+    try:
+        message.send()
+    except Exception:
+        logger.exception("Could not send the %s email to subscriber %s", template, subscriber.pk)
+
+
+@transaction.atomic
+def subscribe(*, email: str, frequency: str, themes: Iterable[Theme] = ()) -> None:
+    """Ask an address to confirm a subscription. The same from outside whatever its state:
+
+    - new, pending or unsubscribed: store the choices and send a confirmation link (after an
+      unsubscribe the token changes, so links from before stop working);
+    - already confirmed: change nothing (a stranger must not alter someone's choices) and send a
+      "you are already subscribed" email with the preferences link.
+    """
+    themes = list(themes)
+    subscriber, created = Subscriber.objects.select_for_update().get_or_create(email=normalise_email(email))
+    if subscriber.state == "confirmed":
+        _send(subscriber, template="already_subscribed", subject="You already get IPP tracker digests")
+        return
+    if subscriber.state == "unsubscribed":
+        subscriber.token = new_subscriber_token()
+        subscriber.unsubscribed_at = None
+        subscriber.confirmed_at = None
+    subscriber.frequency = frequency
+    subscriber.all_themes = not themes
+    subscriber.save()
+    subscriber.themes.set(themes)
+    _send(subscriber, template="confirm", subject="Confirm your IPP tracker digest")
+
+
+@transaction.atomic
+def confirm_subscriber(subscriber: Subscriber) -> str:
+    """Confirm a pending subscription. Returns the state it found: "pending" (now confirmed),
+    "confirmed" (nothing to do) or "unsubscribed" (refused: an old link cannot undo an unsubscribe)."""
+    locked = Subscriber.objects.select_for_update().get(pk=subscriber.pk)
+    found = locked.state
+    if found == "pending":
+        locked.confirmed_at = timezone.now()
+        locked.save(update_fields=["confirmed_at"])
+    subscriber.confirmed_at = locked.confirmed_at
+    return found
+
+
+@transaction.atomic
+def update_preferences(subscriber: Subscriber, *, frequency: str, themes: Iterable[Theme] = ()) -> Subscriber:
+    """Change how often and about what; no themes means every theme."""
+    themes = list(themes)
+    subscriber.frequency = frequency
+    subscriber.all_themes = not themes
+    subscriber.save(update_fields=["frequency", "all_themes"])
+    subscriber.themes.set(themes)
+    return subscriber
+
+
+@transaction.atomic
+def unsubscribe(subscriber: Subscriber) -> None:
+    """Stop every future digest at once, including deliveries already planned. Repeating it is harmless."""
+    if subscriber.unsubscribed_at is None:
+        subscriber.unsubscribed_at = timezone.now()
+        subscriber.save(update_fields=["unsubscribed_at"])

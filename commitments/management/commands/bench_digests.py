@@ -1,0 +1,187 @@
+"""Benchmark of sending one weekly digest period at volume (default 100,000 subscribers over 10
+themes) through a backend that builds every message and discards it. The data is made in a
+PostgreSQL database of its own, in a child process, so the peak memory reported is the run's own."""
+
+import json
+import os
+import random
+import subprocess
+import sys
+import time
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+from django.utils import timezone
+
+from commitments.benchmarks import fresh_database
+
+from .bench_ingest import _peak_rss_mb
+
+THEMES = 10
+COMMITMENTS_PER_THEME = 3
+
+
+class Command(BaseCommand):
+    help = (
+        "Make N confirmed weekly subscribers (default 100,000) over 10 themes, with a week of status "
+        "changes, confirmed evidence and new answers, then send that week's digests once through a "
+        "counting email backend. Prints wall time, messages/s, peak RSS and the database queries of "
+        "the send. Uses DATABASE_URL's server with a database of its own."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--subscribers", type=int, default=100_000)
+        parser.add_argument("--child", action="store_true", help="internal: run in the fresh database")
+
+    def handle(self, *args, subscribers, child, **options):
+        if child:
+            self._child(subscribers)
+            return
+        if connection.vendor != "postgresql":
+            raise CommandError("Run the benchmark on PostgreSQL (set DATABASE_URL), the production shape.")
+        database_url = fresh_database(f"{connection.settings_dict['NAME']}_digests_bench")
+        self.stdout.write(f"Sending one weekly period to {subscribers:,} subscribers…")
+        done = subprocess.run(
+            [sys.executable, "manage.py", "bench_digests", "--child", "--subscribers", str(subscribers)],
+            cwd=settings.BASE_DIR,
+            env={
+                **os.environ,
+                "DATABASE_URL": database_url,
+                "EMAIL_BACKEND": "commitments.email_backends.CountingBackend",
+            },
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if done.returncode:
+            raise CommandError(f"The benchmark failed:\n{done.stderr[-3000:]}")
+        result = json.loads(done.stdout.strip().splitlines()[-1])
+        rows = [
+            ("subscribers", f"{subscribers:,} over {THEMES} themes"),
+            ("theme sets", f"{result['theme_sets']:,}"),
+            ("setup (not timed)", f"{result['setup_seconds']:.1f} s"),
+            ("digests planned / sent", f"{result['planned']:,} / {result['sent']:,}"),
+            ("wall time", f"{result['seconds']:.1f} s"),
+            ("messages/s", f"{result['sent'] / result['seconds']:.0f}"),
+            ("mean message size", f"{result['bytes'] / max(result['sent'], 1) / 1024:.1f} KiB"),
+            ("peak RSS", f"{result['rss_mb']:.0f} MB"),
+            (
+                "database queries",
+                f"{result['queries']} ({result['batches']} batches of {result['batch_size']}: "
+                f"{result['queries'] - 2 * result['batches']} fixed + 2 per batch)",
+            ),
+        ]
+        width = max(len(name) for name, _ in rows)
+        for name, value in rows:
+            self.stdout.write(f"{name:<{width}}  {value}")
+
+    def _child(self, count: int) -> None:
+        from commitments import digests
+        from commitments.email_backends import CountingBackend
+
+        started = time.perf_counter()
+        theme_sets = self._make_data(count)
+        setup = time.perf_counter() - started
+        queries = 0
+
+        def counting(execute, sql, params, many, context):
+            nonlocal queries
+            queries += 1
+            return execute(sql, params, many, context)
+
+        started = time.perf_counter()
+        with connection.execute_wrapper(counting):
+            report = digests.send_digests(frequency="weekly", now=timezone.now() + timedelta(days=7))
+        seconds = time.perf_counter() - started
+        result = {
+            "planned": report.planned,
+            "sent": report.sent,
+            "bytes": CountingBackend.bytes,
+            "seconds": seconds,
+            "setup_seconds": setup,
+            "queries": queries,
+            "batch_size": settings.DIGEST_BATCH_SIZE,
+            "batches": -(-report.sent // settings.DIGEST_BATCH_SIZE),
+            "theme_sets": theme_sets,
+            "rss_mb": _peak_rss_mb(),
+        }
+        self.stdout.write(json.dumps(result))
+
+    def _make_data(self, count: int) -> int:
+        """This week's news on every theme, and subscribers: a third to all themes, the rest to one
+        to three themes. Returns the number of distinct theme sets."""
+        from commitments.models import (
+            Commitment,
+            Evidence,
+            QuestionEvent,
+            StatusChange,
+            Subscriber,
+            Theme,
+            WrittenQuestion,
+        )
+
+        rng = random.Random(7)
+        now = timezone.now()
+        themes = Theme.objects.bulk_create(
+            Theme(slug=f"bench-theme-{n}", name=f"Bench theme {n}") for n in range(THEMES)
+        )
+        commitments = Commitment.objects.bulk_create(
+            Commitment(slug=f"bench-{t.pk}-{n}", title=f"Commitment {n} of {t.name}", theme=t, summary="…")
+            for t in themes
+            for n in range(COMMITMENTS_PER_THEME)
+        )
+        questions = WrittenQuestion.objects.bulk_create(
+            WrittenQuestion(
+                house="Commons",
+                uin=f"B{n}",
+                date_tabled=date(2025, 1, 6),
+                date_answered=date(2025, 1, 13),
+                heading="IPP sentences",
+                answer_text="The Ministry of Justice continues to support people serving IPP sentences. " * 8,
+            )
+            for n in range(len(commitments))
+        )
+        StatusChange.objects.bulk_create(
+            StatusChange(
+                commitment=c,
+                from_status="planned",
+                to_status="in_progress",
+                effective_on=now.date(),
+                reason="Began.",
+            )
+            for c in commitments
+        )
+        Evidence.objects.bulk_create(
+            Evidence(
+                commitment=c, question=q, excerpt="Support continues.", state="confirmed", reviewed_at=now
+            )
+            for c, q in zip(commitments, questions, strict=True)
+        )
+        QuestionEvent.objects.bulk_create(QuestionEvent(question=q, kind="answered") for q in questions)
+        confirmed = now - timedelta(days=30)
+        subscribers = Subscriber.objects.bulk_create(
+            (
+                Subscriber(
+                    email=f"reader{n}@example.org",
+                    frequency="weekly",
+                    all_themes=n % 3 == 0,
+                    confirmed_at=confirmed,
+                    token=f"bench-token-{n:08}",
+                )
+                for n in range(count)
+            ),
+            batch_size=5000,
+        )
+        through = Subscriber.themes.through
+        links, sets = [], set()
+        for subscriber in subscribers:
+            if subscriber.all_themes:
+                sets.add(None)
+                continue
+            chosen = frozenset(rng.sample(themes, rng.randint(1, 3)))
+            sets.add(chosen)
+            links.extend(through(subscriber_id=subscriber.pk, theme_id=theme.pk) for theme in chosen)
+        through.objects.bulk_create(links, batch_size=5000)
+        return len(sets)
