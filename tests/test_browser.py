@@ -11,10 +11,14 @@ from pathlib import Path
 import httpx
 import pytest
 from django.conf import settings
+from django.urls import reverse
 
 from commitments.answer_html import sanitise_answer_html
+from commitments.digests.subscriptions import MANAGE, UNSUBSCRIBE, sign_token
 from commitments.loading import load_demo
-from commitments.models import WrittenQuestion
+from commitments.models import Theme, WrittenQuestion
+
+from .factories import SubscriberFactory
 
 CHROMIUM = "/usr/bin/chromium"
 FLAGS = [
@@ -60,6 +64,8 @@ def site(live_server):
     hostile.answer_html_safe = sanitise_answer_html(HOSTILE)
     hostile.save()
     question = WrittenQuestion.objects.get(uin="HL7122")
+    subscriber = SubscriberFactory(themes=[Theme.objects.get(slug="electronic-monitoring")])
+    preferences, unsubscribe = sign_token(subscriber, MANAGE), sign_token(subscriber, UNSUBSCRIBE)
     pages = {
         "home": "/",
         "commitment list": "/commitments/",
@@ -75,6 +81,11 @@ def site(live_server):
         "open data and API": "/api/",
         "not found": "/no-such-page/",
         "invalid filter": "/commitments/?status=abandoned",
+        "subscribe": "/subscribe/",
+        "subscribe, check your email": "/subscribe/check-your-email/",
+        "subscriber preferences": reverse("commitments:subscriber_preferences", args=[preferences]),
+        "unsubscribe": reverse("commitments:unsubscribe", args=[unsubscribe]),
+        "tampered link": "/subscribe/confirm/not-a-signed-link/",
     }
     return live_server.url, pages
 
@@ -120,7 +131,7 @@ def test_every_page_type_at_phone_and_desktop_width_is_accessible_and_error_free
     for width_name, width in WIDTHS.items():
         for name, path in pages.items():
             context, page, response, problems = _open(browser, base + path, width)
-            expected = 404 if name == "not found" else 400 if name == "invalid filter" else 200
+            expected = {"not found": 404, "invalid filter": 400, "tampered link": 400}.get(name, 200)
             if response.status != expected:
                 failures.append(f"{name} at {width_name}: HTTP {response.status}")
             if expected != 200:  # the browser logs the status itself as a console error
