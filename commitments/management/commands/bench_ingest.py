@@ -3,7 +3,10 @@
 Phases run in child processes so each one's peak memory is its own:
 - floor: fetch and parse every page (and every detail a cut list item needs), no database work;
 - ingest: the same through recheck_answers() into an empty database;
-- no-op: a second, incremental re-check with nothing new: HTTP requests and database queries.
+- no-op: a second, incremental re-check with nothing new: HTTP requests and database queries;
+- analysis: what workers then do with the answers ingest queued (evidence suggestions and figure
+  tables), run one after another in one process. Ingest only queues it, as in production, so the
+  ingest phase sends tasks to an in-memory broker instead of running them in-process.
 """
 
 import json
@@ -63,7 +66,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--questions", type=int, default=10_000)
         parser.add_argument("--page-size", type=int, default=100)
-        parser.add_argument("--phase", choices=["floor", "ingest", "noop"], help="internal: one child phase")
+        parser.add_argument(
+            "--phase", choices=["floor", "ingest", "noop", "analysis"], help="internal: one child phase"
+        )
         parser.add_argument("--api", help="internal: the recorded-API URL")
 
     def handle(self, *args, questions, page_size, phase, api, **options):
@@ -103,10 +108,11 @@ class Command(BaseCommand):
                 floor = self._run_child("floor", api, page_size, env)
                 ingest = self._run_child("ingest", api, page_size, env)
                 noop = self._run_child("noop", api, page_size, env)
+                analysis = self._run_child("analysis", api, page_size, env)
             finally:
                 server.terminate()
                 server.wait(timeout=10)
-        self._report(questions, page_size, floor, ingest, noop)
+        self._report(questions, page_size, floor, ingest, noop, analysis)
 
     def _run_child(self, phase: str, api: str, page_size: int, env: dict) -> dict:
         self.stdout.write(f"Running {phase}…")
@@ -132,7 +138,7 @@ class Command(BaseCommand):
             raise CommandError(f"The {phase} phase failed:\n{done.stderr[-2000:]}")
         return json.loads(done.stdout.strip().splitlines()[-1])
 
-    def _report(self, questions, page_size, floor, ingest, noop) -> None:
+    def _report(self, questions, page_size, floor, ingest, noop, analysis) -> None:
         ratio = ingest["seconds"] / floor["seconds"]
         rows = [
             ("questions served", f"{questions:,} ({-(-questions // page_size)} pages of {page_size})"),
@@ -150,6 +156,11 @@ class Command(BaseCommand):
             ("ingest / floor", f"{ratio:.2f} (target <= {TARGETS['ratio']})"),
             ("no-op re-check: HTTP requests", f"{noop['requests']} (target <= {TARGETS['noop_requests']})"),
             ("no-op re-check: database queries", f"{noop['queries']} (target <= {TARGETS['noop_queries']})"),
+            ("analysis: answers about IPP", f"{analysis['answers']:,}"),
+            ("analysis: wall time", f"{analysis['seconds']:.1f} s"),
+            ("analysis: answers/s", f"{analysis['answers'] / analysis['seconds']:.0f}"),
+            ("analysis: suggestions, tables", f"{analysis['suggested']:,}, {analysis['tables']:,}"),
+            ("analysis: peak RSS", f"{analysis['rss_mb']:.0f} MB"),
         ]
         width = max(len(name) for name, _ in rows)
         for name, value in rows:
@@ -183,6 +194,9 @@ class Command(BaseCommand):
                             client.complete(item)
             result = {"questions": len(seen), "requests": client.stats.requests}
         elif phase == "ingest":
+            from tracker.celery import app
+
+            app.conf.task_always_eager = False  # queue the analysis, as a deployed re-check does
             run = recheck_answers(full=True)
             result = {
                 "questions": run.questions_created + run.questions_updated + run.questions_unchanged,
@@ -190,6 +204,25 @@ class Command(BaseCommand):
                 "events": QuestionEvent.objects.count(),
                 "outcome": run.outcome,
                 "requests": run.requests_made,
+            }
+        elif phase == "analysis":
+            from commitments.loading import load_demo
+            from commitments.models import Evidence, FigureTable
+            from commitments.tasks import analyse_answer_task
+
+            load_demo()  # the commitments to match against
+            started = time.perf_counter()
+            answers = list(
+                WrittenQuestion.objects.filter(is_about_ipp=True, date_answered__isnull=False).values_list(
+                    "pk", flat=True
+                )
+            )
+            for pk in answers:
+                analyse_answer_task(pk)  # a direct call runs the task body here, as a worker would
+            result = {
+                "answers": len(answers),
+                "suggested": Evidence.objects.suggested().count(),
+                "tables": FigureTable.objects.count(),
             }
         else:
             call_command("check", verbosity=0)  # warm up imports and the connection before counting
