@@ -220,8 +220,21 @@ class EvidenceAdmin(HistoryAdmin):
     list_filter = ["state", "commitment__theme"]
     search_fields = ["excerpt", "commitment__title", "question__uin", "question__heading"]
     autocomplete_fields = ["commitment", "question"]
-    # The state changes only through the confirm / reject actions, which record the reviewer.
-    readonly_fields = ["state", "reviewed_by", "reviewed_at", "created_at", "updated_at"]
+    # The state changes only through the confirm / reject actions, which record the reviewer; what
+    # the matcher found, and the status change an accepted suggestion made, are records.
+    readonly_fields = [
+        "state",
+        "score",
+        "reasons",
+        "matched_terms",
+        "suggested_status",
+        "status_cue",
+        "status_change",
+        "reviewed_by",
+        "reviewed_at",
+        "created_at",
+        "updated_at",
+    ]
     list_select_related = ["question", "commitment", "reviewed_by"]
     date_hierarchy = "created_at"
     actions = ["confirm_selected", "reject_selected"]
