@@ -47,6 +47,14 @@ def check_redis() -> str | None:
     return None
 
 
+# What /readyz tells the world; `manage.py preflight` and the log carry the detail.
+PUBLIC_REASONS = {
+    "database": "unreachable (DATABASE_URL); details in the log",
+    "redis": "unreachable (REDIS_URL); details in the log",
+    "migrations": "not all applied, or unreadable: run `python manage.py migrate`",
+}
+
+
 def problems() -> dict[str, str]:
     """Every failing dependency, by name; empty when ready."""
     found = {"database": check_database(), "redis": check_redis()}

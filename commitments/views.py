@@ -3,6 +3,7 @@ subscription pages at the end are the only ones that write, each through commitm
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 
 from django.conf import settings
@@ -39,6 +40,8 @@ from .models import (
 )
 from .querysets import RECENT_EVIDENCE_DAYS
 from .tables import CommitmentTable, WrittenQuestionTable
+
+logger = logging.getLogger(__name__)
 
 PER_PAGE = 25
 
@@ -253,13 +256,16 @@ def robots_txt(request):
 @transaction.non_atomic_requests
 def readyz(request):
     """Ready when the database and Redis answer and every migration is applied; 503 naming what
-    is not."""
+    is not. The detail (hosts, driver errors) goes to the log, not to whoever asked."""
     from django.http import JsonResponse
 
-    from .readiness import problems
+    from .readiness import PUBLIC_REASONS, problems
 
     failing = problems()
-    return JsonResponse({"ready": not failing, "problems": failing}, status=503 if failing else 200)
+    if failing:
+        logger.warning("Not ready: %s", failing)
+    public = {name: PUBLIC_REASONS[name] for name in failing}
+    return JsonResponse({"ready": not failing, "problems": public}, status=503 if failing else 200)
 
 
 # -- Email digests: never cached, never given an ETag (see public_cache.UNCONDITIONAL_PREFIXES) ------
