@@ -1,9 +1,11 @@
 """Email digests, end to end through Django's SMTP backend to a real SMTP server on loopback."""
 
 import re
+import zlib
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import psycopg
 import pytest
 import time_machine
 from django.core import mail, signing
@@ -353,6 +355,35 @@ def test_a_run_the_mail_server_cut_short_sends_exactly_the_rest_when_run_again(s
     assert (second.planned, second.sent, second.retry_later) == (0, 5, 0)
     received = sorted(m["To"] for m in smtp.messages)
     assert received == [f"reader{n:02}@example.org" for n in range(11)]
+
+
+def test_while_another_run_sends_a_frequency_a_second_run_sends_nothing(smtp, settings):
+    _deliveries_ready(3)
+    other = psycopg.connect(**_psycopg_params(), autocommit=True)  # another worker's session
+    key = zlib.crc32(b"tracker:digests:daily")
+    try:
+        other.execute("SELECT pg_advisory_lock(%s)", [key])
+        blocked = digests.send_digests(frequency="daily")
+    finally:
+        other.execute("SELECT pg_advisory_unlock(%s)", [key])
+        other.close()
+    assert (blocked.planned, blocked.sent, blocked.retry_later) == (3, 0, 3)
+    assert "Another run is sending" in blocked.interrupted and smtp.messages == []
+
+    after = digests.send_digests(frequency="daily")
+
+    assert (after.sent, after.retry_later) == (3, 0)
+    assert sorted(m["To"] for m in smtp.messages) == [f"reader{n:02}@example.org" for n in range(3)]
+
+
+def _psycopg_params() -> dict:
+    database = connection.settings_dict  # the test database, as this test's session sees it
+    return {
+        "dbname": database["NAME"],
+        "user": database["USER"],
+        "host": database["HOST"],
+        "port": database["PORT"],
+    }
 
 
 @pytest.mark.parametrize("killed_after", [10, 12], ids=["at-a-batch-boundary", "mid-batch"])

@@ -25,8 +25,10 @@ from __future__ import annotations
 
 import logging
 import smtplib
+import zlib
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from urllib.parse import urlparse
@@ -300,6 +302,28 @@ def _send_period(
             return
 
 
+@contextmanager
+def sending_lock(frequency: str) -> Iterator[bool]:
+    """One sender per frequency at a time, so two workers never send the same pending batch.
+
+    A PostgreSQL session advisory lock: it dies with its connection, so a worker killed mid-run
+    never leaves it held and the re-run can resume at once. SQLite (the demo) runs one process.
+    """
+    if db_connection.vendor != "postgresql":
+        yield True
+        return
+    key = zlib.crc32(f"tracker:digests:{frequency}".encode())
+    with db_connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s)", [key])
+        acquired = cursor.fetchone()[0]
+    try:
+        yield acquired
+    finally:
+        if acquired:
+            with db_connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s)", [key])
+
+
 def pending_count(frequency: str) -> int:
     return DigestDelivery.objects.pending().filter(period__frequency=frequency).count()
 
@@ -312,8 +336,8 @@ def send_digests(
     progress: Callable[[int], None] | None = None,
 ) -> SendReport:
     """Plan the current period of `frequency` (once) and send every pending delivery of that
-    frequency. Safe to run again at any point, and by two workers at once for planning; sending
-    assumes one run per frequency at a time (beat runs one; a re-run after a crash is fine)."""
+    frequency. Safe to run again at any point, and by two workers at once: planning is under a row
+    lock, sending under `sending_lock` (a second sender leaves the work to the first)."""
     report = SendReport(frequency=frequency)
     period = current_period(frequency, now=now)
     report.period = period
@@ -328,24 +352,33 @@ def send_digests(
         ).order_by("ends_at")
     )
     if periods:
-        connection = connection or get_connection()
-        try:
-            connection.open()
-        except Exception as error:
-            report.interrupted = f"Could not connect to the email server: {type(error).__name__}: {error}"
-            logger.warning(report.interrupted)
-        else:
-            try:
-                for each in periods:
-                    content = contents.get(each.pk) or content_for(each)
-                    _send_period(each, content, connection=connection, report=report, progress=progress)
-                    if report.interrupted:
-                        break
-            finally:
-                connection.close()
+        with sending_lock(frequency) as acquired:
+            if acquired:
+                _send_periods(periods, contents, connection=connection, report=report, progress=progress)
+            else:
+                report.interrupted = f"Another run is sending the {frequency} digests; it sends these too."
+                logger.info(report.interrupted)
     report.retry_later = pending_count(frequency)
     logger.info(report.summary())
     return report
+
+
+def _send_periods(periods, contents, *, connection, report: SendReport, progress) -> None:
+    connection = connection or get_connection()
+    try:
+        connection.open()
+    except Exception as error:
+        report.interrupted = f"Could not connect to the email server: {type(error).__name__}: {error}"
+        logger.warning(report.interrupted)
+        return
+    try:
+        for each in periods:
+            content = contents.get(each.pk) or content_for(each)
+            _send_period(each, content, connection=connection, report=report, progress=progress)
+            if report.interrupted:
+                break
+    finally:
+        connection.close()
 
 
 def plan_preview(frequency: str, *, now: datetime | None = None) -> dict:
