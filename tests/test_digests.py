@@ -357,6 +357,36 @@ def test_a_run_the_mail_server_cut_short_sends_exactly_the_rest_when_run_again(s
     assert received == [f"reader{n:02}@example.org" for n in range(11)]
 
 
+def test_a_planned_digest_goes_only_to_addresses_still_confirmed_for_that_frequency(smtp):
+    _deliveries_ready(4)
+    period = digests.current_period("daily")
+    assert (
+        digests.plan_deliveries(
+            period,
+            digests.build_content(frequency="daily", starts_at=period.starts_at, ends_at=period.ends_at),
+        )
+        == 4
+    )
+    left, moved, back_to_pending, stays = Subscriber.objects.order_by("email")
+    digests.unsubscribe(left)
+    digests.update_preferences(moved, frequency="weekly")
+    digests.unsubscribe(back_to_pending)
+    digests.subscribe(email=back_to_pending.email, frequency="daily")  # a stranger asks again
+    smtp.messages.clear()
+
+    report = digests.send_digests(frequency="daily")
+
+    assert [m["To"] for m in smtp.messages] == [stays.email]
+    assert (report.sent, report.skipped, report.retry_later) == (1, 1, 0)
+    states = dict(DigestDelivery.objects.values_list("subscriber__email", "state"))
+    assert states == {
+        left.email: "skipped",
+        moved.email: "skipped",
+        back_to_pending.email: "skipped",
+        stays.email: "sent",
+    }
+
+
 def test_while_another_run_sends_a_frequency_a_second_run_sends_nothing(smtp, settings):
     _deliveries_ready(3)
     other = psycopg.connect(**_psycopg_params(), autocommit=True)  # another worker's session

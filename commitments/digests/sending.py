@@ -252,6 +252,8 @@ def _send_period(
                 "subscriber__token",
                 "subscriber__all_themes",
                 "subscriber__unsubscribed_at",
+                "subscriber__confirmed_at",
+                "subscriber__frequency",
             )
             .order_by("pk")[: settings.DIGEST_BATCH_SIZE]
         )
@@ -264,8 +266,15 @@ def _send_period(
         try:
             for delivery in batch:
                 subscriber = delivery.subscriber
-                if subscriber.unsubscribed_at:
-                    skipped.append((delivery.pk, "Unsubscribed before it was sent."))
+                # Decided again at sending: since planning, the address may have unsubscribed, been
+                # put back to pending by a new request, or moved to the other frequency.
+                if subscriber.state != "confirmed" or subscriber.frequency != period.frequency:
+                    skipped.append(
+                        (
+                            delivery.pk,
+                            f"No longer due at sending ({subscriber.state}, {subscriber.frequency}).",
+                        )
+                    )
                     continue
                 themes = None if subscriber.all_themes else frozenset(chosen.get(subscriber.pk, ()))
                 if themes not in rendered:

@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ..exceptions import DigestLinkError, DigestLinkExpired, DigestLinkUnknown
-from ..models import Subscriber, Theme, new_subscriber_token
+from ..models import DigestDelivery, Subscriber, Theme, new_subscriber_token
 
 logger = logging.getLogger(__name__)
 
@@ -114,7 +114,6 @@ def _send(subscriber: Subscriber, *, template: str, subject: str) -> None:
         logger.exception("Could not send the %s email to subscriber %s", template, subscriber.pk)
 
 
-@transaction.atomic
 def subscribe(*, email: str, frequency: str, themes: Iterable[Theme] = ()) -> None:
     """Ask an address to confirm a subscription. The same from outside whatever its state:
 
@@ -124,19 +123,24 @@ def subscribe(*, email: str, frequency: str, themes: Iterable[Theme] = ()) -> No
       "you are already subscribed" email with the preferences link.
     """
     themes = list(themes)
-    subscriber, created = Subscriber.objects.select_for_update().get_or_create(email=normalise_email(email))
-    if subscriber.state == "confirmed":
+    # The row lock is held only while the choices are written; the email goes after, so a slow
+    # mail server never holds it.
+    with transaction.atomic():
+        subscriber, _ = Subscriber.objects.select_for_update().get_or_create(email=normalise_email(email))
+        confirmed = subscriber.state == "confirmed"
+        if not confirmed:
+            if subscriber.state == "unsubscribed":
+                subscriber.token = new_subscriber_token()
+                subscriber.unsubscribed_at = None
+                subscriber.confirmed_at = None
+            subscriber.frequency = frequency
+            subscriber.all_themes = not themes
+            subscriber.save()
+            subscriber.themes.set(themes)
+    if confirmed:
         _send(subscriber, template="already_subscribed", subject="You already get IPP tracker digests")
-        return
-    if subscriber.state == "unsubscribed":
-        subscriber.token = new_subscriber_token()
-        subscriber.unsubscribed_at = None
-        subscriber.confirmed_at = None
-    subscriber.frequency = frequency
-    subscriber.all_themes = not themes
-    subscriber.save()
-    subscriber.themes.set(themes)
-    _send(subscriber, template="confirm", subject="Confirm your IPP tracker digest")
+    else:
+        _send(subscriber, template="confirm", subject="Confirm your IPP tracker digest")
 
 
 @transaction.atomic
@@ -169,3 +173,8 @@ def unsubscribe(subscriber: Subscriber) -> None:
     if subscriber.unsubscribed_at is None:
         subscriber.unsubscribed_at = timezone.now()
         subscriber.save(update_fields=["unsubscribed_at"])
+    subscriber.deliveries.pending().update(
+        state=DigestDelivery.State.SKIPPED,
+        last_error="Unsubscribed before it was sent.",
+        updated_at=timezone.now(),
+    )
