@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from html.parser import HTMLParser
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 
 from .exceptions import TrackerError
@@ -62,7 +62,20 @@ def parse_cell(text: str) -> ParsedCell:
         return ParsedCell(FigureCell.Kind.NIL, None, published)
     if not NUMBER.match(published):
         raise FigureParseError(f"“{published}” is not a number, “*” or “-”.")
-    return ParsedCell(FigureCell.Kind.NUMBER, Decimal(published.replace(",", "").rstrip("%")), published)
+    value = Decimal(published.replace(",", "").rstrip("%"))
+    if value.adjusted() >= INTEGER_DIGITS_MAX:
+        raise FigureParseError(f"“{published}” has more than {INTEGER_DIGITS_MAX} digits before the point.")
+    return ParsedCell(FigureCell.Kind.NUMBER, value, published)
+
+
+LABEL_MAX = 200  # FigureAxisLabel.label
+INTEGER_DIGITS_MAX = 12  # FigureCell.value: 14 digits, 2 after the point
+
+
+def _check_label(label: str) -> str:
+    if len(label) > LABEL_MAX:
+        raise FigureParseError(f"A label is longer than {LABEL_MAX} characters: “{label[:40]}…”.")
+    return label
 
 
 def _is_value(text: str) -> bool:
@@ -101,13 +114,19 @@ def parse_pipe_table(lines: list[str]) -> ParsedTable:
     data = split[header_index + 1 :]
     # A header that names the rows too ("Year | Number of recalls") has as many cells as every
     # data line: a table whose rows all lost their labels is not a thing sources publish.
+    # A header that names the rows too ("Year | Number on licence") has as many cells as every data
+    # line, and some line's first cell is a label ("Less than 1 year", "Total"). When every first
+    # cell is a number the table is read as it stands, columns only: nothing is guessed.
     same_width = data and all(len(cells) == len(columns) for cells in data)
-    if not row_heading and same_width and not _is_value(columns[0]):
+    labelled = any(not _is_value(cells[0]) for cells in data)
+    if not row_heading and same_width and labelled and not _is_value(columns[0]):
         row_heading, columns = columns[0], columns[1:]
+    for label in [row_heading, *columns]:
+        _check_label(label)
     table = ParsedTable(row_heading=row_heading, columns=columns)
-    for number, cells in enumerate(split[header_index + 1 :], start=header_index + 2):
+    for number, cells in enumerate(data, start=header_index + 2):
         if len(cells) == len(columns) + 1:
-            label, values = cells[0], cells[1:]
+            label, values = _check_label(cells[0]), cells[1:]
             table.rows.append(ParsedRow(label, False, [parse_cell(v) for v in values]))
         elif len(cells) == len(columns):
             table.rows.append(ParsedRow("", True, [parse_cell(v) for v in cells]))
@@ -127,14 +146,18 @@ def save_figure_table(
     existing = FigureTable.objects.filter(slug=slug).first()
     if existing:
         return existing
-    table = FigureTable.objects.create(
-        question=question,
-        slug=slug,
-        caption=caption,
-        row_heading=parsed.row_heading,
-        notes=notes,
-        total_mismatches=total_mismatches(parsed),
-    )
+    try:
+        with transaction.atomic():
+            table = FigureTable.objects.create(
+                question=question,
+                slug=slug,
+                caption=caption,
+                row_heading=parsed.row_heading,
+                notes=notes,
+                total_mismatches=total_mismatches(parsed),
+            )
+    except IntegrityError:  # another worker stored it first: theirs stands
+        return FigureTable.objects.get(slug=slug)
     columns = [
         FigureColumn.objects.create(
             table=table,

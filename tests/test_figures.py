@@ -191,3 +191,22 @@ def test_the_figure_page_says_which_published_totals_do_not_add_up(client):
 
     assert "The published totals do not add up" in page
     assert "Row 1 (London): the cells add up to 4, but the published total is 9." in page
+
+
+def test_a_table_of_numbers_only_is_read_as_columns_without_guessing_row_labels():
+    parsed = parse_pipe_table(["Number recalled | Number released", "5 | 7", "6 | 8"])
+
+    assert parsed.row_heading == "" and parsed.columns == ["Number recalled", "Number released"]
+    assert [row.label_missing for row in parsed.rows] == [True, True]
+
+
+@pytest.mark.parametrize(
+    ("lines", "reason"),
+    [
+        (["Region | Count", "London | 1234567890123"], "more than 12 digits"),
+        (["Region | Count", "L" * 201 + " | 4"], "longer than 200 characters"),
+    ],
+)
+def test_a_table_the_database_could_not_hold_is_refused_with_the_reason(lines, reason):
+    with pytest.raises(FigureParseError, match=reason):
+        parse_pipe_table(lines)
