@@ -18,10 +18,11 @@ from functools import partial
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from .answer_html import answer_html_to_text, normalised, sanitise_answer_html
-from .models import QuestionEvent, RecheckRun, WrittenQuestion
+from .models import Evidence, QuestionEvent, RecheckRun, WrittenQuestion
 from .parliament import (
     MalformedRecord,
     ParliamentClient,
@@ -354,6 +355,9 @@ def rematch_stored_questions(*, watch: Watch | None = None, batch: int = 500) ->
             question.is_about_ipp, question.matched_terms = found
             changed.append(question)
     WrittenQuestion.objects.bulk_update(changed, ["is_about_ipp", "matched_terms"], batch_size=batch)
+    # An answer that now names a watched term was never matched; one that no longer does may hold
+    # suggestions it cannot support.
+    analyse_later(WrittenQuestion.objects.filter(pk__in=[question.pk for question in changed]))
     if changed:
         bump_data_version()
     return len(changed)
@@ -429,7 +433,7 @@ def _recheck_each_pending(run: RecheckRun, client: ParliamentClient, watch: Watc
             run.errors.append(str(error))
             continue
         if _apply(record, record.fingerprint, watch=watch, run=run):
-            analyse_later([parliament_id])
+            analyse_later(WrittenQuestion.objects.filter(parliament_id=parliament_id))
 
 
 def _apply(record: QuestionRecord, fingerprint: str, *, watch: Watch, run: RecheckRun) -> bool:
@@ -447,15 +451,14 @@ def _apply(record: QuestionRecord, fingerprint: str, *, watch: Watch, run: Reche
     return what != "unchanged"
 
 
-def analyse_later(parliament_ids: list[int]) -> None:
-    """Queue the matcher and table extraction for each new or changed answer about IPP, once the
-    rows it reads are committed (in-process when Celery runs eagerly, as in the demo)."""
+def analyse_later(questions: QuerySet[WrittenQuestion]) -> None:
+    """Queue the matcher and table extraction for each of `questions` that is an answer about IPP,
+    or that has suggestions it may no longer support, once the rows the task reads are committed
+    (in-process when Celery runs eagerly, as in the demo)."""
     from .tasks import analyse_answer_task  # tasks import this module
 
-    answers = WrittenQuestion.objects.filter(
-        parliament_id__in=parliament_ids, is_about_ipp=True, date_answered__isnull=False
-    )
-    for pk in answers.values_list("pk", flat=True):
+    worth_it = Q(is_about_ipp=True, date_answered__isnull=False) | Q(evidence__state=Evidence.State.SUGGESTED)
+    for pk in questions.filter(worth_it).values_list("pk", flat=True).distinct():
         transaction.on_commit(partial(analyse_answer_task.delay, pk))
 
 
@@ -515,7 +518,7 @@ def ingest_page(
         if _apply(full, fingerprint, watch=watch, run=run):
             written.append(full.id)
     if written:
-        analyse_later(written)
+        analyse_later(WrittenQuestion.objects.filter(parliament_id__in=written))
 
 
 def create_questions(

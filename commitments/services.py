@@ -109,8 +109,8 @@ def accept_status_suggestion(evidence: Evidence, *, by: AbstractBaseUser | None)
     """Apply the status an answer's wording points to, citing that answer. Confirms the evidence
     too: a status change must rest on a quote the public can read.
 
-    The change takes effect on the day of the answer, or on the day of the latest change if that
-    is later (history is append-only, so it cannot be back-dated before it).
+    The change takes effect on the day of the answer. An answer older than the latest change is
+    refused: it would put an old status back, dated as if it were new.
     """
     evidence = (
         Evidence.objects.select_for_update().select_related("commitment", "question").get(pk=evidence.pk)
@@ -127,7 +127,11 @@ def accept_status_suggestion(evidence: Evidence, *, by: AbstractBaseUser | None)
     latest = commitment.status_changes.order_by("-effective_on", "-pk").first()
     effective_on = question.date_answered or timezone.localdate()
     if latest and latest.effective_on > effective_on:
-        effective_on = latest.effective_on
+        raise EvidenceError(
+            f"The answer of {effective_on:%d/%m/%Y} is older than the latest status change "
+            f"({latest.effective_on:%d/%m/%Y}), so it cannot set the current status. If it still "
+            "applies, record a status change on the commitment's page, citing it."
+        )
     answered = f" of {question.date_answered:%d/%m/%Y}" if question.date_answered else ""
     change = record_status_change(
         commitment,

@@ -5,8 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-# Cue phrases, most decisive first: "will not proceed" outranks "proceed", "paused" outranks
-# "pilot", and "will be rolled out" is checked before "rolled out" reads as done.
+# Cue phrases per status; _TIERS below says which wins when a passage has several.
 STATUS_CUES: tuple[tuple[str, tuple[str, ...]], ...] = (
     (
         "discontinued",
@@ -49,6 +48,17 @@ _CUE_PATTERNS = tuple(
 )
 
 
+# A stop outranks progress: "the pilot was paused" is delayed. Between progress and delivery the
+# longer phrase decides, so "will be rolled out" is in progress and "the pilot has been completed"
+# delivered.
+_TIERS = (("discontinued",), ("delayed",), ("in_progress", "delivered"))
+# A cue up to two words after a negation says the opposite ("has not been completed", "hasn't yet
+# been paused"); a conjunction ends the negation's reach ("was not delayed and has been rolled out").
+_NEGATED = re.compile(
+    r"(?:\b(?:not|never|no|cannot)|n't)\b(?:\W+(?!(?:and|but|or|while)\b)\w+){0,2}\W*$", re.IGNORECASE
+)
+
+
 @dataclass(frozen=True)
 class StatusCue:
     status: str
@@ -61,8 +71,15 @@ def status_cue(passage: str) -> StatusCue | None:
     A hint for an editor, never a decision: "has been completed" in an answer about a programme's
     starts and completions is not the commitment being delivered.
     """
-    for status, pattern in _CUE_PATTERNS:
-        found = pattern.search(passage)
+    for tier in _TIERS:
+        found = [
+            StatusCue(status, match.group(0))
+            for status, pattern in _CUE_PATTERNS
+            if status in tier
+            for match in pattern.finditer(passage)
+            if not _NEGATED.search(passage[: match.start()])
+        ]
         if found:
-            return StatusCue(status, found.group(0))
+            # Within a tier the most specific phrase wins: "has been completed" over "pilot".
+            return max(found, key=lambda cue: (len(cue.phrase), -tier.index(cue.status)))
     return None

@@ -92,6 +92,7 @@ class SuggestionReport:
     created: list[str] = field(default_factory=list)
     refreshed: list[str] = field(default_factory=list)
     kept: list[str] = field(default_factory=list)
+    withdrawn: list[str] = field(default_factory=list)
     skipped: str = ""
 
 
@@ -108,6 +109,20 @@ def why_skipped(question: WrittenQuestion) -> str:
     return ""
 
 
+def _withdraw_stale(question: WrittenQuestion, *, keep: set[str]) -> list[str]:
+    """Delete the matcher's unreviewed suggestions the answer no longer supports (it was corrected,
+    withdrawn, or no longer names IPP), so nobody confirms a quote that is not in it. One by one,
+    so their history records the deletion. Suggestions from research labels (no score) stay."""
+    stale = question.evidence.filter(state=Evidence.State.SUGGESTED, score__isnull=False).exclude(
+        commitment__slug__in=keep
+    )
+    withdrawn = []
+    for evidence in stale.select_related("commitment"):
+        withdrawn.append(evidence.commitment.slug)
+        evidence.delete()
+    return withdrawn
+
+
 def _reasons(match: Match) -> list[str]:
     return [
         f"Scored {match.score:.1f} (suggested from {threshold():g}).",
@@ -119,12 +134,15 @@ def suggest_evidence(question: WrittenQuestion, *, matcher: Matcher | None = Non
     """Create or refresh suggested evidence for one answer. Idempotent; never resurrects a
     rejection, never touches a confirmation."""
     report = SuggestionReport(skipped=why_skipped(question))
+    matches = []
+    if not report.skipped:
+        matcher = matcher or current_matcher()
+        matches = matcher.match(
+            question.answer_text, question_text=question.question_text, heading=question.heading
+        )
+    report.withdrawn = _withdraw_stale(question, keep={match.slug for match in matches})
     if report.skipped:
         return report
-    matcher = matcher or current_matcher()
-    matches = matcher.match(
-        question.answer_text, question_text=question.question_text, heading=question.heading
-    )
     if not matches:
         report.skipped = "No commitment scored above the threshold."
         return report

@@ -49,6 +49,7 @@ def analyse_answer_task(question_id: int) -> dict:
     return {
         "suggested": report.created,
         "refreshed": report.refreshed,
+        "withdrawn": report.withdrawn,
         "skipped": report.skipped,
         "tables": [table.slug for table in extraction.tables] if extraction else [],
         "tables_skipped": extraction.skipped if extraction else [],

@@ -6,10 +6,11 @@ from datetime import date
 import pytest
 from django.core.management import CommandError, call_command
 
-from commitments.ingest import recheck_answers
+from commitments.exceptions import EvidenceError
+from commitments.ingest import recheck_answers, rematch_stored_questions
 from commitments.loading import FIXTURES_DIR, load_demo
 from commitments.matching import CommitmentProfile, Matcher
-from commitments.models import Commitment, Evidence, Status, StatusChange
+from commitments.models import Commitment, Evidence, Status, StatusChange, WatchedTerm
 from commitments.services import accept_status_suggestion, reject_evidence
 from commitments.status_cues import status_cue
 from commitments.suggestions import suggest_evidence, why_skipped
@@ -55,6 +56,21 @@ def em_question(**fields):
 def test_a_cue_phrase_points_to_a_status(passage, status, phrase):
     cue = status_cue(passage)
     assert (cue.status, cue.phrase) == (status, phrase)
+
+
+@pytest.mark.parametrize(
+    ("passage", "expected"),
+    [
+        ("The work has not been completed.", None),
+        ("The roll-out hasn't yet been paused.", None),
+        ("The scheme was not delayed and has been rolled out.", (Status.DELIVERED, "has been rolled out")),
+        ("The pilot has been completed.", (Status.DELIVERED, "has been completed")),
+        ("The pilot was paused in 2020.", (Status.DELAYED, "paused")),
+    ],
+)
+def test_a_negated_cue_says_nothing_and_the_more_specific_cue_wins(passage, expected):
+    cue = status_cue(passage)
+    assert (cue and (cue.status, cue.phrase)) == expected
 
 
 def test_a_passage_without_a_cue_points_to_no_status():
@@ -258,3 +274,50 @@ def test_ingest_suggests_evidence_for_new_answers_once_they_are_committed(
     pairs = list(Evidence.objects.values_list("commitment_id", "question_id"))
     assert len(pairs) == len(set(pairs))
     assert set(Evidence.objects.confirmed().values_list("pk", "excerpt")) == confirmed_before
+
+
+def test_an_answer_older_than_the_latest_status_change_cannot_set_the_status(demo):
+    editor = EditorFactory()
+    question = em_question(date_answered=date(2020, 1, 6))
+    suggest_evidence(question)
+    evidence = question.evidence.get(commitment__slug="em-183m-expansion")
+    changes_before = StatusChange.objects.count()
+
+    with pytest.raises(EvidenceError, match="older than the latest status change"):
+        accept_status_suggestion(evidence, by=editor)
+
+    assert StatusChange.objects.count() == changes_before
+    evidence.refresh_from_db()
+    assert evidence.state == Evidence.State.SUGGESTED and evidence.status_change is None
+
+
+def test_suggestions_the_corrected_answer_no_longer_supports_are_withdrawn(demo, editor):
+    question = em_question()
+    suggest_evidence(question)
+    research_label = EvidenceFactory(
+        question=question, commitment=Commitment.objects.get(slug="ipp-delivery-plans"), score=None
+    )
+    reviewed = question.evidence.get(commitment__slug="em-eligibility-ipp-releases")
+    reject_evidence(reviewed, by=editor)
+
+    question.answer_text = "The Approved Premises move-on pilot supports IPP offenders on licence."
+    question.save()
+    report = suggest_evidence(question)
+
+    assert "em-183m-expansion" in report.withdrawn
+    assert not question.evidence.filter(commitment__slug="em-183m-expansion").exists()
+    assert Evidence.history.filter(history_type="-", commitment__slug="em-183m-expansion").exists()
+    assert question.evidence.filter(pk=research_label.pk).exists()  # not the matcher's to withdraw
+    assert question.evidence.get(pk=reviewed.pk).state == Evidence.State.REJECTED
+
+
+def test_an_answer_a_new_watched_term_brings_in_is_analysed(demo, django_capture_on_commit_callbacks):
+    question = em_question(answer_text=EM_ANSWER.replace("IPP", "indeterminate"), is_about_ipp=False)
+    WatchedTerm.objects.create(term="indeterminate")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        rematch_stored_questions()
+
+    question.refresh_from_db()
+    assert question.is_about_ipp
+    assert question.evidence.filter(commitment__slug="em-183m-expansion").exists()
