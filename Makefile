@@ -4,7 +4,8 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 # The embedded default: a SQLite file, no Redis, tasks in-process, demo logins on.
-DEMO_ENV := DEBUG=1 TRACKER_DEMO=1 DATABASE_URL=sqlite:///$(CURDIR)/db.sqlite3 REDIS_URL= CELERY_BROKER_URL= CELERY_RESULT_BACKEND=
+DEMO_ENV := DEBUG=1 TRACKER_DEMO=1 DATABASE_URL=sqlite:///$(CURDIR)/db.sqlite3 REDIS_URL= CELERY_BROKER_URL= CELERY_RESULT_BACKEND= \
+	SITE_URL=http://127.0.0.1:$(PORT)
 
 # Benchmarks run on PostgreSQL (DATABASE_URL's server, a database of their own) in production mode.
 BENCH_ENV := DEBUG=0 SECRET_KEY=bench-only-not-secret-0123456789abcdefghijkl REDIS_URL= ALLOWED_HOSTS=127.0.0.1 \

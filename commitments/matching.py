@@ -25,6 +25,7 @@ the evaluation and the tests all run the same code; `suggestions.py` writes the 
 
 from __future__ import annotations
 
+import logging
 import math
 import re
 import unicodedata
@@ -36,6 +37,8 @@ from functools import lru_cache
 import bm25s
 import numpy as np
 import Stemmer
+
+logging.getLogger("bm25s").setLevel(logging.WARNING)  # it sets itself to DEBUG when imported
 
 SENTENCE_END = re.compile(r"(?<=[.!?:])\s+(?=[A-Z£0-9“‘\"(])")
 WORD = re.compile(r"[a-z0-9£]+")

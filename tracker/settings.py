@@ -332,8 +332,6 @@ LOGGING = {
         "httpx": {"level": "WARNING"},
         "httpcore": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
-        # The BM25 library logs each index it builds.
-        "bm25s": {"level": "WARNING"},
     },
 }
 
