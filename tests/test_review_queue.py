@@ -85,7 +85,7 @@ def test_accepting_the_status_appends_a_status_change_citing_the_answer(client, 
     assert waiting.commitment.status == Status.DELIVERED
 
 
-def test_a_suggestion_without_a_status_is_confirmed_only_by_the_status_action_with_an_error(client, editor):
+def test_accepting_the_status_of_a_suggestion_without_one_is_refused_with_the_reason(client, editor):
     plain = suggestion(suggested_status="", status_cue="")
     client.force_login(editor)
 
