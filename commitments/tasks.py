@@ -1,7 +1,8 @@
 """Celery tasks: doorways that take ids or nothing and call one function.
 
 Idempotence lives in the services (unique keys, upserts, the re-check lock), so a task run twice,
-or by two workers at once, is harmless.
+or by two workers at once, is harmless. Every name is pinned: django-celery-beat keeps schedules in
+the database by task name, so moving a function must never rename its task.
 """
 
 from celery import shared_task
@@ -12,24 +13,24 @@ from .models import WrittenQuestion
 from .services import status_history_mismatches
 
 
-@shared_task
+@shared_task(name="commitments.tasks.verify_status_history_task")
 def verify_status_history_task() -> list[str]:
     """Nightly audit: the slugs of commitments whose cached status disagrees with history."""
     return status_history_mismatches()
 
 
-@shared_task(acks_late=True, reject_on_worker_lost=True)
+@shared_task(name="commitments.tasks.recheck_answers_task", acks_late=True, reject_on_worker_lost=True)
 def recheck_answers_task() -> int:
     """Failures are recorded on the RecheckRun (and retried by the next scheduled run), not raised."""
     return ingest.recheck_answers().pk
 
 
-@shared_task(acks_late=True, reject_on_worker_lost=True)
+@shared_task(name="commitments.tasks.recheck_pending_task", acks_late=True, reject_on_worker_lost=True)
 def recheck_pending_task() -> int:
     return ingest.recheck_pending().pk
 
 
-@shared_task(acks_late=True, reject_on_worker_lost=True)
+@shared_task(name="commitments.tasks.rewatch_task", acks_late=True, reject_on_worker_lost=True)
 def rewatch_task() -> int:
     """After watched terms or bodies change: re-match what we hold, then search the whole window
     again, since a new term was never searched before."""
@@ -37,7 +38,7 @@ def rewatch_task() -> int:
     return ingest.recheck_answers(full=True).pk
 
 
-@shared_task(acks_late=True, reject_on_worker_lost=True)
+@shared_task(name="commitments.tasks.analyse_answer_task", acks_late=True, reject_on_worker_lost=True)
 def analyse_answer_task(question_id: int) -> dict:
     """After ingest created or changed an answer: suggest the evidence it may be, and store the
     tables it publishes. Both are idempotent, so a redelivered task is harmless."""
@@ -56,7 +57,13 @@ def analyse_answer_task(question_id: int) -> dict:
     }
 
 
-@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=None)
+@shared_task(
+    name="commitments.tasks.send_digests_task",
+    bind=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    max_retries=None,
+)
 def send_digests_task(self, frequency: str) -> dict:
     """Plan and send the current period's digests. Deliveries that failed for a passing reason (or
     a run cut short by the email server) are retried later, up to DIGEST_MAX_ATTEMPTS times per
