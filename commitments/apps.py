@@ -6,6 +6,7 @@ class CommitmentsConfig(AppConfig):
     verbose_name = "IPP Action Plan commitments"
 
     def ready(self) -> None:
-        from .public_cache import connect_signals
+        from . import tasks  # noqa: F401 - connects the receiver that queues each answer's analysis
+        from .public.cache import connect_signals
 
         connect_signals()

@@ -19,12 +19,13 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
-from . import figures, ingest
-from .matching import best_excerpt
+from .admin.roles import EDITORS_GROUP
+from .analysis import figures
+from .analysis.text import best_excerpt
 from .models import ActionPlan, Commitment, Evidence, StatusChange, Theme, WrittenQuestion
-from .roles import EDITORS_GROUP
+from .parliament.events import mark_seen, record_known_events
+from .parliament.watch import Watch
 from .services import record_status_change
-from .watch import Watch
 
 FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
 RESEARCH_FILE = "ipp_commitments.json"
@@ -246,10 +247,10 @@ def _upsert_research_question(
         f"{question.heading}\n{question.question_text}\n{question.answer_text}",
         answering_body_id=question.answering_body_id,
     )
-    ingest.mark_seen(question)
+    mark_seen(question)
     question.save()
     report.created["question events"] += len(
-        ingest.record_known_events(question, detail="From the research data in fixtures/.")
+        record_known_events(question, detail="From the research data in fixtures/.")
     )
     return question
 

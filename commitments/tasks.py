@@ -1,15 +1,21 @@
 """Celery tasks: doorways that take ids or nothing and call one function.
 
-Idempotence lives in the services (unique keys, upserts, the re-check lock), so a task run twice,
-or by two workers at once, is harmless. Every name is pinned: django-celery-beat keeps schedules in
-the database by task name, so moving a function must never rename its task.
+Idempotence lives in the services (unique keys, upserts, the one-run-at-a-time lock), so a task
+run twice, or by two workers at once, is harmless. Every name is pinned: django-celery-beat keeps
+schedules in the database by task name, so moving a function must never rename its task.
 """
+
+from functools import partial
 
 from celery import shared_task
 from django.conf import settings
+from django.db import transaction
+from django.dispatch import receiver
 
-from . import digests, figures, ingest, suggestions
-from .models import WrittenQuestion
+from . import digests
+from .analysis.pipeline import analyse_answer
+from .parliament import recheck
+from .parliament.signals import answers_changed
 from .services import status_history_mismatches
 
 
@@ -22,39 +28,26 @@ def verify_status_history_task() -> list[str]:
 @shared_task(name="commitments.tasks.recheck_answers_task", acks_late=True, reject_on_worker_lost=True)
 def recheck_answers_task() -> int:
     """Failures are recorded on the RecheckRun (and retried by the next scheduled run), not raised."""
-    return ingest.recheck_answers().pk
+    return recheck.recheck_answers().pk
 
 
 @shared_task(name="commitments.tasks.recheck_pending_task", acks_late=True, reject_on_worker_lost=True)
 def recheck_pending_task() -> int:
-    return ingest.recheck_pending().pk
+    return recheck.recheck_pending().pk
 
 
 @shared_task(name="commitments.tasks.rewatch_task", acks_late=True, reject_on_worker_lost=True)
 def rewatch_task() -> int:
     """After watched terms or bodies change: re-match what we hold, then search the whole window
     again, since a new term was never searched before."""
-    ingest.rematch_stored_questions()
-    return ingest.recheck_answers(full=True).pk
+    recheck.rematch_stored_questions()
+    return recheck.recheck_answers(full=True).pk
 
 
 @shared_task(name="commitments.tasks.analyse_answer_task", acks_late=True, reject_on_worker_lost=True)
 def analyse_answer_task(question_id: int) -> dict:
-    """After ingest created or changed an answer: suggest the evidence it may be, and store the
-    tables it publishes. Both are idempotent, so a redelivered task is harmless."""
-    question = WrittenQuestion.objects.filter(pk=question_id).first()
-    if question is None:
-        return {"skipped": "The question no longer exists."}
-    report = suggestions.suggest_evidence(question)
-    extraction = figures.extract_figure_tables(question) if not suggestions.why_skipped(question) else None
-    return {
-        "suggested": report.created,
-        "refreshed": report.refreshed,
-        "withdrawn": report.withdrawn,
-        "skipped": report.skipped,
-        "tables": [table.slug for table in extraction.tables] if extraction else [],
-        "tables_skipped": extraction.skipped if extraction else [],
-    }
+    """After ingest created or changed an answer; a redelivered task is harmless."""
+    return analyse_answer(question_id)
 
 
 @shared_task(
@@ -72,3 +65,11 @@ def send_digests_task(self, frequency: str) -> dict:
     if report.retry_later and self.request.retries < settings.DIGEST_MAX_ATTEMPTS:
         raise self.retry(countdown=settings.DIGEST_RETRY_SECONDS)
     return report.as_dict()
+
+
+@receiver(answers_changed, dispatch_uid="commitments.analyse_changed_answers")
+def analyse_changed_answers(sender, *, questions, **kwargs) -> None:
+    """Queue the analysis of each changed answer worth it, once the rows the task reads are
+    committed (in-process when Celery runs eagerly, as in the demo)."""
+    for pk in questions.worth_analysing().values_list("pk", flat=True):
+        transaction.on_commit(partial(analyse_answer_task.delay, pk))

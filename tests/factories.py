@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
+from commitments.admin.roles import EDITORS_GROUP
 from commitments.models import (
     ActionPlan,
     Commitment,
@@ -21,7 +22,6 @@ from commitments.models import (
     Theme,
     WrittenQuestion,
 )
-from commitments.roles import EDITORS_GROUP
 
 
 class UserFactory(factory.django.DjangoModelFactory):

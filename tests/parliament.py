@@ -5,9 +5,9 @@ from __future__ import annotations
 import copy
 import json
 
-from commitments.fake_parliament import FakeParliamentServer, Query, RecordedData
+from commitments.devtools.recorded_api import FakeParliamentServer, Query, RecordedData
 from commitments.loading import FIXTURES_DIR
-from commitments.parliament import ParliamentClient
+from commitments.parliament.client import ParliamentClient
 
 RECORDED = FIXTURES_DIR / "parliament"
 

@@ -11,7 +11,7 @@ from email.message import EmailMessage
 
 from aiosmtpd.controller import Controller
 
-from commitments.benchmarks import free_port
+from commitments.devtools.benchmarks import free_port
 
 
 class Recorder:

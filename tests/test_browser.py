@@ -13,10 +13,10 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from commitments.answer_html import sanitise_answer_html
 from commitments.digests.subscriptions import MANAGE, UNSUBSCRIBE, sign_token
 from commitments.loading import load_demo
 from commitments.models import Theme, WrittenQuestion
+from commitments.parliament.answer_html import sanitise_answer_html
 
 from .factories import SubscriberFactory
 

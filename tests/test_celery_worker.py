@@ -12,8 +12,8 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from commitments.ingest import recheck_answers
 from commitments.models import Commitment, QuestionEvent, RecheckRun, WrittenQuestion
+from commitments.parliament.recheck import recheck_answers
 from commitments.services import record_status_change
 from commitments.tasks import recheck_answers_task, verify_status_history_task
 from tracker.celery import app as celery_app
@@ -120,3 +120,42 @@ def test_two_rechecks_at_once_on_two_workers_leave_the_state_of_one(transactiona
     assert (
         len(concurrent[0]) == len({pid for pid, _ in concurrent[0]}) == sum(r.questions_created for r in runs)
     )
+
+
+def test_a_beat_schedule_row_saved_before_the_move_still_runs_its_task(transactional_db):
+    """django-celery-beat keeps schedules in the database by task name: a row saved when the task
+    lived in the flat module must reach the same task through beat's own scheduler and a worker."""
+    from django_celery_beat.models import IntervalSchedule, PeriodicTask
+    from django_celery_beat.schedulers import DatabaseScheduler
+
+    healthy = CommitmentFactory()
+    record_status_change(healthy, to="delivered", reason="Done", effective_on=date(2024, 1, 1))
+    broken = CommitmentFactory()
+    record_status_change(broken, to="delivered", reason="Done", effective_on=date(2024, 1, 1))
+    Commitment.objects.filter(pk=broken.pk).update(status="delayed")  # behind the service's back
+
+    with workers(1) as (queue, _):
+        row, _ = PeriodicTask.objects.update_or_create(
+            name="Audit cached statuses against history",
+            defaults={
+                "task": "commitments.tasks.verify_status_history_task",  # as saved before the move
+                "interval": IntervalSchedule.objects.get_or_create(every=24 * 60, period="minutes")[0],
+                "queue": queue,
+            },
+        )
+        scheduler = DatabaseScheduler(app=celery_app, lazy=True)
+        result = scheduler.apply_async(scheduler.Entry(row, app=celery_app), advance=False)
+        assert result.get(timeout=90) == [broken.slug]
+
+
+def test_every_beat_schedule_row_names_a_registered_task():
+    from django_celery_beat.models import PeriodicTask
+
+    names = set(PeriodicTask.objects.values_list("task", flat=True))
+    assert names == {
+        "commitments.tasks.recheck_answers_task",
+        "commitments.tasks.recheck_pending_task",
+        "commitments.tasks.verify_status_history_task",
+        "commitments.tasks.send_digests_task",
+    }
+    assert names <= set(celery_app.tasks)

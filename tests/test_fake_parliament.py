@@ -2,7 +2,7 @@
 
 import httpx
 
-from commitments.fake_parliament import RecordedData
+from commitments.devtools.recorded_api import RecordedData
 from commitments.loading import FIXTURES_DIR
 
 LIST = "/api/writtenquestions/questions"

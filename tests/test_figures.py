@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from commitments.figures import (
+from commitments.analysis.figures import (
     FigureParseError,
     extract_figure_tables,
     parse_cell,

@@ -1,15 +1,21 @@
 """The re-check end to end: real client, real HTTP to the recorded-API server, PostgreSQL."""
 
+import os
 import re
+import subprocess
+import sys
+import time
 from datetime import date, timedelta
+from urllib.parse import urlparse, urlunparse
 
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from django.db import connection
 
-from commitments.ingest import recheck_answers, recheck_lock, recheck_pending
 from commitments.models import QuestionEvent, RecheckRun, WrittenQuestion
-from commitments.watch import Watch
+from commitments.parliament.recheck import recheck_answers, recheck_lock, recheck_pending
+from commitments.parliament.watch import Watch
 
 from .conftest import _recreate_core_data
 from .factories import WrittenQuestionFactory
@@ -283,8 +289,8 @@ def test_a_correction_followed_by_a_withdrawal_is_one_correction(parliament):
 
 
 def test_editing_the_watch_rematches_what_we_hold(parliament):
-    from commitments.ingest import rematch_stored_questions
     from commitments.models import WatchedTerm
+    from commitments.parliament.recheck import rematch_stored_questions
 
     recheck_answers(client=client_for(parliament))
     assert WrittenQuestion.objects.get(parliament_id=9000020).is_about_ipp
@@ -311,6 +317,47 @@ def test_second_run_while_one_holds_the_lock_exits_cleanly(parliament):
     assert run.requests_made == 0
     assert not WrittenQuestion.objects.exists()
     assert parliament.state.requests == 0
+
+
+HOLD_THE_LOCK = """
+import time
+import django
+django.setup()
+from commitments.ops.locks import run_exclusively
+with run_exclusively("tracker:recheck") as held:
+    print("held" if held else "refused", flush=True)
+    time.sleep(120)
+"""
+
+
+def test_a_run_killed_while_holding_the_lock_never_leaves_it_held(parliament):
+    """The lock dies with its holder's connection: after SIGKILL the next re-check runs at once."""
+    database_url = urlparse(os.environ["DATABASE_URL"])._replace(path=f"/{connection.settings_dict['NAME']}")
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD_THE_LOCK],
+        cwd=settings.BASE_DIR,
+        env={
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "tracker.settings",
+            "DATABASE_URL": urlunparse(database_url),
+        },
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        assert recheck_answers(client=client_for(parliament)).outcome == RecheckRun.Outcome.SKIPPED
+    finally:
+        holder.kill()
+        holder.wait(timeout=20)
+    for _ in range(50):  # the server notices the closed socket at once; allow it a moment
+        with recheck_lock() as free:
+            if free:
+                break
+        time.sleep(0.1)
+    run = recheck_answers(client=client_for(parliament))
+    assert run.outcome == RecheckRun.Outcome.SUCCEEDED
+    assert WrittenQuestion.objects.count() == run.questions_created > 0
 
 
 def test_recheck_command_prints_a_summary(parliament, settings, capsys):

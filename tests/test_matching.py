@@ -6,14 +6,14 @@ from datetime import date
 import pytest
 from django.core.management import CommandError, call_command
 
+from commitments.analysis.matching import CommitmentProfile, Matcher
+from commitments.analysis.status_cues import status_cue
+from commitments.analysis.suggestions import suggest_evidence, why_skipped
 from commitments.exceptions import EvidenceError
-from commitments.ingest import recheck_answers, rematch_stored_questions
 from commitments.loading import FIXTURES_DIR, load_demo
-from commitments.matching import CommitmentProfile, Matcher
 from commitments.models import Commitment, Evidence, Status, StatusChange, WatchedTerm
+from commitments.parliament.recheck import recheck_answers, rematch_stored_questions
 from commitments.services import accept_status_suggestion, reject_evidence
-from commitments.status_cues import status_cue
-from commitments.suggestions import suggest_evidence, why_skipped
 
 from .factories import EditorFactory, EvidenceFactory, WrittenQuestionFactory
 from .parliament import client_for

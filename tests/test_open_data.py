@@ -10,9 +10,9 @@ import feedparser
 import pytest
 from django.core.cache import cache
 
-from commitments.filters import CommitmentFilter
 from commitments.loading import load_demo
 from commitments.models import Commitment
+from commitments.public.filters import CommitmentFilter
 from commitments.services import record_status_change
 
 
@@ -223,3 +223,11 @@ def test_unknown_parameters_share_the_cached_page(client, demo, django_assert_nu
     client.get("/commitments/?status=delivered")
     with django_assert_num_queries(0):
         assert client.get("/commitments/?status=delivered&x=random").status_code == 200
+
+
+@pytest.mark.parametrize("url", ["/about/", "/subscribe/", "/healthz", "/admin/login/"])
+def test_pages_that_are_not_public_data_get_no_etag(client, url):
+    response = client.get(url)
+    assert response.status_code == 200
+    assert not response.has_header("ETag")
+    assert client.get(url, HTTP_IF_NONE_MATCH='"anything"').status_code == 200

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from commitments.parliament import (
+from commitments.parliament.client import (
     USER_AGENT,
     MalformedRecord,
     ParliamentUnavailable,

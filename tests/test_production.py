@@ -16,7 +16,7 @@ from django.urls import reverse
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from commitments.readiness import check_database
+from commitments.ops.readiness import check_database
 
 from .factories import UserFactory
 

@@ -4,10 +4,12 @@ from datetime import date
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from commitments.loading import load_demo
-from commitments.models import Evidence, FigureTable, WrittenQuestion
+from commitments.models import Commitment, Evidence, FigureTable, WrittenQuestion
 from commitments.services import record_status_change
 
 from .factories import CommitmentFactory, EvidenceFactory, QuestionEventFactory, WrittenQuestionFactory
@@ -83,6 +85,29 @@ def test_no_recent_evidence_notice_after_twelve_months(client):
     assert "dates from 27 April 2022, over twelve months ago" in _page(client, f"/commitments/{stale.slug}/")
 
 
+def test_no_recent_evidence_is_one_rule_for_the_page_the_admin_filter_and_the_api(client):
+    """An answer whose exact date is unknown counts from the date it is known to have come after."""
+    undated = CommitmentFactory()
+    EvidenceFactory(
+        commitment=undated,
+        state="confirmed",
+        question__date_answered=None,
+        question__answered_after=date.today(),
+        question__is_about_ipp=True,
+    )
+    stale = CommitmentFactory()
+    EvidenceFactory(commitment=stale, state="confirmed", question__date_answered=date(2022, 4, 27))
+    never = CommitmentFactory()
+
+    flagged = set(Commitment.objects.without_recent_evidence().values_list("slug", flat=True))
+    assert flagged == {stale.slug, never.slug}
+    assert [c.no_recent_evidence for c in (undated, stale, never)] == [False, True, True]
+    assert "No recent evidence" not in _page(client, f"/commitments/{undated.slug}/")
+    api = {row["slug"]: row for row in client.get("/api/v1/commitments/").json()["results"]}
+    assert {slug for slug, row in api.items() if row["no_recent_evidence"]} == flagged
+    assert api[undated.slug]["latest_evidence_on"] == date.today().isoformat()
+
+
 def test_filters_and_sort_stay_in_the_url_and_narrow_the_list(client, demo):
     page = _page(client, "/commitments/?theme=electronic-monitoring&status=delivered&sort=-title")
     assert "1 commitments found." in page
@@ -140,7 +165,7 @@ def test_hostile_answer_html_is_sanitised_before_display(client):
         answer_html='<p>Safe</p><script>alert("x")</script><img src=x onerror="alert(1)">',
         answer_html_safe='<p>Safe</p><img src="x">',
     )
-    from commitments.answer_html import sanitise_answer_html
+    from commitments.parliament.answer_html import sanitise_answer_html
 
     question.answer_html_safe = sanitise_answer_html(question.answer_html)
     question.save()
@@ -208,8 +233,26 @@ def test_pages_are_cached_and_a_change_shows_at_once(client, django_assert_num_q
     assert "Paused for review" in _page(client, url)
 
 
+def test_a_filter_the_page_reads_makes_a_page_of_its_own(client):
+    CommitmentFactory(title="Delivered already")
+    _page(client, "/commitments/")
+    with CaptureQueriesContext(connection) as unread:
+        _page(client, "/commitments/?unread=1")
+    with CaptureQueriesContext(connection) as filtered:
+        assert "No commitments match" in _page(client, "/commitments/?status=delayed")
+    assert (len(unread), len(filtered) > 0) == (0, True)
+
+
+def test_bulk_writes_invalidate_cached_pages_without_the_writer_asking(client):
+    question = WrittenQuestionFactory(is_about_ipp=True, heading="Before the rematch")
+    assert "Before the rematch" in _page(client, "/questions/")
+    question.heading = "After the rematch"
+    WrittenQuestion.objects.bulk_update([question], ["heading"])
+    assert "After the rematch" in _page(client, "/questions/")
+
+
 def test_bulk_ingest_also_invalidates_cached_pages(client, parliament):
-    from commitments.ingest import recheck_answers
+    from commitments.parliament.recheck import recheck_answers
 
     from .parliament import client_for
 

@@ -3,7 +3,7 @@
 from datetime import date
 
 from commitments.models import WatchedBody, WatchedTerm
-from commitments.watch import Watch
+from commitments.parliament.watch import Watch
 
 from .factories import CommitmentFactory
 

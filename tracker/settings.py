@@ -2,7 +2,7 @@
 
 Defaults suit a laptop: a SQLite file, tasks run in-process when no broker is set, email to the
 console. With DEBUG off (the default) the site is in production mode and refuses to start without
-a real SECRET_KEY. Every variable is listed in README.md and .env.example.
+a real SECRET_KEY. Every variable is listed in docs/configuration.md and .env.example.
 """
 
 from datetime import timedelta
@@ -68,7 +68,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "commitments.public_cache.ConditionalRequestMiddleware",
+    "commitments.public.cache.ConditionalRequestMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -196,7 +196,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * CELERY_TASK_TIME_LI
 # editable in the admin under "Periodic tasks".
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
-# Whole public pages are cached under a data version (commitments/public_cache.py); off only to
+# Whole public pages are cached under a data version (commitments/public/cache.py); off only to
 # measure the uncached pages (make bench-web does both).
 PUBLIC_PAGE_CACHE = env.bool("PUBLIC_PAGE_CACHE", default=True)
 
@@ -220,13 +220,12 @@ PARLIAMENT_API_PAGE_SIZE = env.int("PARLIAMENT_API_PAGE_SIZE", default=100)
 RECHECK_OVERLAP_DAYS = env.int("RECHECK_OVERLAP_DAYS", default=7)
 # Where a first (or --full) re-check starts: the IPP Action Plan was first introduced in 2016.
 RECHECK_EPOCH = env.str("RECHECK_EPOCH", default="2016-01-01")
-# How long the re-check lock is held at most (seconds); above the longest run.
-RECHECK_LOCK_SECONDS = env.int("RECHECK_LOCK_SECONDS", default=60 * 60)
-# Off only to prove that the database's unique keys alone prevent duplicates (a test does).
+# One re-check at a time (commitments/ops/locks.py). Off only to prove that the database's unique
+# keys alone prevent duplicates (a test does).
 RECHECK_USE_LOCK = env.bool("RECHECK_USE_LOCK", default=True)
 
 # Evidence suggestions: the matcher's score an answer needs before an editor is asked to review
-# it. Empty means the value tuned on fixtures/answers_dev.jsonl (commitments/matching.py).
+# it. Empty means the value tuned on fixtures/answers_dev.jsonl (commitments/analysis/matching.py).
 MATCH_THRESHOLD = env.float("MATCH_THRESHOLD", default=None)
 
 EMAIL_BACKEND = env.str(
@@ -274,7 +273,7 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 if env.bool("BEHIND_TLS_PROXY", default=False):
-    # Only when a proxy you control sets X-Forwarded-Proto; see README "Production".
+    # Only when a proxy you control sets X-Forwarded-Proto; see docs/operations.md.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 LOGIN_URL = "admin:login"
@@ -286,10 +285,10 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "UNAUTHENTICATED_USER": None,
-    "DEFAULT_PAGINATION_CLASS": "commitments.api_policy.Pagination",
-    "DEFAULT_THROTTLE_CLASSES": ["commitments.api_policy.PublicThrottle"],
+    "DEFAULT_PAGINATION_CLASS": "commitments.opendata.api_policy.Pagination",
+    "DEFAULT_THROTTLE_CLASSES": ["commitments.opendata.api_policy.PublicThrottle"],
     "DEFAULT_THROTTLE_RATES": {"public": env.str("API_THROTTLE_RATE", default="120/min")},
-    "DEFAULT_SCHEMA_CLASS": "commitments.api_schema.TrackerSchema",
+    "DEFAULT_SCHEMA_CLASS": "commitments.opendata.api_schema.TrackerSchema",
     # Behind our proxy the client is the last X-Forwarded-For hop; otherwise the header is ignored.
     "NUM_PROXIES": 1 if env.bool("BEHIND_TLS_PROXY", default=False) else 0,
 }

@@ -2,17 +2,8 @@
 digest per subscriber per period, exactly once. The public names are re-exported here."""
 
 from .content import DigestContent, RenderedDigest, build_content, render_digest
-from .sending import (
-    SendReport,
-    current_period,
-    digest_message,
-    period_bounds,
-    plan_deliveries,
-    plan_preview,
-    preview_digest,
-    resend_deliveries,
-    send_digests,
-)
+from .periods import current_period, period_bounds, plan_deliveries, plan_preview
+from .sending import SendReport, digest_message, preview_digest, resend_deliveries, send_digests
 from .subscriptions import (
     CONFIRM,
     MANAGE,

@@ -13,7 +13,14 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.text import Truncator
 
-from ..models import DigestFrequency, Evidence, QuestionEvent, StatusChange, WrittenQuestion
+from ..models import (
+    DigestFrequency,
+    Evidence,
+    QuestionEvent,
+    QuestionEventKind,
+    StatusChange,
+    WrittenQuestion,
+)
 
 # Stand-ins for the per-subscriber links, replaced after rendering once per set of themes. They
 # survive HTML escaping unchanged, and so do the signed tokens that replace them.
@@ -127,7 +134,11 @@ def build_content(*, frequency: str, starts_at: datetime, ends_at: datetime) -> 
     answers = [
         NewAnswer(
             question=items[0].question,
-            kind="corrected" if items[0].question.answer_is_correction else "answered",
+            kind=(
+                QuestionEventKind.CORRECTED
+                if items[0].question.answer_is_correction
+                else QuestionEventKind.ANSWERED
+            ),
             evidence=items,
             theme_ids=frozenset(item.commitment.theme_id for item in items),
         )

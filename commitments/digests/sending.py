@@ -2,12 +2,12 @@
 per batch of DIGEST_BATCH_SIZE messages for the crash-safe bookkeeping, never one per subscriber.
 
 How a run goes (send_digests):
-1. The period: the window of the frequency that ended most recently (yesterday, or last week
-   Monday to Monday, London time), starting where the previous period of that frequency ended, so
-   a missed run leaves no gap. One DigestPeriod row per (frequency, end): a re-run finds it.
-2. Planning, once per period, in one transaction and one INSERT … SELECT: a pending DigestDelivery
-   for each confirmed subscriber whose themes have something in the window. Nobody with nothing
-   new gets a row, or an email.
+1. The period (periods.py): the window of the frequency that ended most recently (yesterday, or
+   last week Monday to Monday, London time), starting where the previous period of that frequency
+   ended, so a missed run leaves no gap. One DigestPeriod row per (frequency, end): a re-run finds it.
+2. Planning (periods.py), once per period, in one transaction and one INSERT … SELECT: a pending
+   DigestDelivery for each confirmed subscriber whose themes have something in the window. Nobody
+   with nothing new gets a row, or an email.
 3. Sending every pending delivery of the frequency (this period's, and any an earlier run left),
    in primary-key order, over one connection. Content is fetched once per period and rendered once
    per set of themes; each message only gets its subscriber's signed links.
@@ -25,28 +25,25 @@ from __future__ import annotations
 
 import logging
 import smtplib
-import zlib
 from collections import defaultdict
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from urllib.parse import urlparse
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db import connection as db_connection
-from django.db import transaction
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models import F, QuerySet
 from django.utils import timezone
 
-from ..models import DigestDelivery, DigestFrequency, DigestPeriod, Subscriber
+from ..models import DigestDelivery, DigestFrequency, DigestPeriod, Subscriber, SubscriberState
+from ..ops.locks import run_exclusively
 from .content import DigestContent, RenderedDigest, ThemeSet, build_content, render_digest
+from .periods import content_for, current_period, pending_count, period_bounds, plan_deliveries
 from .subscriptions import MANAGE, UNSUBSCRIBE, absolute_link
 
 logger = logging.getLogger(__name__)
-
-PERIOD_LENGTH = {DigestFrequency.DAILY: timedelta(days=1), DigestFrequency.WEEKLY: timedelta(days=7)}
 
 
 @dataclass
@@ -78,87 +75,6 @@ class SendReport:
             f"{self.skipped} skipped, {self.failed} failed, {self.retry_later} to retry."
         )
         return text + (f" Stopped early: {self.interrupted}" if self.interrupted else "")
-
-
-def period_bounds(frequency: str, *, now: datetime) -> tuple[datetime, datetime]:
-    """The natural window that ended most recently at `now`: the previous day, or the previous week
-    Monday to Monday, midnight London time."""
-    end = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
-    if frequency == DigestFrequency.WEEKLY:
-        end -= timedelta(days=end.weekday())
-    return end - PERIOD_LENGTH[DigestFrequency(frequency)], end
-
-
-def current_period(frequency: str, *, now: datetime | None = None, save: bool = True) -> DigestPeriod:
-    """The period a run at `now` sends, made the first time it is asked for. It starts where the
-    previous one of its frequency ended, so a run that never happened leaves no gap."""
-    start, end = period_bounds(frequency, now=now or timezone.now())
-    existing = DigestPeriod.objects.filter(frequency=frequency, ends_at=end).first()
-    if existing:
-        return existing
-    previous = DigestPeriod.objects.filter(frequency=frequency, ends_at__lt=end).order_by("-ends_at").first()
-    if previous:
-        start = previous.ends_at
-    if not save:
-        return DigestPeriod(frequency=frequency, starts_at=start, ends_at=end)
-    period, _ = DigestPeriod.objects.get_or_create(
-        frequency=frequency, ends_at=end, defaults={"starts_at": start}
-    )
-    return period
-
-
-def content_for(period: DigestPeriod) -> DigestContent:
-    return build_content(frequency=period.frequency, starts_at=period.starts_at, ends_at=period.ends_at)
-
-
-def recipients(period: DigestPeriod, content: DigestContent) -> QuerySet[Subscriber]:
-    """Who gets this period's digest: due, and with something new on at least one of their themes."""
-    if content.is_empty:
-        return Subscriber.objects.none()
-    chosen = Subscriber.themes.through.objects.filter(
-        subscriber_id=OuterRef("pk"), theme_id__in=content.theme_ids
-    )
-    return Subscriber.objects.due(period).filter(Q(all_themes=True) | Exists(chosen))
-
-
-def plan_deliveries(period: DigestPeriod, content: DigestContent) -> int:
-    """Create the period's pending deliveries once, in one statement, whatever the number of
-    subscribers. Under a row lock on the period, so two runs at once plan it once."""
-    with transaction.atomic():
-        period = DigestPeriod.objects.select_for_update().get(pk=period.pk)
-        if period.planned_at is not None:
-            return 0
-        now = timezone.now()
-        planned = 0
-        if not content.is_empty:
-            sql, params = recipients(period, content).values(recipient_id=F("pk")).query.sql_with_params()
-            stamp = db_connection.ops.adapt_datetimefield_value(now)
-            table = db_connection.ops.quote_name(DigestDelivery._meta.db_table)
-            with db_connection.cursor() as cursor:
-                cursor.execute(
-                    # Names come from the model, values are parameters. WHERE true: SQLite's
-                    # grammar needs it before ON CONFLICT in an INSERT … SELECT.
-                    f"INSERT INTO {table} "
-                    "(period_id, subscriber_id, state, attempts, last_error, created_at, updated_at) "
-                    "SELECT %s, recipient.recipient_id, %s, 0, '', %s, %s "
-                    f"FROM ({sql}) AS recipient WHERE true ON CONFLICT DO NOTHING",
-                    [period.pk, DigestDelivery.State.PENDING, stamp, stamp, *params],
-                )
-                planned = cursor.rowcount
-        period.planned_at = now
-        period.save(update_fields=["planned_at"])
-        return planned
-
-
-def _chosen_themes(deliveries: QuerySet[DigestDelivery]) -> dict[int, set[int]]:
-    """The chosen themes of every subscriber with a delivery in `deliveries`, in one query."""
-    chosen: dict[int, set[int]] = defaultdict(set)
-    rows = Subscriber.themes.through.objects.filter(
-        subscriber_id__in=deliveries.values("subscriber_id")
-    ).values_list("subscriber_id", "theme_id")
-    for subscriber_id, theme_id in rows:
-        chosen[subscriber_id].add(theme_id)
-    return chosen
 
 
 def digest_message(
@@ -268,7 +184,7 @@ def _send_period(
                 subscriber = delivery.subscriber
                 # Decided again at sending: since planning, the address may have unsubscribed, been
                 # put back to pending by a new request, or moved to the other frequency.
-                if subscriber.state != "confirmed" or subscriber.frequency != period.frequency:
+                if subscriber.state != SubscriberState.CONFIRMED or subscriber.frequency != period.frequency:
                     skipped.append(
                         (
                             delivery.pk,
@@ -311,30 +227,10 @@ def _send_period(
             return
 
 
-@contextmanager
-def sending_lock(frequency: str) -> Iterator[bool]:
-    """One sender per frequency at a time, so two workers never send the same pending batch.
-
-    A PostgreSQL session advisory lock: it dies with its connection, so a worker killed mid-run
-    never leaves it held and the re-run can resume at once. SQLite (the demo) runs one process.
-    """
-    if db_connection.vendor != "postgresql":
-        yield True
-        return
-    key = zlib.crc32(f"tracker:digests:{frequency}".encode())
-    with db_connection.cursor() as cursor:
-        cursor.execute("SELECT pg_try_advisory_lock(%s)", [key])
-        acquired = cursor.fetchone()[0]
-    try:
-        yield acquired
-    finally:
-        if acquired:
-            with db_connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_unlock(%s)", [key])
-
-
-def pending_count(frequency: str) -> int:
-    return DigestDelivery.objects.pending().filter(period__frequency=frequency).count()
+def sending_lock(frequency: str) -> AbstractContextManager[bool]:
+    """One sender per frequency at a time, so two workers never send the same pending batch; a
+    worker killed mid-run never leaves it held, so the re-run resumes at once (ops/locks.py)."""
+    return run_exclusively(f"tracker:digests:{frequency}")
 
 
 def send_digests(
@@ -390,19 +286,6 @@ def _send_periods(periods, contents, *, connection, report: SendReport, progress
         connection.close()
 
 
-def plan_preview(frequency: str, *, now: datetime | None = None) -> dict:
-    """What a run now would do, without writing anything (send_digests --dry-run)."""
-    period = current_period(frequency, now=now, save=False)
-    content = content_for(period) if period.planned_at is None else None
-    return {
-        "period": period,
-        "content": content,
-        "new_recipients": recipients(period, content).count() if content else 0,
-        "already_planned": period.pk is not None and period.planned_at is not None,
-        "pending": pending_count(frequency),
-    }
-
-
 def preview_digest(
     subscriber: Subscriber, *, now: datetime | None = None
 ) -> tuple[DigestContent, str, str, str]:
@@ -430,3 +313,14 @@ def resend_deliveries(deliveries: QuerySet[DigestDelivery]) -> list[str]:
     frequencies = sorted(set(chosen.values_list("period__frequency", flat=True)))
     chosen.update(state=DigestDelivery.State.PENDING, attempts=0, last_error="", updated_at=timezone.now())
     return frequencies
+
+
+def _chosen_themes(deliveries: QuerySet[DigestDelivery]) -> dict[int, set[int]]:
+    """The chosen themes of every subscriber with a delivery in `deliveries`, in one query."""
+    chosen: dict[int, set[int]] = defaultdict(set)
+    rows = Subscriber.themes.through.objects.filter(
+        subscriber_id__in=deliveries.values("subscriber_id")
+    ).values_list("subscriber_id", "theme_id")
+    for subscriber_id, theme_id in rows:
+        chosen[subscriber_id].add(theme_id)
+    return chosen

@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ..exceptions import DigestLinkError, DigestLinkExpired, DigestLinkUnknown
-from ..models import DigestDelivery, Subscriber, Theme, new_subscriber_token
+from ..models import DigestDelivery, Subscriber, SubscriberState, Theme, new_subscriber_token
 
 logger = logging.getLogger(__name__)
 
@@ -127,9 +127,9 @@ def subscribe(*, email: str, frequency: str, themes: Iterable[Theme] = ()) -> No
     # mail server never holds it.
     with transaction.atomic():
         subscriber, _ = Subscriber.objects.select_for_update().get_or_create(email=normalise_email(email))
-        confirmed = subscriber.state == "confirmed"
+        confirmed = subscriber.state == SubscriberState.CONFIRMED
         if not confirmed:
-            if subscriber.state == "unsubscribed":
+            if subscriber.state == SubscriberState.UNSUBSCRIBED:
                 subscriber.token = new_subscriber_token()
                 subscriber.unsubscribed_at = None
                 subscriber.confirmed_at = None
@@ -144,12 +144,12 @@ def subscribe(*, email: str, frequency: str, themes: Iterable[Theme] = ()) -> No
 
 
 @transaction.atomic
-def confirm_subscriber(subscriber: Subscriber) -> str:
-    """Confirm a pending subscription. Returns the state it found: "pending" (now confirmed),
-    "confirmed" (nothing to do) or "unsubscribed" (refused: an old link cannot undo an unsubscribe)."""
+def confirm_subscriber(subscriber: Subscriber) -> SubscriberState:
+    """Confirm a pending subscription. Returns the state it found: pending (now confirmed),
+    confirmed (nothing to do) or unsubscribed (refused: an old link cannot undo an unsubscribe)."""
     locked = Subscriber.objects.select_for_update().get(pk=subscriber.pk)
     found = locked.state
-    if found == "pending":
+    if found == SubscriberState.PENDING:
         locked.confirmed_at = timezone.now()
         locked.save(update_fields=["confirmed_at"])
     subscriber.confirmed_at = locked.confirmed_at

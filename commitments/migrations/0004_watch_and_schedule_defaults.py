@@ -1,9 +1,9 @@
-"""Install what the re-check watches by default, and the beat schedules (commitments/schedules.py)."""
+"""Install what the re-check watches by default, and the beat schedules (commitments/ops/schedules.py)."""
 
 from django.db import migrations
 
-from commitments.roles import create_all_permissions, sync_editors_group
-from commitments.schedules import install_periodic_tasks, install_watch_defaults, remove_defaults
+from commitments.admin.roles import create_all_permissions, sync_editors_group
+from commitments.ops.schedules import install_periodic_tasks, install_watch_defaults, remove_defaults
 
 
 def install(apps, schema_editor):

@@ -1,8 +1,8 @@
-"""Install the daily and weekly digest schedules (commitments/schedules.py)."""
+"""Install the daily and weekly digest schedules (commitments/ops/schedules.py)."""
 
 from django.db import migrations
 
-from commitments.schedules import install_digest_schedules, remove_digest_schedules
+from commitments.ops.schedules import install_digest_schedules, remove_digest_schedules
 
 
 def install(apps, schema_editor):

@@ -15,7 +15,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.utils import timezone
 
-from commitments.benchmarks import fresh_database
+from commitments.devtools.benchmarks import fresh_database
 
 from .bench_ingest import _peak_rss_mb
 
@@ -49,7 +49,7 @@ class Command(BaseCommand):
             env={
                 **os.environ,
                 "DATABASE_URL": database_url,
-                "EMAIL_BACKEND": "commitments.email_backends.CountingBackend",
+                "EMAIL_BACKEND": "commitments.devtools.email_backends.CountingBackend",
             },
             capture_output=True,
             text=True,
@@ -79,7 +79,8 @@ class Command(BaseCommand):
 
     def _child(self, count: int) -> None:
         from commitments import digests
-        from commitments.email_backends import CountingBackend
+        from commitments.devtools.email_backends import CountingBackend
+        from commitments.models import DigestFrequency
 
         started = time.perf_counter()
         theme_sets = self._make_data(count)
@@ -93,7 +94,9 @@ class Command(BaseCommand):
 
         started = time.perf_counter()
         with connection.execute_wrapper(counting):
-            report = digests.send_digests(frequency="weekly", now=timezone.now() + timedelta(days=7))
+            report = digests.send_digests(
+                frequency=DigestFrequency.WEEKLY, now=timezone.now() + timedelta(days=7)
+            )
         seconds = time.perf_counter() - started
         result = {
             "planned": report.planned,
@@ -114,8 +117,12 @@ class Command(BaseCommand):
         to three themes. Returns the number of distinct theme sets."""
         from commitments.models import (
             Commitment,
+            DigestFrequency,
             Evidence,
+            EvidenceState,
             QuestionEvent,
+            QuestionEventKind,
+            Status,
             StatusChange,
             Subscriber,
             Theme,
@@ -146,8 +153,8 @@ class Command(BaseCommand):
         StatusChange.objects.bulk_create(
             StatusChange(
                 commitment=c,
-                from_status="planned",
-                to_status="in_progress",
+                from_status=Status.PLANNED,
+                to_status=Status.IN_PROGRESS,
                 effective_on=now.date(),
                 reason="Began.",
             )
@@ -155,17 +162,23 @@ class Command(BaseCommand):
         )
         Evidence.objects.bulk_create(
             Evidence(
-                commitment=c, question=q, excerpt="Support continues.", state="confirmed", reviewed_at=now
+                commitment=c,
+                question=q,
+                excerpt="Support continues.",
+                state=EvidenceState.CONFIRMED,
+                reviewed_at=now,
             )
             for c, q in zip(commitments, questions, strict=True)
         )
-        QuestionEvent.objects.bulk_create(QuestionEvent(question=q, kind="answered") for q in questions)
+        QuestionEvent.objects.bulk_create(
+            QuestionEvent(question=q, kind=QuestionEventKind.ANSWERED) for q in questions
+        )
         confirmed = now - timedelta(days=30)
         subscribers = Subscriber.objects.bulk_create(
             (
                 Subscriber(
                     email=f"reader{n}@example.org",
-                    frequency="weekly",
+                    frequency=DigestFrequency.WEEKLY,
                     all_themes=n % 3 == 0,
                     confirmed_at=confirmed,
                     token=f"bench-token-{n:08}",

@@ -25,12 +25,12 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from commitments.benchmarks import free_port, fresh_database, wait_for
-from commitments.fake_parliament import RecordedData
-from commitments.fake_parliament_data import replicate, write_list_with_full_text
+from commitments.devtools.benchmarks import free_port, fresh_database, wait_for
+from commitments.devtools.recorded_api import RecordedData
+from commitments.devtools.recorded_api.datasets import replicate, write_list_with_full_text
 from commitments.loading import FIXTURES_DIR
-from commitments.parliament import ParliamentClient, QuestionSearch
-from commitments.schedules import DEFAULT_WATCHED_BODIES, DEFAULT_WATCHED_TERMS
+from commitments.ops.schedules import DEFAULT_WATCHED_BODIES, DEFAULT_WATCHED_TERMS
+from commitments.parliament.client import ParliamentClient, QuestionSearch
 
 TARGETS = {"ratio": 2.0, "rss_mb": 250, "noop_requests": 3, "noop_queries": 20}
 
@@ -178,8 +178,8 @@ class Command(BaseCommand):
     # -- the children --------------------------------------------------------------------------
 
     def _child(self, phase: str, api: str, page_size: int) -> None:
-        from commitments.ingest import recheck_answers
         from commitments.models import QuestionEvent, WrittenQuestion
+        from commitments.parliament.recheck import recheck_answers
 
         epoch = date.fromisoformat(settings.RECHECK_EPOCH)
         started = time.perf_counter()

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from commitments.benchmarks import free_port, fresh_database, wait_for
+from commitments.devtools.benchmarks import free_port, fresh_database, wait_for
 
 WRK_SCRIPT = """
 done = function(summary, latency, requests)
@@ -158,17 +158,19 @@ class Command(BaseCommand):
     # -- the data set ---------------------------------------------------------------------------
 
     def _load(self, commitment_count: int, question_count: int) -> None:
-        from commitments.ingest import content_hash
         from commitments.loading import load_demo
         from commitments.models import (
             Commitment,
             Evidence,
+            EvidenceState,
             QuestionEvent,
+            QuestionEventKind,
             Status,
             StatusChange,
             Theme,
             WrittenQuestion,
         )
+        from commitments.parliament.events import content_hash
 
         load_demo()  # the real themes, plans, commitments and seeds, then generated ones beside them
         rng = random.Random(7)
@@ -227,13 +229,14 @@ class Command(BaseCommand):
             WrittenQuestion.objects.filter(parliament_id__gte=30_000_000).values_list("pk", flat=True)
         )
         QuestionEvent.objects.bulk_create(
-            QuestionEvent(question_id=pk, kind="answered", content_hash="") for pk in generated
+            QuestionEvent(question_id=pk, kind=QuestionEventKind.ANSWERED, content_hash="")
+            for pk in generated
         )
         evidence = [
             Evidence(
                 commitment=c,
                 question_id=rng.choice(generated),
-                state="confirmed",
+                state=EvidenceState.CONFIRMED,
                 excerpt="The IPP Action Plan is regularly reviewed.",
             )
             for c in commitments

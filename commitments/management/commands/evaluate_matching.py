@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from commitments.evaluation import LabelledFileError, evaluate, read_labelled
+from commitments.analysis.evaluation import LabelledFileError, evaluate, read_labelled
 
 
 def _shorten(text: str, limit: int = 160) -> str:

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from commitments.fake_parliament import FAULT_MODES, FakeParliamentServer, RecordedData
+from commitments.devtools.recorded_api import FAULT_MODES, FakeParliamentServer, RecordedData
 from commitments.loading import FIXTURES_DIR
 
 

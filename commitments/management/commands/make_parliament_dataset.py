@@ -3,8 +3,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from commitments.fake_parliament import RecordedData
-from commitments.fake_parliament_data import replicate, research_records, write_list_with_full_text
+from commitments.devtools.recorded_api import RecordedData
+from commitments.devtools.recorded_api.datasets import replicate, research_records, write_list_with_full_text
 from commitments.loading import FIXTURES_DIR
 
 DEFAULT_DATA = FIXTURES_DIR / "parliament"

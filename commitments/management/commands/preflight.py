@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from commitments.readiness import check_database, check_redis
+from commitments.ops.readiness import check_database, check_redis
 
 
 class Command(BaseCommand):

@@ -3,8 +3,8 @@ from datetime import date
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from commitments.ingest import recheck_answers, recheck_pending
 from commitments.models import RecheckRun
+from commitments.parliament.recheck import recheck_answers, recheck_pending
 
 
 def run_summary(run: RecheckRun) -> str:

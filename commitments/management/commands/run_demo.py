@@ -4,9 +4,9 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from commitments.fake_parliament import FakeParliamentServer, RecordedData
-from commitments.ingest import recheck_answers
+from commitments.devtools.recorded_api import FakeParliamentServer, RecordedData
 from commitments.loading import FIXTURES_DIR
+from commitments.parliament.recheck import recheck_answers
 
 from .recheck_answers import run_summary
 

@@ -1,0 +1,67 @@
+from django import forms
+
+from ..exceptions import StatusChangeError
+from ..models import Commitment, Status, WrittenQuestion
+from ..services import check_status_change
+
+
+class CommitmentAdminForm(forms.ModelForm):
+    """The commitment form, plus an optional new status change recorded through the service."""
+
+    new_status = forms.ChoiceField(
+        choices=[("", "— keep the current status —"), *Status.choices],
+        required=False,
+        label="New status",
+    )
+    status_reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        label="Reason for the change",
+        help_text="Required with a new status: what happened, in a sentence the public will read.",
+    )
+    status_effective_on = forms.DateField(
+        required=False, label="Effective on", help_text="The date the change took effect."
+    )
+    status_question = forms.ModelChoiceField(
+        queryset=WrittenQuestion.objects.all(),
+        required=False,
+        label="Evidenced by the answer to",
+    )
+    status_source_url = forms.URLField(required=False, label="Or a source URL", assume_scheme="https")
+
+    class Meta:
+        model = Commitment
+        fields = [
+            "title",
+            "slug",
+            "theme",
+            "owner",
+            "action_plans",
+            "summary",
+            "is_published",
+            "keywords",
+            "targets",
+            "source_urls",
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("new_status"):
+            if not (cleaned.get("status_reason") or "").strip():
+                self.add_error("status_reason", "Give the reason for the new status.")
+            if not cleaned.get("status_effective_on"):
+                self.add_error("status_effective_on", "Give the date the new status took effect.")
+            if not self.errors:
+                try:
+                    check_status_change(
+                        self.instance,
+                        to=cleaned["new_status"],
+                        reason=cleaned["status_reason"],
+                        effective_on=cleaned["status_effective_on"],
+                        source_url=cleaned.get("status_source_url") or "",
+                    )
+                except StatusChangeError as error:
+                    raise forms.ValidationError(str(error)) from None
+        elif cleaned.get("status_reason"):
+            self.add_error("new_status", "Choose the new status this reason is for.")
+        return cleaned

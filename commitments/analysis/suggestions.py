@@ -1,0 +1,179 @@
+"""Suggested evidence: the matcher's results written as Evidence for editors to review.
+
+A suggestion is only ever created or refreshed here. What an editor decided stays decided: a
+confirmed or rejected link is never touched again by the matcher, however often it re-runs.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections import defaultdict
+from collections.abc import Collection
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from django.conf import settings
+from django.db.models import Count, Max
+from simple_history.utils import bulk_create_with_history
+
+from ..models import Commitment, Evidence, WrittenQuestion
+from ..parliament.answer_html import answer_html_to_text
+from .matching import DEFAULT_THRESHOLD, CommitmentProfile, Match, Matcher
+from .status_cues import status_cue
+
+logger = logging.getLogger(__name__)
+
+BACKGROUND_FILE = Path(settings.BASE_DIR) / "fixtures" / "parliament" / "commons-2024-09.list.json"
+
+
+def threshold() -> float:
+    """MATCH_THRESHOLD from the environment, or the value tuned on the labelled answers."""
+    return settings.MATCH_THRESHOLD if settings.MATCH_THRESHOLD is not None else DEFAULT_THRESHOLD
+
+
+@lru_cache(maxsize=1)
+def background_answers() -> tuple[str, ...]:
+    """A month of real answers from every department: how common a word is in answers generally.
+
+    Shipped with the code, not read from the database, so a suggestion does not depend on what
+    else happens to be stored, and the evaluation sees the same weights as ingest.
+    """
+    with BACKGROUND_FILE.open(encoding="utf-8") as source:
+        results = json.load(source)["results"]
+    return tuple(answer_html_to_text(row["value"].get("answerText") or "") for row in results)
+
+
+def commitment_profiles(*, leave_out_questions: Collection[int] = ()) -> list[CommitmentProfile]:
+    """Every commitment's own words, plus the passages editors confirmed for it.
+
+    `leave_out_questions` keeps an answer's confirmed excerpts from vouching for that answer,
+    which would flatter an evaluation.
+    """
+    excerpts: dict[int, list[str]] = defaultdict(list)
+    confirmed = Evidence.objects.confirmed().exclude(question_id__in=leave_out_questions)
+    for commitment_id, excerpt in confirmed.order_by("pk").values_list("commitment_id", "excerpt"):
+        excerpts[commitment_id].append(excerpt)
+    return [
+        CommitmentProfile(
+            slug=commitment.slug,
+            title=commitment.title,
+            summary=commitment.summary,
+            keywords=tuple(commitment.keywords),
+            excerpts=tuple(excerpts[commitment.pk]),
+        )
+        for commitment in Commitment.objects.order_by("slug")
+    ]
+
+
+_matchers: dict[tuple, Matcher] = {}
+
+
+def current_matcher() -> Matcher:
+    """The matcher for the commitments as they stand, rebuilt only when they or their confirmed
+    evidence changed (two aggregate queries per call)."""
+    key = (
+        tuple(Commitment.objects.aggregate(n=Count("pk"), at=Max("updated_at")).values()),
+        tuple(Evidence.objects.confirmed().aggregate(n=Count("pk"), at=Max("updated_at")).values()),
+        threshold(),
+    )
+    if key not in _matchers:
+        _matchers.clear()
+        _matchers[key] = Matcher(
+            commitment_profiles(), background=background_answers(), threshold=threshold()
+        )
+    return _matchers[key]
+
+
+@dataclass
+class SuggestionReport:
+    created: list[str] = field(default_factory=list)
+    refreshed: list[str] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)
+    withdrawn: list[str] = field(default_factory=list)
+    skipped: str = ""
+
+
+def why_skipped(question: WrittenQuestion) -> str:
+    """Why an answer is not matched at all, or "" when it is."""
+    if question.is_withdrawn:
+        return "The question was withdrawn."
+    if not question.date_answered or question.answer_is_holding:
+        return "There is no substantive answer yet."
+    if not question.is_about_ipp:
+        return "The answer does not mention IPP sentences (no watched term)."
+    if not question.answer_text.strip():
+        return "The answer has no text."
+    return ""
+
+
+def _withdraw_stale(question: WrittenQuestion, *, keep: set[str]) -> list[str]:
+    """Delete the matcher's unreviewed suggestions the answer no longer supports (it was corrected,
+    withdrawn, or no longer names IPP), so nobody confirms a quote that is not in it. One by one,
+    so their history records the deletion. Suggestions from research labels (no score) stay."""
+    stale = question.evidence.filter(state=Evidence.State.SUGGESTED, score__isnull=False).exclude(
+        commitment__slug__in=keep
+    )
+    withdrawn = []
+    for evidence in stale.select_related("commitment"):
+        withdrawn.append(evidence.commitment.slug)
+        evidence.delete()
+    return withdrawn
+
+
+def _reasons(match: Match) -> list[str]:
+    return [
+        f"Scored {match.score:.1f} (suggested from {threshold():g}).",
+        "Matched: " + ", ".join(f"“{term}”" for term in match.terms) + ".",
+    ]
+
+
+def suggest_evidence(question: WrittenQuestion, *, matcher: Matcher | None = None) -> SuggestionReport:
+    """Create or refresh suggested evidence for one answer. Idempotent; never resurrects a
+    rejection, never touches a confirmation."""
+    report = SuggestionReport(skipped=why_skipped(question))
+    matches = []
+    if not report.skipped:
+        matcher = matcher or current_matcher()
+        matches = matcher.match(
+            question.answer_text, question_text=question.question_text, heading=question.heading
+        )
+    report.withdrawn = _withdraw_stale(question, keep={match.slug for match in matches})
+    if report.skipped:
+        return report
+    if not matches:
+        report.skipped = "No commitment scored above the threshold."
+        return report
+    commitments = dict(
+        Commitment.objects.filter(slug__in=[m.slug for m in matches]).values_list("slug", "pk")
+    )
+    held = {evidence.commitment_id: evidence for evidence in question.evidence.all()}
+    new = []
+    for match in matches:
+        cue = status_cue(match.excerpt)
+        values = {
+            "excerpt": match.excerpt,
+            "score": round(match.score, 3),
+            "reasons": _reasons(match),
+            "matched_terms": list(match.terms),
+            "suggested_status": cue.status if cue else "",
+            "status_cue": cue.phrase if cue else "",
+        }
+        evidence = held.get(commitments[match.slug])
+        if evidence is None:
+            new.append(Evidence(commitment_id=commitments[match.slug], question=question, **values))
+            report.created.append(match.slug)
+        elif evidence.state != Evidence.State.SUGGESTED:
+            report.kept.append(match.slug)
+        elif any(getattr(evidence, name) != value for name, value in values.items()):
+            for name, value in values.items():
+                setattr(evidence, name, value)
+            evidence.save()
+            report.refreshed.append(match.slug)
+        else:
+            report.kept.append(match.slug)
+    if new:
+        # Another worker suggesting the same pair at once loses quietly to the unique key.
+        bulk_create_with_history(new, Evidence, ignore_conflicts=True)
+    return report

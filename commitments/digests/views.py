@@ -1,0 +1,138 @@
+"""The subscription pages: the only public pages that write, each through the digests services.
+Never cached, never given an ETag: each is one person's (see public/cache.py)."""
+
+from __future__ import annotations
+
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from rest_framework.throttling import BaseThrottle
+
+from ..exceptions import DigestLinkError, DigestLinkExpired, DigestLinkUnknown
+from ..models import SubscriberState
+from .forms import DigestChoicesForm, SubscribeForm
+from .subscriptions import (
+    CONFIRM,
+    MANAGE,
+    UNSUBSCRIBE,
+    allow_subscribe_request,
+    confirm_subscriber,
+    sign_token,
+    subscribe,
+    subscriber_from_link,
+    unsubscribe,
+    update_preferences,
+)
+
+
+def _client_ip(request) -> str:
+    """The client's address as the JSON API's throttle sees it: the last X-Forwarded-For hop behind
+    our proxy (REST_FRAMEWORK NUM_PROXIES, set by BEHIND_TLS_PROXY), REMOTE_ADDR otherwise."""
+    return BaseThrottle().get_ident(request)
+
+
+def _link_error_page(request, error: DigestLinkError):
+    if isinstance(error, DigestLinkExpired):
+        template, status = "commitments/subscribe/link_expired.html", 410
+    elif isinstance(error, DigestLinkUnknown):
+        template, status = "commitments/subscribe/link_unknown.html", 404
+    else:
+        template, status = "commitments/subscribe/link_invalid.html", 400
+    return render(request, template, {"message": str(error)}, status=status)
+
+
+@never_cache
+def subscribe_view(request):
+    """The form. Every valid request gets the same redirect, subscribed already or not."""
+    form = SubscribeForm(request.POST or None)
+    if request.method == "POST":
+        email = request.POST.get("email", "")
+        if not allow_subscribe_request(email=email, client_ip=_client_ip(request)):
+            return render(request, "commitments/subscribe/rate_limited.html", status=429)
+        if form.is_valid():
+            subscribe(
+                email=form.cleaned_data["email"],
+                frequency=form.cleaned_data["frequency"],
+                themes=form.cleaned_data["themes"],
+            )
+            return redirect("commitments:subscribe_sent")
+    status = 400 if form.is_bound else 200
+    return render(request, "commitments/subscribe/form.html", {"form": form}, status=status)
+
+
+@never_cache
+def subscribe_sent_view(request):
+    return render(request, "commitments/subscribe/sent.html")
+
+
+@never_cache
+def confirm_view(request, signed: str):
+    """GET shows a button; the POST confirms, so a mail scanner following links confirms nothing."""
+    try:
+        subscriber = subscriber_from_link(signed, purpose=CONFIRM)
+    except DigestLinkError as error:
+        return _link_error_page(request, error)
+    found = confirm_subscriber(subscriber) if request.method == "POST" else None
+    if found == SubscriberState.UNSUBSCRIBED or (
+        found is None and subscriber.state == SubscriberState.UNSUBSCRIBED
+    ):
+        return _link_error_page(request, DigestLinkUnknown("This link is no longer valid."))
+    return render(
+        request,
+        "commitments/subscribe/confirm.html",
+        {
+            "subscriber": subscriber,
+            "found": found,
+            "manage_url": reverse(
+                "commitments:subscriber_preferences", args=[sign_token(subscriber, MANAGE)]
+            ),
+        },
+    )
+
+
+@never_cache
+def preferences_view(request, signed: str):
+    try:
+        subscriber = subscriber_from_link(signed, purpose=MANAGE)
+    except DigestLinkError as error:
+        return _link_error_page(request, error)
+    if subscriber.state == SubscriberState.UNSUBSCRIBED:
+        return _link_error_page(request, DigestLinkUnknown("This link is no longer valid."))
+    initial = {
+        "frequency": subscriber.frequency,
+        "themes": [] if subscriber.all_themes else subscriber.themes.all(),
+    }
+    form = DigestChoicesForm(request.POST or None, initial=initial)
+    saved = False
+    if request.method == "POST" and form.is_valid():
+        update_preferences(
+            subscriber, frequency=form.cleaned_data["frequency"], themes=form.cleaned_data["themes"]
+        )
+        saved = True
+    context = {
+        "form": form,
+        "subscriber": subscriber,
+        "saved": saved,
+        "unsubscribe_path": reverse("commitments:unsubscribe", args=[sign_token(subscriber, UNSUBSCRIBE)]),
+    }
+    return render(
+        request, "commitments/subscribe/preferences.html", context, status=400 if form.errors else 200
+    )
+
+
+@csrf_exempt  # RFC 8058: mail providers POST "List-Unsubscribe=One-Click" with no cookie or token
+@never_cache
+def unsubscribe_view(request, signed: str):
+    """GET asks (link scanners must not unsubscribe anyone); a single POST unsubscribes."""
+    try:
+        subscriber = subscriber_from_link(signed, purpose=UNSUBSCRIBE)
+    except DigestLinkError as error:
+        return _link_error_page(request, error)
+    if request.method == "POST":
+        unsubscribe(subscriber)
+    return render(
+        request,
+        "commitments/subscribe/unsubscribe.html",
+        {"done": subscriber.state == SubscriberState.UNSUBSCRIBED},
+    )

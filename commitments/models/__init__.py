@@ -1,0 +1,61 @@
+"""Tables and invariants of the tracker, one module per area; everything is re-exported here, so
+`from commitments.models import Commitment` works wherever a model lives.
+
+Reading vocabulary lives in querysets.py and every closed set of values in choices.py; writes with
+rules are in commitments.services. Nothing here filters for a page or talks HTTP.
+"""
+
+from .choices import (
+    DeliveryState,
+    DigestFrequency,
+    EvidenceState,
+    FigureCellKind,
+    House,
+    QuestionEventKind,
+    RecheckRunKind,
+    RecheckRunOutcome,
+    Status,
+    StatusOrigin,
+    SubscriberState,
+    WatchedTermScope,
+)
+from .digests import DigestDelivery, DigestPeriod, Subscriber, new_subscriber_token
+from .evidence import Evidence, EvidenceSuggestion
+from .figures import FigureAxisLabel, FigureCell, FigureColumn, FigureRow, FigureTable
+from .plan import ActionPlan, Commitment, StatusChange, Theme
+from .questions import QuestionEvent, RecheckRun, WatchedBody, WatchedTerm, WrittenQuestion
+
+__all__ = [
+    "ActionPlan",
+    "Commitment",
+    "DeliveryState",
+    "DigestDelivery",
+    "DigestFrequency",
+    "DigestPeriod",
+    "Evidence",
+    "EvidenceState",
+    "EvidenceSuggestion",
+    "FigureAxisLabel",
+    "FigureCell",
+    "FigureCellKind",
+    "FigureColumn",
+    "FigureRow",
+    "FigureTable",
+    "House",
+    "QuestionEvent",
+    "QuestionEventKind",
+    "RecheckRun",
+    "RecheckRunKind",
+    "RecheckRunOutcome",
+    "Status",
+    "StatusChange",
+    "StatusOrigin",
+    "Subscriber",
+    "SubscriberState",
+    "Theme",
+    "WatchedBody",
+    "WatchedTerm",
+    "WatchedTermScope",
+    "WrittenQuestion",
+    "new_subscriber_token",
+]

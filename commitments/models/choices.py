@@ -1,0 +1,95 @@
+"""Every closed set of values the tracker stores, as TextChoices.
+
+A leaf: models, querysets, services and pages import it, and it imports nothing of ours, so a value
+is written once and every comparison uses its name, never a bare string.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+
+
+def in_choices(field: str, choices: type[models.TextChoices], *, or_blank: bool = False) -> Q:
+    """A CheckConstraint condition: the database itself refuses any other value."""
+    return Q(**{f"{field}__in": [*choices.values, *([""] if or_blank else [])]})
+
+
+class Status(models.TextChoices):
+    """Where a commitment stands. Kept deliberately small; README "Statuses" says how each is decided."""
+
+    PLANNED = "planned", "Planned"
+    IN_PROGRESS = "in_progress", "In progress"
+    DELIVERED = "delivered", "Delivered"
+    DELAYED = "delayed", "Delayed"
+    DISCONTINUED = "discontinued", "Discontinued"
+
+
+class House(models.TextChoices):
+    COMMONS = "Commons", "House of Commons"
+    LORDS = "Lords", "House of Lords"
+
+
+class QuestionEventKind(models.TextChoices):
+    TABLED = "tabled", "Tabled"
+    HOLDING_ANSWER = "holding_answer", "Holding answer"
+    ANSWERED = "answered", "Answered"
+    CORRECTED = "corrected", "Corrected"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+    TEXT_CHANGED = "text_changed", "Text changed"
+
+
+class EvidenceState(models.TextChoices):
+    SUGGESTED = "suggested", "Suggested"
+    CONFIRMED = "confirmed", "Confirmed"
+    REJECTED = "rejected", "Rejected"
+
+
+class StatusOrigin(models.TextChoices):
+    EDITOR = "editor", "Editor"
+    SUGGESTION = "suggestion", "Accepted suggestion"
+    IMPORT = "import", "Imported research"
+
+
+class FigureCellKind(models.TextChoices):
+    NUMBER = "number", "Number"
+    SUPPRESSED = "suppressed", "Suppressed (*)"
+    NIL = "nil", "Nil (-)"
+
+
+class RecheckRunKind(models.TextChoices):
+    ANSWERS = "answers", "New and changed answers"
+    PENDING = "pending", "Pending questions and corrections"
+
+
+class RecheckRunOutcome(models.TextChoices):
+    RUNNING = "running", "Running"
+    SUCCEEDED = "succeeded", "Succeeded"
+    PARTIAL = "partial", "Partial: some records refused"
+    FAILED = "failed", "Failed"
+    SKIPPED = "skipped", "Skipped: another run was in progress"
+
+
+class WatchedTermScope(models.TextChoices):
+    EVERYWHERE = "everywhere", "Every answering body"
+    WATCHED_BODIES = "watched_bodies", "Watched answering bodies only"
+
+
+class DigestFrequency(models.TextChoices):
+    DAILY = "daily", "Daily"
+    WEEKLY = "weekly", "Weekly"
+
+
+class DeliveryState(models.TextChoices):
+    PENDING = "pending", "Pending"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Failed"
+    SKIPPED = "skipped", "Skipped"
+
+
+class SubscriberState(models.TextChoices):
+    """Where an address stands; computed from its dates (Subscriber.state), not stored."""
+
+    PENDING = "pending", "Pending"
+    CONFIRMED = "confirmed", "Confirmed"
+    UNSUBSCRIBED = "unsubscribed", "Unsubscribed"

@@ -1,0 +1,127 @@
+"""Email digests: subscribers without accounts, the periods a run covers, one delivery per both."""
+
+from __future__ import annotations
+
+import secrets
+
+from django.db import models
+from django.db.models import F, Q
+
+from .choices import DeliveryState, DigestFrequency, SubscriberState, in_choices
+from .plan import Theme
+from .querysets import DigestDeliveryQuerySet, SubscriberQuerySet
+
+
+def new_subscriber_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class Subscriber(models.Model):
+    """An email address that asked for digests, without an account.
+
+    Pending until the address confirms (double opt-in); confirmed until it unsubscribes. The links in
+    emails are signed and carry `token`, a random secret of this row, never the address: a new token
+    (on subscribing again) makes every older link invalid.
+    """
+
+    Frequency = DigestFrequency
+
+    email = models.EmailField(max_length=254, unique=True, help_text="Stored in lower case.")
+    frequency = models.CharField(max_length=10, choices=Frequency.choices, default=Frequency.WEEKLY)
+    all_themes = models.BooleanField(default=True, help_text="Every theme, including ones added later.")
+    themes = models.ManyToManyField(Theme, blank=True, related_name="subscribers")
+    token = models.CharField(max_length=64, unique=True, default=new_subscriber_token, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    unsubscribed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = SubscriberQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["email"]
+        constraints = [
+            models.CheckConstraint(
+                condition=in_choices("frequency", DigestFrequency), name="subscriber_frequency_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(email=models.functions.Lower("email")), name="subscriber_email_lower"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.email
+
+    @property
+    def state(self) -> SubscriberState:
+        if self.unsubscribed_at:
+            return SubscriberState.UNSUBSCRIBED
+        return SubscriberState.CONFIRMED if self.confirmed_at else SubscriberState.PENDING
+
+
+class DigestPeriod(models.Model):
+    """The window one run of a frequency covers: changes recorded in [starts_at, ends_at).
+
+    Every subscriber of a frequency shares it, so a digest's content is built once per set of themes,
+    not once per subscriber. A period starts where the previous one of its frequency ended, so
+    nothing falls between two periods even when a run was missed.
+    """
+
+    Frequency = DigestFrequency
+
+    frequency = models.CharField(max_length=10, choices=Frequency.choices)
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    planned_at = models.DateTimeField(
+        null=True, blank=True, help_text="When its deliveries were created; empty until then."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-ends_at", "frequency"]
+        get_latest_by = "ends_at"
+        constraints = [
+            models.UniqueConstraint(fields=["frequency", "ends_at"], name="digest_period_once"),
+            models.CheckConstraint(
+                condition=in_choices("frequency", DigestFrequency), name="digest_period_frequency_valid"
+            ),
+            models.CheckConstraint(condition=Q(starts_at__lt=F("ends_at")), name="digest_period_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_frequency_display()} digest to {self.ends_at:%d/%m/%Y %H:%M}"
+
+
+class DigestDelivery(models.Model):
+    """One subscriber's digest for one period: unique, so a re-run, or a run that stopped halfway,
+    picks up the pending rows and never sends a sent one again."""
+
+    State = DeliveryState
+
+    period = models.ForeignKey(DigestPeriod, on_delete=models.CASCADE, related_name="deliveries")
+    subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="deliveries")
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = DigestDeliveryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name_plural = "digest deliveries"
+        ordering = ["-period__ends_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["period", "subscriber"], name="digest_delivery_once"),
+            models.CheckConstraint(
+                condition=in_choices("state", DeliveryState), name="digest_delivery_state_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(state=DeliveryState.SENT) | Q(sent_at__isnull=False),
+                name="digest_delivery_sent_has_time",
+            ),
+        ]
+        indexes = [models.Index(fields=["state", "period"], name="digest_delivery_state_period")]
+
+    def __str__(self) -> str:
+        return f"{self.period} to subscriber {self.subscriber_id} ({self.state})"

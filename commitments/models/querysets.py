@@ -1,0 +1,195 @@
+"""Read vocabulary for the tracker's models: pages and services say what they want in these words.
+
+Imports only choices.py, never the model modules (they import this one): a queryset reaches a
+related model through its own model's relations.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Self
+
+from django.db import models
+from django.db.models import BooleanField, Case, Max, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from ..exceptions import ImmutableRecord
+from .choices import DeliveryState, EvidenceState, RecheckRunOutcome, Status
+from .signals import bulk_written
+
+# "Recent" for the computed flag *no recent evidence*: newest confirmed evidence answered within
+# twelve months. Shown on the about page, the commitment page, the admin filter and the API.
+RECENT_EVIDENCE_DAYS = 365
+
+
+def recent_evidence_cutoff(today: date | None = None) -> date:
+    """Evidence answered before this day is not recent."""
+    return (today or timezone.localdate()) - timedelta(days=RECENT_EVIDENCE_DAYS)
+
+
+class BulkWriteSignalsQuerySet(models.QuerySet):
+    """bulk_create() and bulk_update() send `bulk_written` (they send no post_save), so whoever
+    listens for changes, such as the page cache, hears of bulk writes too."""
+
+    def bulk_create(self, objs, *args, **kwargs):
+        created = super().bulk_create(objs, *args, **kwargs)
+        if created:
+            bulk_written.send(sender=self.model, objs=created)
+        return created
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        objs = list(objs)
+        updated = super().bulk_update(objs, fields, *args, **kwargs)
+        if objs:
+            bulk_written.send(sender=self.model, objs=objs)
+        return updated
+
+
+class AppendOnlyQuerySet(BulkWriteSignalsQuerySet):
+    """History rows are written once: bulk update and delete are refused too."""
+
+    def update(self, **kwargs):
+        raise ImmutableRecord(f"{self.model._meta.verbose_name} rows cannot be updated.")
+
+    def delete(self):
+        raise ImmutableRecord(f"{self.model._meta.verbose_name} rows cannot be deleted.")
+
+    update.queryset_only = True
+    delete.queryset_only = True
+
+
+class StatusChangeQuerySet(AppendOnlyQuerySet):
+    def published(self) -> Self:
+        return self.filter(commitment__is_published=True)
+
+    def for_display(self) -> Self:
+        return self.select_related("commitment", "question")
+
+    def newest_first(self) -> Self:
+        return self.order_by("-effective_on", "-pk")
+
+
+class CommitmentQuerySet(BulkWriteSignalsQuerySet):
+    def published(self) -> Self:
+        return self.filter(is_published=True)
+
+    def with_latest_status(self) -> Self:
+        """Annotate the status computed from history; no history means `planned`."""
+        StatusChange = self.model._meta.get_field("status_changes").related_model
+        latest = StatusChange.objects.filter(commitment=OuterRef("pk")).order_by("-effective_on", "-pk")
+        return self.annotate(
+            latest_status=Coalesce(Subquery(latest.values("to_status")[:1]), Value(Status.PLANNED))
+        )
+
+    def with_latest_change_date(self) -> Self:
+        return self.annotate(latest_change_on=Max("status_changes__effective_on"))
+
+    def for_detail(self) -> Self:
+        """What a commitment's own page (and its API entry) shows beside its history."""
+        published = self.published().with_evidence_recency()
+        return published.select_related("theme").prefetch_related("action_plans")
+
+    def for_list(self) -> Self:
+        """What a public list shows: the theme, and when the current status took effect."""
+        return self.published().select_related("theme").with_latest_change_date()
+
+    def with_evidence_recency(self, *, today: date | None = None) -> Self:
+        """The one definition of *no recent evidence*: annotate `latest_evidence_on`, the newest
+        answer date of the confirmed evidence, and `no_recent_evidence`, true when that is older
+        than RECENT_EVIDENCE_DAYS or there is none. An answer whose exact date is unknown counts
+        from the date it is known to have come after."""
+        answered = Coalesce("evidence__question__date_answered", "evidence__question__answered_after")
+        return self.annotate(
+            latest_evidence_on=Max(answered, filter=Q(evidence__state=EvidenceState.CONFIRMED))
+        ).annotate(
+            no_recent_evidence=Case(
+                When(latest_evidence_on__gte=recent_evidence_cutoff(today), then=Value(False)),
+                default=Value(True),
+                output_field=BooleanField(),
+            )
+        )
+
+    def without_recent_evidence(self, *, today: date | None = None) -> Self:
+        return self.with_evidence_recency(today=today).filter(no_recent_evidence=True)
+
+
+class EvidenceQuerySet(BulkWriteSignalsQuerySet):
+    def confirmed(self) -> Self:
+        return self.filter(state=EvidenceState.CONFIRMED)
+
+    def suggested(self) -> Self:
+        return self.filter(state=EvidenceState.SUGGESTED)
+
+    def published(self) -> Self:
+        return self.confirmed().filter(commitment__is_published=True)
+
+    def for_display(self) -> Self:
+        return self.select_related("commitment", "question")
+
+
+class WrittenQuestionQuerySet(BulkWriteSignalsQuerySet):
+    def published(self) -> Self:
+        """What the public sees: answers that name IPP, or that evidence a published commitment."""
+        evidencing = Q(evidence__state=EvidenceState.CONFIRMED, evidence__commitment__is_published=True)
+        return self.filter(
+            Q(is_about_ipp=True) | Q(pk__in=self.model.objects.filter(evidencing).values("pk"))
+        )
+
+    def answered(self) -> Self:
+        return self.filter(date_answered__isnull=False, answer_is_holding=False)
+
+    def worth_analysing(self) -> Self:
+        """Answers the matcher and table extraction should see: answered ones about IPP, and any
+        holding suggestions the answer may no longer support."""
+        return self.filter(
+            Q(is_about_ipp=True, date_answered__isnull=False) | Q(evidence__state=EvidenceState.SUGGESTED)
+        ).distinct()
+
+    def with_key(
+        self, *, house: str, uin: str, date_tabled: date | None, date_answered: date | None = None
+    ) -> Self:
+        """Parliament's key. A copy with no tabled date yet also matches, but only when the record
+        was answered on or after the copy's `answered_after` bound: UINs restart every session."""
+        undated = Q(date_tabled__isnull=True) & (
+            Q(answered_after__isnull=True)
+            | (Q(answered_after__lte=date_answered) if date_answered else Q(pk__in=[]))
+        )
+        return self.filter(house=house, uin__iexact=uin).filter(Q(date_tabled=date_tabled) | undated)
+
+
+class RecheckRunQuerySet(models.QuerySet):
+    def succeeded(self) -> Self:
+        return self.filter(outcome=RecheckRunOutcome.SUCCEEDED)
+
+    def high_water_mark(self, kind: str) -> date | None:
+        """The day of the latest run of this kind that fetched everything since the mark before it;
+        None before the first."""
+        return self.succeeded().filter(kind=kind, advances_mark=True).aggregate(mark=Max("window_to"))["mark"]
+
+
+class SubscriberQuerySet(models.QuerySet):
+    def confirmed(self) -> Self:
+        """Confirmed and still subscribed: the only addresses a digest goes to."""
+        return self.filter(confirmed_at__isnull=False, unsubscribed_at__isnull=True)
+
+    def pending(self) -> Self:
+        return self.filter(confirmed_at__isnull=True, unsubscribed_at__isnull=True)
+
+    def unsubscribed(self) -> Self:
+        return self.filter(unsubscribed_at__isnull=False)
+
+    def due(self, period) -> Self:
+        """Who gets `period`'s digest: its frequency, confirmed before it ended, still subscribed."""
+        return self.confirmed().filter(frequency=period.frequency, confirmed_at__lt=period.ends_at)
+
+
+class DigestDeliveryQuerySet(models.QuerySet):
+    def pending(self) -> Self:
+        return self.filter(state=DeliveryState.PENDING)
+
+    def sent(self) -> Self:
+        return self.filter(state=DeliveryState.SENT)
+
+    def failed(self) -> Self:
+        return self.filter(state=DeliveryState.FAILED)

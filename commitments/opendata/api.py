@@ -1,0 +1,302 @@
+"""The read-only JSON API, version 1 (Django REST framework + drf-spectacular for OpenAPI 3).
+
+Why DRF: it is the most widely used and longest-kept API framework for Django, it reuses our
+django-filter FilterSets (the same filters as the pages), and drf-spectacular derives an OpenAPI 3
+document from the serializers, which schemathesis then checks the API against.
+"""
+
+from __future__ import annotations
+
+import re
+
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers, viewsets
+from rest_framework.exceptions import NotFound
+from rest_framework.routers import DefaultRouter
+
+from ..models import (
+    ActionPlan,
+    Commitment,
+    Evidence,
+    FigureCellKind,
+    FigureTable,
+    QuestionEvent,
+    StatusChange,
+    Theme,
+    WrittenQuestion,
+)
+from ..public.filters import CommitmentFilter, WrittenQuestionFilter
+
+
+class ThemeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Theme
+        fields = ["slug", "name", "description"]
+
+
+class ActionPlanSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ActionPlan
+        fields = ["slug", "title", "published_on", "publisher", "url", "notes"]
+
+
+class QuestionRefSerializer(serializers.ModelSerializer):
+    official_url = serializers.CharField(read_only=True)
+    source_url = serializers.CharField(source="citation_url", read_only=True)
+
+    class Meta:
+        model = WrittenQuestion
+        fields = ["id", "house", "uin", "date_tabled", "date_answered", "official_url", "source_url"]
+
+
+class StatusChangeSerializer(serializers.ModelSerializer):
+    question = QuestionRefSerializer(read_only=True, allow_null=True)
+    recorded_at = serializers.DateTimeField(source="created_at")
+
+    class Meta:
+        model = StatusChange
+        fields = [
+            "from_status",
+            "to_status",
+            "effective_on",
+            "reason",
+            "question",
+            "source_url",
+            "recorded_at",
+        ]
+
+
+class EvidenceSerializer(serializers.ModelSerializer):
+    question = QuestionRefSerializer(read_only=True)
+    confirmed_at = serializers.DateTimeField(source="reviewed_at", allow_null=True)
+
+    class Meta:
+        model = Evidence
+        fields = ["question", "excerpt", "confirmed_at"]
+
+
+class CommitmentSerializer(serializers.ModelSerializer):
+    theme = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    action_plans = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+    latest_evidence_on = serializers.DateField(
+        read_only=True, allow_null=True, help_text="The newest answer date of its confirmed evidence."
+    )
+    no_recent_evidence = serializers.BooleanField(
+        read_only=True,
+        help_text="No confirmed evidence answered in the last twelve months (365 days), or none at all.",
+    )
+
+    class Meta:
+        model = Commitment
+        fields = [
+            "slug",
+            "title",
+            "theme",
+            "status",
+            "owner",
+            "action_plans",
+            "summary",
+            "latest_evidence_on",
+            "no_recent_evidence",
+        ]
+
+
+class CommitmentDetailSerializer(CommitmentSerializer):
+    keywords = serializers.ListField(child=serializers.CharField())
+    targets = serializers.ListField(child=serializers.CharField())
+    source_urls = serializers.ListField(child=serializers.CharField())
+    status_history = serializers.SerializerMethodField()
+    evidence = serializers.SerializerMethodField()
+
+    class Meta(CommitmentSerializer.Meta):
+        fields = [
+            *CommitmentSerializer.Meta.fields,
+            "keywords",
+            "targets",
+            "source_urls",
+            "status_history",
+            "evidence",
+        ]
+
+    @extend_schema_field(StatusChangeSerializer(many=True))
+    def get_status_history(self, commitment):
+        changes = commitment.status_changes.select_related("question").order_by("effective_on", "pk")
+        return StatusChangeSerializer(changes, many=True).data
+
+    @extend_schema_field(EvidenceSerializer(many=True))
+    def get_evidence(self, commitment):
+        confirmed = commitment.evidence.confirmed().select_related("question").order_by("pk")
+        return EvidenceSerializer(confirmed, many=True).data
+
+
+class QuestionSerializer(serializers.ModelSerializer):
+    official_url = serializers.CharField(read_only=True)
+    source_url = serializers.CharField(source="citation_url", read_only=True)
+
+    class Meta:
+        model = WrittenQuestion
+        fields = [
+            "id",
+            "parliament_id",
+            "house",
+            "uin",
+            "date_tabled",
+            "date_answered",
+            "heading",
+            "answering_body",
+            "asking_member",
+            "answering_member",
+            "is_withdrawn",
+            "answer_is_holding",
+            "answer_is_correction",
+            "official_url",
+            "source_url",
+        ]
+
+
+class QuestionEventSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = QuestionEvent
+        fields = ["kind", "occurred_on", "detail", "observed_at"]
+
+
+class QuestionEvidenceSerializer(serializers.ModelSerializer):
+    commitment = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+
+    class Meta:
+        model = Evidence
+        fields = ["commitment", "excerpt"]
+
+
+class QuestionDetailSerializer(QuestionSerializer):
+    answer_html = serializers.CharField(source="answer_html_safe", help_text="Sanitised for display.")
+    events = QuestionEventSerializer(many=True, read_only=True)
+    evidence = serializers.SerializerMethodField()
+
+    class Meta(QuestionSerializer.Meta):
+        fields = [
+            *QuestionSerializer.Meta.fields,
+            "question_text",
+            "answer_text",
+            "answer_html",
+            "answer_is_complete",
+            "events",
+            "evidence",
+        ]
+
+    @extend_schema_field(QuestionEvidenceSerializer(many=True))
+    def get_evidence(self, question):
+        return QuestionEvidenceSerializer(
+            question.evidence.published().select_related("commitment"), many=True
+        ).data
+
+
+class FigureCellSerializer(serializers.Serializer):
+    column = serializers.IntegerField(source="column.position")
+    kind = serializers.ChoiceField(
+        choices=FigureCellKind.values,
+        help_text="suppressed (*) and nil (-) cells have no value: never 0",
+    )
+    value = serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=True, coerce_to_string=False)
+    published = serializers.CharField()
+
+
+class FigureAxisSerializer(serializers.Serializer):
+    position = serializers.IntegerField()
+    label = serializers.CharField(allow_blank=True)
+    label_missing = serializers.BooleanField()
+    is_total = serializers.BooleanField()
+
+
+class FigureRowSerializer(FigureAxisSerializer):
+    cells = FigureCellSerializer(many=True)
+
+
+class FigureTableSerializer(serializers.ModelSerializer):
+    question = serializers.PrimaryKeyRelatedField(read_only=True)
+    columns = FigureAxisSerializer(many=True)
+    rows = FigureRowSerializer(many=True)
+
+    class Meta:
+        model = FigureTable
+        fields = ["slug", "caption", "question", "row_heading", "notes", "columns", "rows"]
+
+
+class LookupGuard:
+    """An id or slug that cannot exist (a null byte, spaces, punctuation) is a JSON 404 at once,
+    before the database sees it: PostgreSQL refuses a null byte with an error, not an empty result."""
+
+    lookup_pattern = re.compile(r"^[-\w]{1,120}$")
+
+    def get_object(self):
+        value = self.kwargs.get(self.lookup_url_kwarg or self.lookup_field, "")
+        if not self.lookup_pattern.match(value):
+            raise NotFound("No such item.")
+        return super().get_object()
+
+
+class CommitmentViewSet(LookupGuard, viewsets.ReadOnlyModelViewSet):
+    """Published commitments; filter as on /commitments/ (q, theme, status, owner, plan)."""
+
+    lookup_field = "slug"
+    lookup_value_regex = "[^/]+"  # any unknown slug reaches the view: a JSON 404, not an HTML one
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = CommitmentFilter
+
+    def get_queryset(self):
+        return Commitment.objects.for_detail().order_by("slug")
+
+    def get_serializer_class(self):
+        return CommitmentDetailSerializer if self.action == "retrieve" else CommitmentSerializer
+
+
+class ThemeViewSet(LookupGuard, viewsets.ReadOnlyModelViewSet):
+    queryset = Theme.objects.order_by("slug")
+    serializer_class = ThemeSerializer
+    lookup_field = "slug"
+    lookup_value_regex = "[^/]+"  # any unknown slug reaches the view: a JSON 404, not an HTML one
+
+
+class ActionPlanViewSet(LookupGuard, viewsets.ReadOnlyModelViewSet):
+    queryset = ActionPlan.objects.order_by("slug")
+    serializer_class = ActionPlanSerializer
+    lookup_field = "slug"
+    lookup_value_regex = "[^/]+"  # any unknown slug reaches the view: a JSON 404, not an HTML one
+
+
+class QuestionViewSet(LookupGuard, viewsets.ReadOnlyModelViewSet):
+    """Written questions about IPP or evidencing a published commitment; filter as on /questions/."""
+
+    lookup_value_regex = "[^/]+"
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = WrittenQuestionFilter
+
+    def get_queryset(self):
+        return WrittenQuestion.objects.published().order_by("-date_answered", "-pk")
+
+    def get_serializer_class(self):
+        return QuestionDetailSerializer if self.action == "retrieve" else QuestionSerializer
+
+
+class FigureTableViewSet(LookupGuard, viewsets.ReadOnlyModelViewSet):
+    serializer_class = FigureTableSerializer
+    lookup_field = "slug"
+    lookup_value_regex = "[^/]+"  # any unknown slug reaches the view: a JSON 404, not an HTML one
+
+    def get_queryset(self):
+        public = WrittenQuestion.objects.published().values("pk")
+        return (
+            FigureTable.objects.filter(question__in=public)
+            .prefetch_related("columns", "rows__cells__column")
+            .order_by("slug")
+        )
+
+
+router = DefaultRouter(trailing_slash=True)
+router.include_root_view = False
+router.register("commitments", CommitmentViewSet, basename="commitment")
+router.register("themes", ThemeViewSet, basename="theme")
+router.register("action-plans", ActionPlanViewSet, basename="action-plan")
+router.register("questions", QuestionViewSet, basename="question")
+router.register("figure-tables", FigureTableViewSet, basename="figure-table")

@@ -1,0 +1,259 @@
+"""Spreadsheets and the whole data set. Lists are streamed row by row from a server-side cursor, so
+50,000 rows take the same memory as 50; filters are the pages' own."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import tempfile
+import zipfile
+from collections.abc import Iterable, Iterator
+
+from django.http import FileResponse, HttpResponse, StreamingHttpResponse
+from django.utils import timezone
+
+from ..models import Commitment, Evidence, FigureCell, QuestionEvent, StatusChange, WrittenQuestion
+from ..public.filters import CommitmentFilter, WrittenQuestionFilter
+
+COMMITMENT_COLUMNS = ["slug", "title", "theme", "status", "owner", "action_plans", "summary", "url"]
+# The stored fields a question row is made of; the CSV adds the tracker's id and the official URL.
+QUESTION_FIELDS = [
+    "house",
+    "uin",
+    "date_tabled",
+    "date_answered",
+    "heading",
+    "answering_body",
+    "asking_member",
+    "answering_member",
+]
+QUESTION_COLUMNS = ["id", *QUESTION_FIELDS, "official_url"]
+
+DATA_DICTIONARY = """# IPP Action Plan tracker: data dictionary
+
+Every file is UTF-8 CSV with a header row. Dates are ISO 8601 (YYYY-MM-DD); times are UTC.
+Parliamentary material is reused under the Open Parliament Licence v3.0.
+
+## commitments.csv
+slug: stable identifier · title · theme: theme name · status: planned, in_progress, delivered, delayed
+or discontinued · owner: who delivers it · action_plans: plan-version slugs, separated by "; " · summary ·
+url: the public page
+
+## status_changes.csv
+commitment: slug · from_status: empty for the first change · to_status · effective_on · reason ·
+question_id: the written question it rests on, if any · source_url · recorded_at
+
+## evidence.csv
+Confirmed links only. commitment: slug · question_id · excerpt: the exact passage quoted · confirmed_at
+
+## questions.csv
+id: the tracker's id (questions/<id>/) · house: Commons or Lords · uin: Parliament's UIN · date_tabled ·
+date_answered (empty while unanswered or not known) · heading · answering_body · asking_member ·
+answering_member · official_url: Parliament's page (empty while the tabled date is unknown)
+
+## question_events.csv
+question_id · kind: tabled, holding_answer, answered, corrected, withdrawn or text_changed · occurred_on:
+Parliament's date, if any · observed_at: when the tracker saw it
+
+## figure_cells.csv
+table: figure-table slug · row, column: positions · row_label, column_label (empty where the source lost
+the label: see row_label_missing) · kind: number, suppressed (*) or nil (-) · value: only for numbers;
+suppressed and nil cells have no value, never 0 · published: the cell exactly as published
+
+## data.json
+The same records as one JSON document.
+"""
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def _stream(rows: Iterable[list], header: list[str]) -> Iterator[str]:
+    writer = csv.writer(_Echo())
+    yield writer.writerow(header)
+    for row in rows:
+        yield writer.writerow(row)
+
+
+def _csv_response(rows: Iterable[list], header: list[str], filename: str) -> StreamingHttpResponse:
+    response = StreamingHttpResponse(_stream(rows, header), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _invalid(filterset) -> HttpResponse:
+    problems = "; ".join(f"{field}: {' '.join(errors)}" for field, errors in filterset.errors.items())
+    return HttpResponse(f"Invalid filter: {problems}\n", status=400, content_type="text/plain; charset=utf-8")
+
+
+def commitment_rows(queryset) -> Iterator[list]:
+    for commitment in (
+        queryset.select_related("theme").prefetch_related("action_plans").iterator(chunk_size=2000)
+    ):
+        yield [
+            commitment.slug,
+            commitment.title,
+            commitment.theme.name,
+            commitment.status,
+            commitment.owner,
+            "; ".join(plan.slug for plan in commitment.action_plans.all()),
+            commitment.summary,
+            f"/commitments/{commitment.slug}/",
+        ]
+
+
+def question_rows(queryset) -> Iterator[list]:
+    for question in queryset.only("pk", *QUESTION_FIELDS).iterator(chunk_size=2000):
+        yield [
+            question.pk,
+            question.house,
+            question.uin,
+            question.date_tabled or "",
+            question.date_answered or "",
+            question.heading,
+            question.answering_body,
+            question.asking_member,
+            question.answering_member,
+            question.official_url,
+        ]
+
+
+def commitments_csv(request):
+    filterset = CommitmentFilter(request.GET, queryset=Commitment.objects.published().order_by("slug"))
+    if not filterset.is_valid():
+        return _invalid(filterset)
+    return _csv_response(commitment_rows(filterset.qs), COMMITMENT_COLUMNS, "commitments.csv")
+
+
+def questions_csv(request):
+    queryset = WrittenQuestion.objects.published().order_by("-date_answered", "-pk")
+    filterset = WrittenQuestionFilter(request.GET, queryset=queryset)
+    if not filterset.is_valid():
+        return _invalid(filterset)
+    return _csv_response(question_rows(filterset.qs), QUESTION_COLUMNS, "questions.csv")
+
+
+def _tables() -> dict[str, tuple[list[str], Iterable[list]]]:
+    changes = StatusChange.objects.published().select_related("commitment").order_by("commitment__slug", "pk")
+    evidence = Evidence.objects.published().select_related("commitment").order_by("pk")
+    questions = WrittenQuestion.objects.published().order_by("pk")
+    events = QuestionEvent.objects.filter(question__in=questions.values("pk")).order_by("question_id", "pk")
+    cells = (
+        FigureCell.objects.filter(row__table__question__in=questions.values("pk"))
+        .select_related("row__table", "column")
+        .order_by("row__table__slug", "row__position", "column__position")
+    )
+    return {
+        "commitments": (COMMITMENT_COLUMNS, commitment_rows(Commitment.objects.published().order_by("slug"))),
+        "status_changes": (
+            [
+                "commitment",
+                "from_status",
+                "to_status",
+                "effective_on",
+                "reason",
+                "question_id",
+                "source_url",
+                "recorded_at",
+            ],
+            (
+                [
+                    c.commitment.slug,
+                    c.from_status,
+                    c.to_status,
+                    c.effective_on,
+                    c.reason,
+                    c.question_id or "",
+                    c.source_url,
+                    c.created_at.isoformat(),
+                ]
+                for c in changes.iterator()
+            ),
+        ),
+        "evidence": (
+            ["commitment", "question_id", "excerpt", "confirmed_at"],
+            (
+                [
+                    e.commitment.slug,
+                    e.question_id,
+                    e.excerpt,
+                    e.reviewed_at.isoformat() if e.reviewed_at else "",
+                ]
+                for e in evidence.iterator()
+            ),
+        ),
+        "questions": (QUESTION_COLUMNS, question_rows(questions)),
+        "question_events": (
+            ["question_id", "kind", "occurred_on", "observed_at"],
+            (
+                [e.question_id, e.kind, e.occurred_on or "", e.observed_at.isoformat()]
+                for e in events.iterator()
+            ),
+        ),
+        "figure_cells": (
+            [
+                "table",
+                "row",
+                "column",
+                "row_label",
+                "row_label_missing",
+                "column_label",
+                "kind",
+                "value",
+                "published",
+            ],
+            (
+                [
+                    c.row.table.slug,
+                    c.row.position,
+                    c.column.position,
+                    c.row.label,
+                    c.row.label_missing,
+                    c.column.label,
+                    c.kind,
+                    "" if c.value is None else c.value,
+                    c.published,
+                ]
+                for c in cells.iterator()
+            ),
+        ),
+    }
+
+
+def dataset_zip(request):
+    """Every public table as CSV, the same as JSON, and the data dictionary, in one zip."""
+    # The response owns the file and closes it once sent.
+    spool = tempfile.SpooledTemporaryFile(max_size=16 * 1024 * 1024)  # noqa: SIM115
+    as_json: dict[str, list[dict]] = {}
+    with zipfile.ZipFile(spool, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, (header, rows) in _tables().items():
+            text = io.StringIO()
+            writer = csv.writer(text)
+            writer.writerow(header)
+            records = as_json.setdefault(name, [])
+            for row in rows:
+                writer.writerow(row)
+                records.append(
+                    {
+                        key: (
+                            None
+                            if value == ""
+                            else str(value)
+                            if not isinstance(value, int | bool)
+                            else value
+                        )
+                        for key, value in zip(header, row, strict=True)
+                    }
+                )
+            archive.writestr(f"{name}.csv", text.getvalue())
+        archive.writestr(
+            "data.json", json.dumps({"generated_at": timezone.now().isoformat(), **as_json}, indent=1)
+        )
+        archive.writestr("DATA-DICTIONARY.md", DATA_DICTIONARY)
+    spool.seek(0)
+    return FileResponse(
+        spool, as_attachment=True, filename="ipp-tracker-data.zip", content_type="application/zip"
+    )

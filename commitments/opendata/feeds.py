@@ -1,0 +1,131 @@
+"""Atom feeds of what changed: status changes and newly confirmed evidence, site-wide, per theme and
+per commitment. Each entry's date is when it was recorded (created, not updated: an edit must not
+re-announce old news), and each cites its source."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, time
+
+from django.contrib.syndication.views import Feed
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.feedgenerator import Atom1Feed
+
+from ..models import Commitment, Evidence, StatusChange, Theme
+
+ENTRIES = 50
+
+
+@dataclass
+class Entry:
+    key: str
+    title: str
+    description: str
+    link: str
+    recorded: datetime
+    source: str
+
+
+def updates(*, commitments=None) -> list[Entry]:
+    """The newest status changes and confirmed evidence of the given published commitments."""
+    changes = (
+        StatusChange.objects.published().select_related("commitment", "question").order_by("-created_at")
+    )
+    evidence = Evidence.objects.published().select_related("commitment", "question").order_by("-reviewed_at")
+    if commitments is not None:
+        changes = changes.filter(commitment__in=commitments)
+        evidence = evidence.filter(commitment__in=commitments)
+    entries = [_status_entry(change) for change in changes[:ENTRIES]]
+    entries += [_evidence_entry(item) for item in evidence[:ENTRIES]]
+    return sorted(entries, key=lambda entry: entry.recorded, reverse=True)[:ENTRIES]
+
+
+def _status_entry(change: StatusChange) -> Entry:
+    commitment = change.commitment
+    before = change.get_from_status_display() if change.from_status else None
+    moved = f"changed from {before.lower()} to" if before else "recorded as"
+    source = change.question.citation_url if change.question else change.source_url
+    return Entry(
+        key=f"status-change-{change.pk}",
+        title=f"{commitment.title}: status {moved} {change.get_to_status_display().lower()}",
+        description=f"{change.reason} (effective {change.effective_on:%d %B %Y})",
+        link=reverse("commitments:commitment", args=[commitment.slug]) + f"#change-{change.pk}",
+        recorded=change.created_at,
+        source=source,
+    )
+
+
+def _evidence_entry(item: Evidence) -> Entry:
+    question = item.question
+    recorded = item.reviewed_at or timezone.make_aware(datetime.combine(item.created_at.date(), time()))
+    return Entry(
+        key=f"evidence-{item.pk}",
+        title=f"{item.commitment.title}: new evidence from "
+        f"{question.get_house_display()} question {question.uin}",
+        description=f"“{item.excerpt}”",
+        link=reverse("commitments:commitment", args=[item.commitment.slug]) + f"#evidence-{item.pk}",
+        recorded=recorded,
+        source=question.citation_url,
+    )
+
+
+class UpdatesFeed(Feed):
+    feed_type = Atom1Feed
+    title = "IPP Action Plan tracker: all updates"
+    subtitle = "Status changes and newly confirmed parliamentary evidence on IPP Action Plan commitments."
+
+    def link(self):
+        return reverse("commitments:home")
+
+    def items(self):
+        return updates()
+
+    def item_title(self, item: Entry):
+        return item.title
+
+    def item_description(self, item: Entry):
+        return item.description + (f" Source: {item.source}" if item.source else "")
+
+    def item_link(self, item: Entry):
+        return item.link
+
+    def item_guid(self, item: Entry):
+        return f"tag:ipp-tracker,2026:{item.key}"
+
+    item_guid_is_permalink = False
+
+    def item_pubdate(self, item: Entry):
+        return item.recorded
+
+    def item_updateddate(self, item: Entry):
+        return item.recorded
+
+
+class ThemeUpdatesFeed(UpdatesFeed):
+    def get_object(self, request, slug):
+        return get_object_or_404(Theme, slug=slug)
+
+    def title(self, theme: Theme):
+        return f"IPP Action Plan tracker: {theme.name}"
+
+    def link(self, theme: Theme):
+        return reverse("commitments:theme", args=[theme.slug])
+
+    def items(self, theme: Theme):
+        return updates(commitments=Commitment.objects.published().filter(theme=theme))
+
+
+class CommitmentUpdatesFeed(UpdatesFeed):
+    def get_object(self, request, slug):
+        return get_object_or_404(Commitment.objects.published(), slug=slug)
+
+    def title(self, commitment: Commitment):
+        return f"IPP Action Plan tracker: {commitment.title}"
+
+    def link(self, commitment: Commitment):
+        return reverse("commitments:commitment", args=[commitment.slug])
+
+    def items(self, commitment: Commitment):
+        return updates(commitments=[commitment])

@@ -1,0 +1,49 @@
+"""What machines read: the JSON API and its schema, Atom feeds, CSV exports, sitemaps. Every one
+shows public data only, so every one is conditional (ETag, 304); see public/cache.py."""
+
+from django.contrib.sitemaps.views import index as sitemap_index
+from django.contrib.sitemaps.views import sitemap
+from django.db import transaction
+from django.urls import URLPattern, include, path
+from drf_spectacular.views import SpectacularAPIView
+
+from ..public.cache import public_data
+from . import exports, feeds
+from .api import router
+from .sitemaps import SITEMAPS
+from .views import ApiDocsView, robots_txt
+
+api_urls = [
+    URLPattern(pattern.pattern, public_data(pattern.callback), pattern.default_args, pattern.name)
+    for pattern in router.urls
+]
+
+urlpatterns = [
+    path("api/", public_data(ApiDocsView.as_view()), name="api-docs"),
+    # The document needs no database: no transaction either (and tests can load it at collection).
+    path(
+        "api/v1/schema/",
+        public_data(transaction.non_atomic_requests(SpectacularAPIView.as_view())),
+        name="api-schema",
+    ),
+    path("api/v1/", include(api_urls)),
+    path("feeds/updates.atom", public_data(feeds.UpdatesFeed()), name="feed"),
+    path("themes/<slug:slug>/feed.atom", public_data(feeds.ThemeUpdatesFeed()), name="theme-feed"),
+    path(
+        "commitments/<slug:slug>/feed.atom",
+        public_data(feeds.CommitmentUpdatesFeed()),
+        name="commitment-feed",
+    ),
+    path("exports/commitments.csv", public_data(exports.commitments_csv), name="commitments-csv"),
+    path("exports/questions.csv", public_data(exports.questions_csv), name="questions-csv"),
+    path("exports/ipp-tracker-data.zip", public_data(exports.dataset_zip), name="dataset-zip"),
+    # An index of per-section sitemaps, each paged, so 50,000 questions are all listed.
+    path("sitemap.xml", public_data(sitemap_index), {"sitemaps": SITEMAPS}, name="sitemap"),
+    path(
+        "sitemap-<section>.xml",
+        public_data(sitemap),
+        {"sitemaps": SITEMAPS},
+        name="django.contrib.sitemaps.views.sitemap",
+    ),
+    path("robots.txt", public_data(robots_txt), name="robots"),
+]

@@ -1,0 +1,1 @@
+"""What readers see: the server-rendered pages, their tables, filters and charts, and the page cache."""

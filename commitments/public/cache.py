@@ -1,0 +1,156 @@
+"""Public responses are reused while the data they show is unchanged, decided by one mark per URL.
+
+- `public_data(view)`: the answer depends only on the public data, the address and the day, so it
+  carries an ETag and Last-Modified derived from the data's last change, and a client holding the
+  current one gets 304 before any view, query or template runs (ConditionalRequestMiddleware).
+- `cached_public_page(view)`: the same, and the whole page is cached too (Redis in production,
+  local memory by default), keyed by the data version, the path and the query parameters that
+  change the page, which come from the view's own filter and table.
+- Unmarked views (admin, about, subscription pages, health checks) are neither: they show a
+  person's own page, or something that is not public data (the time of the last re-check).
+
+The marks are put on the URLs in each area's urls.py. Any change to what the pages show bumps the
+data version, through model signals (including `bulk_written` for bulk writes): writers never call
+this module. Old cache entries are simply never asked for again, and expire.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from datetime import datetime
+from functools import wraps
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.utils import timezone
+from django.utils.cache import get_conditional_response
+from django.utils.http import http_date, quote_etag
+
+from .. import models
+from ..models.signals import bulk_written
+
+VERSION_KEY = "public-data-version"
+CHANGED_AT_KEY = "public-data-changed-at"
+# What the public pages show; a write to any of these bumps the data version.
+PUBLIC_MODELS = (
+    models.ActionPlan,
+    models.Theme,
+    models.Commitment,
+    models.StatusChange,
+    models.WrittenQuestion,
+    models.QuestionEvent,
+    models.Evidence,
+    models.FigureTable,
+    models.FigureRow,
+    models.FigureColumn,
+    models.FigureCell,
+)
+PAGE_SECONDS = 60 * 60
+
+
+def data_version() -> int:
+    return cache.get_or_set(VERSION_KEY, time.time_ns, timeout=None)
+
+
+def data_changed_at() -> datetime:
+    return cache.get_or_set(CHANGED_AT_KEY, lambda: timezone.now().replace(microsecond=0), timeout=None)
+
+
+def _bump() -> None:
+    # A time, not a counter: after Redis restarts empty, old ETags must not match new content.
+    cache.set(VERSION_KEY, time.time_ns(), timeout=None)
+    cache.set(CHANGED_AT_KEY, timezone.now().replace(microsecond=0), timeout=None)
+
+
+def bump_data_version(**_) -> None:
+    """A signal receiver for every write the public pages show.
+
+    Bumped now, so this process's next read is fresh, and again on commit, so a page that another
+    request cached from the old data between the two is not served afterwards."""
+    _bump()
+    transaction.on_commit(_bump)
+
+
+def public_data(view):
+    """Mark `view` as one whose answer depends only on the public data, its address and the day."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        return view(request, *args, **kwargs)
+
+    wrapper.serves_public_data = True
+    return wrapper
+
+
+def cached_public_page(view):
+    """Mark `view` as public data, and cache its anonymous GETs whole."""
+    view_class = getattr(view, "view_class", None)
+    parameters = view_class.query_parameters() if hasattr(view_class, "query_parameters") else frozenset()
+
+    @transaction.non_atomic_requests  # read-only pages need no transaction
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not settings.PUBLIC_PAGE_CACHE or request.method != "GET" or request.user.is_authenticated:
+            return view(request, *args, **kwargs)
+        # Parameters the page does not read cannot change it: a random ?x= must not force a render.
+        known = sorted((k, v) for k, v in request.GET.lists() if k in parameters)
+        digest = hashlib.sha256(f"{request.path}?{known}".encode()).hexdigest()
+        key = f"public-page:{data_version()}:{timezone.localdate()}:{digest}"
+        cached = cache.get(key)
+        if cached is not None:
+            return cached
+        response = view(request, *args, **kwargs)
+        if hasattr(response, "render") and callable(response.render):
+            response = response.render()
+        if response.status_code == 200:
+            cache.set(key, response, PAGE_SECONDS)
+        return response
+
+    wrapper.serves_public_data = True
+    return wrapper
+
+
+def connect_signals() -> None:
+    for model in PUBLIC_MODELS:
+        name = model.__name__
+        post_save.connect(bump_data_version, sender=model, dispatch_uid=f"public-cache-save-{name}")
+        post_delete.connect(bump_data_version, sender=model, dispatch_uid=f"public-cache-delete-{name}")
+        bulk_written.connect(bump_data_version, sender=model, dispatch_uid=f"public-cache-bulk-{name}")
+    m2m_changed.connect(
+        bump_data_version, sender=models.Commitment.action_plans.through, dispatch_uid="public-cache-plans"
+    )
+
+
+class ConditionalRequestMiddleware:
+    """ETag and Last-Modified on every GET of a view marked as public data, derived from the data's
+    last change; a request that already holds the current version gets 304 before the view runs."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        validators = getattr(request, "public_data_validators", None)
+        if validators and response.status_code == 200 and not response.has_header("ETag"):
+            response["ETag"], response["Last-Modified"] = validators
+        return response
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if (
+            request.method not in ("GET", "HEAD")
+            or not getattr(view_func, "serves_public_data", False)
+            or settings.SESSION_COOKIE_NAME in request.COOKIES  # editors may see more than the public
+        ):
+            return None
+        digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:16]
+        # The day is part of it: "no recent evidence" turns on with time, not with a change.
+        etag = quote_etag(f"{data_version()}-{timezone.localdate():%Y%m%d}-{digest}")
+        last_modified = int(data_changed_at().timestamp())
+        not_modified = get_conditional_response(request, etag=etag, last_modified=last_modified)
+        if not_modified is not None:
+            return not_modified
+        request.public_data_validators = (etag, http_date(last_modified))
+        return None

@@ -1,0 +1,89 @@
+"""Query-string filters for the public lists; invalid values come back as the form's own errors."""
+
+import django_filters
+from django import forms
+from django.db.models import Q
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+
+from ..models import ActionPlan, Commitment, EvidenceState, House, Status, Theme, WrittenQuestion
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class SlugFilter(django_filters.ModelChoiceFilter):
+    """A choice of object given by its slug (documented in the API schema as a string)."""
+
+
+class CommitmentFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        method="search", label="Search", widget=forms.TextInput(attrs={"type": "search"})
+    )
+    theme = django_filters.ModelChoiceFilter(
+        queryset=Theme.objects.all(), to_field_name="slug", empty_label="Any theme"
+    )
+    status = django_filters.ChoiceFilter(choices=Status.choices, empty_label="Any status")
+    owner = django_filters.ChoiceFilter(choices=[], empty_label="Any owner")
+    plan = django_filters.ModelChoiceFilter(
+        field_name="action_plans",
+        queryset=ActionPlan.objects.all(),
+        to_field_name="slug",
+        empty_label="Any plan version",
+        label="Plan version",
+    )
+
+    class Meta:
+        model = Commitment
+        fields = ["q", "theme", "status", "owner", "plan"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        owners = (
+            Commitment.objects.published().exclude(owner="").order_by("owner").values_list("owner", flat=True)
+        )
+        self.filters["owner"].extra["choices"] = [(owner, owner) for owner in dict.fromkeys(owners)]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(
+            Q(title__icontains=value) | Q(summary__icontains=value) | Q(owner__icontains=value)
+        )
+
+
+class WrittenQuestionFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        method="search", label="Search", widget=forms.TextInput(attrs={"type": "search"})
+    )
+    house = django_filters.ChoiceFilter(choices=House.choices, empty_label="Both Houses")
+    answered_from = django_filters.DateFilter(
+        field_name="date_answered",
+        lookup_expr="gte",
+        label="Answered from",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    answered_to = django_filters.DateFilter(
+        field_name="date_answered",
+        lookup_expr="lte",
+        label="Answered to",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    commitment = SlugFilter(
+        method="evidencing",
+        queryset=Commitment.objects.published(),
+        to_field_name="slug",
+        empty_label="Any commitment",
+        label="Evidences",
+    )
+
+    class Meta:
+        model = WrittenQuestion
+        fields = ["q", "house", "answered_from", "answered_to", "commitment"]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(
+            Q(uin__iexact=value)
+            | Q(heading__icontains=value)
+            | Q(question_text__icontains=value)
+            | Q(answer_text__icontains=value)
+        )
+
+    def evidencing(self, queryset, name, value):
+        return queryset.filter(evidence__commitment=value, evidence__state=EvidenceState.CONFIRMED)

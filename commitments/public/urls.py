@@ -1,0 +1,19 @@
+"""The public pages. Each page that shows only public data is cached whole (public/cache.py)."""
+
+from django.urls import path
+
+from . import views
+from .cache import cached_public_page as cached
+
+urlpatterns = [
+    path("", cached(views.HomeView.as_view()), name="home"),
+    path("commitments/", cached(views.CommitmentListView.as_view()), name="commitment_list"),
+    path("commitments/<slug:slug>/", cached(views.CommitmentDetailView.as_view()), name="commitment"),
+    path("themes/", cached(views.ThemeListView.as_view()), name="theme_list"),
+    path("themes/<slug:slug>/", cached(views.ThemeDetailView.as_view()), name="theme"),
+    path("questions/", cached(views.QuestionListView.as_view()), name="question_list"),
+    path("questions/<int:pk>/", cached(views.QuestionDetailView.as_view()), name="question"),
+    path("figures/<slug:slug>/", cached(views.FigureTableView.as_view()), name="figure_table"),
+    # Neither cached nor conditional: it shows when Parliament was last re-checked.
+    path("about/", views.AboutView.as_view(), name="about"),
+]

@@ -1,0 +1,215 @@
+"""Public pages: each view picks a queryset, a table and a filter; rules live elsewhere."""
+
+from __future__ import annotations
+
+from django.core.paginator import InvalidPage
+from django.db.models import Count, Prefetch, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.views.generic import DetailView, ListView, TemplateView
+from django_filters.views import FilterView
+from django_tables2 import SingleTableMixin
+
+from ..models import (
+    Commitment,
+    Evidence,
+    FigureCell,
+    FigureRow,
+    FigureTable,
+    RecheckRun,
+    Status,
+    StatusChange,
+    Theme,
+    WrittenQuestion,
+)
+from ..models.querysets import RECENT_EVIDENCE_DAYS
+from .charts import figure_column_charts, status_bar
+from .filters import CommitmentFilter, WrittenQuestionFilter
+from .tables import CommitmentTable, WrittenQuestionTable
+
+PER_PAGE = 25
+
+
+class HomeView(TemplateView):
+    """Progress at a glance: commitments by status, the latest changes and evidence, the themes."""
+
+    template_name = "commitments/home.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        counts = dict(Commitment.objects.published().order_by().values_list("status").annotate(n=Count("pk")))
+        context["status_counts"] = [(status, counts.get(status.value, 0)) for status in Status]
+        context["segments"] = status_bar(counts)
+        context["total"] = sum(counts.values())
+        context["latest_changes"] = StatusChange.objects.published().for_display().newest_first()[:6]
+        context["latest_evidence"] = (
+            Evidence.objects.published().for_display().order_by("-reviewed_at", "-pk")[:6]
+        )
+        context["themes"] = Theme.objects.annotate(
+            n=Count("commitments", filter=Q(commitments__is_published=True))
+        ).filter(n__gt=0)
+        return context
+
+
+class ValidatedListMixin(SingleTableMixin):
+    """Filters and sort kept in the URL. An unknown sort column or an invalid filter value answers
+    400 with the reason on the page; a page number out of range is a 404. Never a silent guess."""
+
+    table_pagination = {"per_page": PER_PAGE, "silent": False}
+
+    @classmethod
+    def query_parameters(cls) -> frozenset[str]:
+        """The parameters that change this page: its filters, its sort and its page number.
+        The page cache keys on these alone (public/cache.py)."""
+        meta = cls.table_class._meta
+        return frozenset([*cls.filterset_class.base_filters, meta.order_by_field, meta.page_field])
+
+    def get(self, request, *args, **kwargs):
+        page = request.GET.get("page")
+        if page is not None and not (page.isdigit() and int(page) > 0):
+            raise Http404("No such page of results.")
+        request.GET = request.GET.copy()
+        request.GET.pop("per_page", None)  # the page size is ours to choose
+        sort = request.GET.get("sort", "")
+        orderable = {column.name for column in self.table_class([]).columns if column.orderable}
+        self.sort_error = (
+            f"“{sort}” is not a column you can sort by." if sort and sort.lstrip("-") not in orderable else ""
+        )
+        response = super().get(request, *args, **kwargs)
+        if self.sort_error or (self.filterset.is_bound and not self.filterset.is_valid()):
+            response.status_code = 400
+        return response
+
+    def get_table(self, **kwargs):
+        if self.sort_error:
+            self.request.GET.pop("sort")
+        try:
+            return super().get_table(**kwargs)
+        except InvalidPage:
+            raise Http404("No such page of results.") from None
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["sort_error"] = self.sort_error
+        context["query_string"] = self.request.GET.urlencode()
+        return context
+
+
+class CommitmentListView(ValidatedListMixin, FilterView):
+    table_class = CommitmentTable
+    filterset_class = CommitmentFilter
+    template_name = "commitments/commitment_list.html"
+
+    def get_queryset(self):
+        return Commitment.objects.for_list().order_by("theme__name", "title")
+
+
+class CommitmentDetailView(DetailView):
+    template_name = "commitments/commitment_detail.html"
+    context_object_name = "commitment"
+
+    def get_queryset(self):
+        return Commitment.objects.for_detail()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        commitment = self.object
+        changes = list(commitment.status_changes.select_related("question").order_by("effective_on", "pk"))
+        evidence = list(commitment.evidence.confirmed().select_related("question"))
+        context["timeline"] = timeline(changes, evidence)
+        context["evidence"] = evidence
+        return context
+
+
+def timeline(changes: list[StatusChange], evidence: list[Evidence]) -> list[dict]:
+    """Status changes and confirmed evidence in one chronological list (undated evidence last)."""
+    entries = [{"kind": "status", "date": change.effective_on, "change": change} for change in changes]
+    entries += [
+        {"kind": "evidence", "date": item.question.date_answered, "evidence": item} for item in evidence
+    ]
+    return sorted(entries, key=lambda entry: (entry["date"] is None, entry["date"] or timezone.localdate()))
+
+
+class ThemeListView(ListView):
+    template_name = "commitments/theme_list.html"
+    context_object_name = "themes"
+
+    def get_queryset(self):
+        published = Commitment.objects.published().order_by("title")
+        return Theme.objects.prefetch_related(Prefetch("commitments", queryset=published))
+
+
+class ThemeDetailView(DetailView):
+    template_name = "commitments/theme_detail.html"
+    context_object_name = "theme"
+    model = Theme
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["commitments"] = Commitment.objects.for_list().filter(theme=self.object).order_by("title")
+        return context
+
+
+class QuestionListView(ValidatedListMixin, FilterView):
+    table_class = WrittenQuestionTable
+    filterset_class = WrittenQuestionFilter
+    template_name = "commitments/question_list.html"
+
+    def get_queryset(self):
+        # Matches the index: questions still awaiting an answer first, then the newest answers.
+        return WrittenQuestion.objects.published().order_by("-date_answered", "-pk")
+
+
+class QuestionDetailView(DetailView):
+    template_name = "commitments/question_detail.html"
+    context_object_name = "question"
+
+    def get_queryset(self):
+        return WrittenQuestion.objects.published()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        question = self.object
+        context["evidence"] = (
+            question.evidence.published().select_related("commitment").order_by("commitment__title")
+        )
+        context["events"] = question.events.order_by("occurred_on", "observed_at")
+        context["figure_tables"] = question.figure_tables.all()
+        return context
+
+
+class FigureTableView(DetailView):
+    template_name = "commitments/figure_table.html"
+    context_object_name = "table"
+
+    def get_object(self, queryset=None):
+        cells = FigureCell.objects.select_related("column").order_by("column__position")
+        rows = FigureRow.objects.order_by("position").prefetch_related(Prefetch("cells", queryset=cells))
+        queryset = FigureTable.objects.select_related("question").prefetch_related(
+            "columns", Prefetch("rows", queryset=rows)
+        )
+        table = get_object_or_404(queryset, slug=self.kwargs["slug"])
+        if not WrittenQuestion.objects.published().filter(pk=table.question_id).exists():
+            raise Http404("No such figure table.")
+        return table
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        table = self.object
+        columns = list(table.columns.all())
+        context["columns"] = columns
+        context["rows"] = [(row, list(row.cells.all())) for row in table.rows.all()]
+        context["charts"] = figure_column_charts(table)
+        return context
+
+
+class AboutView(TemplateView):
+    template_name = "commitments/about.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["last_recheck"] = RecheckRun.objects.succeeded().order_by("-finished_at").first()
+        context["recent_days"] = RECENT_EVIDENCE_DAYS
+        context["statuses"] = Status
+        return context

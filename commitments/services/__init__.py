@@ -1,0 +1,13 @@
+"""Writes that carry rules. Views, admin, tasks, commands and tests all come through here."""
+
+from .review import accept_status_suggestion, confirm_evidence, reject_evidence
+from .status import check_status_change, record_status_change, status_history_mismatches
+
+__all__ = [
+    "accept_status_suggestion",
+    "check_status_change",
+    "confirm_evidence",
+    "record_status_change",
+    "reject_evidence",
+    "status_history_mismatches",
+]

@@ -1,0 +1,84 @@
+"""Editors' decisions on evidence: confirm, reject, or accept the status a suggestion points to.
+Each records who decided and when; the admin and the tests come through here."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.utils import timezone
+
+from ..exceptions import EvidenceError
+from ..models import Evidence, StatusChange
+from .status import record_status_change
+
+
+@transaction.atomic
+def confirm_evidence(
+    evidence: Evidence, *, by: AbstractBaseUser | None, excerpt: str | None = None
+) -> Evidence:
+    """Confirm a link so it shows publicly; the excerpt must be a passage of the answer."""
+    if evidence.state == Evidence.State.REJECTED:
+        raise EvidenceError("A rejected suggestion must be re-suggested before it can be confirmed.")
+    excerpt = (excerpt if excerpt is not None else evidence.excerpt).strip()
+    if not excerpt:
+        raise EvidenceError("Confirmed evidence needs the quoted excerpt from the answer.")
+    evidence.excerpt = excerpt
+    evidence.state = Evidence.State.CONFIRMED
+    evidence.reviewed_by = by
+    evidence.reviewed_at = timezone.now()
+    evidence.save()
+    return evidence
+
+
+@transaction.atomic
+def reject_evidence(evidence: Evidence, *, by: AbstractBaseUser | None) -> Evidence:
+    """Reject a link; the matcher will not suggest it again."""
+    evidence.state = Evidence.State.REJECTED
+    evidence.reviewed_by = by
+    evidence.reviewed_at = timezone.now()
+    evidence.save()
+    return evidence
+
+
+@transaction.atomic
+def accept_status_suggestion(evidence: Evidence, *, by: AbstractBaseUser | None) -> StatusChange:
+    """Apply the status an answer's wording points to, citing that answer. Confirms the evidence
+    too: a status change must rest on a quote the public can read.
+
+    The change takes effect on the day of the answer. An answer older than the latest change is
+    refused: it would put an old status back, dated as if it were new.
+    """
+    evidence = (
+        Evidence.objects.select_for_update().select_related("commitment", "question").get(pk=evidence.pk)
+    )
+    if not evidence.suggested_status:
+        raise EvidenceError("This evidence carries no status suggestion.")
+    if evidence.status_change_id:
+        raise EvidenceError("This status suggestion was accepted already.")
+    commitment, question = evidence.commitment, evidence.question
+    if commitment.status == evidence.suggested_status:
+        raise EvidenceError(f"{commitment.slug} is already “{commitment.get_status_display()}”.")
+    if evidence.state != Evidence.State.CONFIRMED:
+        confirm_evidence(evidence, by=by)
+    latest = commitment.status_changes.order_by("-effective_on", "-pk").first()
+    effective_on = question.date_answered or timezone.localdate()
+    if latest and latest.effective_on > effective_on:
+        raise EvidenceError(
+            f"The answer of {effective_on:%d/%m/%Y} is older than the latest status change "
+            f"({latest.effective_on:%d/%m/%Y}), so it cannot set the current status. If it still "
+            "applies, record a status change on the commitment's page, citing it."
+        )
+    answered = f" of {question.date_answered:%d/%m/%Y}" if question.date_answered else ""
+    change = record_status_change(
+        commitment,
+        to=evidence.suggested_status,
+        reason=f"The answer{answered} ({question}) says “{evidence.status_cue}”: {evidence.excerpt}",
+        effective_on=effective_on,
+        by=by,
+        question=question,
+        source_url=question.citation_url,
+        origin=StatusChange.Origin.SUGGESTION,
+    )
+    evidence.status_change = change
+    evidence.save(update_fields=["status_change", "updated_at"])
+    return change
