@@ -1,0 +1,106 @@
+"""The shape of the code: no import circles, no module too long to read, development tooling fenced
+off from the product. Read from the source (every import, including those inside functions), so
+the checks need no database and catch an import however late it runs."""
+
+import ast
+from pathlib import Path
+
+from django.conf import settings
+
+APP = Path(settings.BASE_DIR) / "commitments"
+LONGEST_MODULE = 400
+
+
+def _modules() -> dict[str, Path]:
+    modules = {}
+    for path in APP.rglob("*.py"):
+        parts = path.relative_to(APP.parent).with_suffix("").parts
+        if "migrations" in parts:
+            continue
+        name = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+        modules[name] = path
+    return modules
+
+
+def _imports(name: str, path: Path, known: set[str]) -> set[str]:
+    """The app's modules `name` imports: `from x import y` counts as x.y when y is a module."""
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = package.split(".")[: len(package.split(".")) - node.level + 1] if node.level else []
+            source = ".".join([*base, *([node.module] if node.module else [])])
+            for alias in node.names:
+                found.add(f"{source}.{alias.name}" if f"{source}.{alias.name}" in known else source)
+    return {module for module in found if module in known and module != name}
+
+
+def _graph() -> dict[str, set[str]]:
+    modules = _modules()
+    return {name: _imports(name, path, set(modules)) for name, path in modules.items()}
+
+
+def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Strongly connected components of more than one module (Tarjan)."""
+    index, low, stack, on_stack, components = {}, {}, [], set(), []
+
+    def visit(node):
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        on_stack.add(node)
+        for target in graph[node]:
+            if target not in index:
+                visit(target)
+                low[node] = min(low[node], low[target])
+            elif target in on_stack:
+                low[node] = min(low[node], index[target])
+        if low[node] == index[node]:
+            component = []
+            while True:
+                member = stack.pop()
+                on_stack.discard(member)
+                component.append(member)
+                if member == node:
+                    break
+            if len(component) > 1:
+                components.append(sorted(component))
+
+    for node in sorted(graph):
+        if node not in index:
+            visit(node)
+    return components
+
+
+def test_no_module_of_the_app_imports_itself_through_a_circle():
+    graph = _graph()
+    assert "commitments.parliament.recheck" in graph and graph["commitments.tasks"]  # the graph is read
+    assert _cycles(graph) == []
+
+
+def test_the_cycle_check_finds_a_circle():
+    assert _cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+
+
+def test_no_module_outside_migrations_is_longer_than_a_reader_can_hold():
+    lengths = {name: len(path.read_text(encoding="utf-8").splitlines()) for name, path in _modules().items()}
+    assert {name: lines for name, lines in lengths.items() if lines > LONGEST_MODULE} == {}
+
+
+def test_production_code_never_imports_the_development_tooling():
+    tooling = ("commitments.devtools", "commitments.management")
+    leaks = {
+        name: sorted(target for target in targets if target.startswith("commitments.devtools"))
+        for name, targets in _graph().items()
+        if not name.startswith(tooling)
+    }
+    assert {name: targets for name, targets in leaks.items() if targets} == {}
+
+
+def test_every_module_of_the_app_imports():
+    """A module nobody imports at start-up (a benchmark helper, a rarely run command) still loads."""
+    import importlib
+
+    for name in sorted(_modules()):
+        importlib.import_module(name)
