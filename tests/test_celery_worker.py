@@ -94,7 +94,7 @@ def _state():
     )
 
 
-@pytest.mark.parametrize("use_lock", [True, False], ids=["with-redis-lock", "constraints-only"])
+@pytest.mark.parametrize("use_lock", [True, False], ids=["with-the-lock", "constraints-only"])
 def test_two_rechecks_at_once_on_two_workers_leave_the_state_of_one(transactional_db, use_lock):
     server = start_server()
     try:
