@@ -19,10 +19,10 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
-from .admin.roles import EDITORS_GROUP
 from .analysis import figures
 from .analysis.text import best_excerpt
 from .models import ActionPlan, Commitment, Evidence, StatusChange, Theme, WrittenQuestion
+from .ops.roles import EDITORS_GROUP
 from .parliament.events import mark_seen, record_known_events
 from .parliament.watch import Watch
 from .services import record_status_change

@@ -9,7 +9,7 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.models import Group
 
-from commitments.admin.roles import EDITORS_GROUP, sync_editors_group
+from commitments.ops.roles import EDITORS_GROUP, sync_editors_group
 from commitments.ops.schedules import install_digest_schedules, install_periodic_tasks, install_watch_defaults
 
 from .factories import CommitmentFactory, EditorFactory, UserFactory

@@ -7,7 +7,6 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from commitments.admin.roles import EDITORS_GROUP
 from commitments.models import (
     ActionPlan,
     Commitment,
@@ -22,6 +21,7 @@ from commitments.models import (
     Theme,
     WrittenQuestion,
 )
+from commitments.ops.roles import EDITORS_GROUP
 
 
 class UserFactory(factory.django.DjangoModelFactory):

@@ -6,8 +6,8 @@ import pytest
 from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 
-from commitments.admin.roles import EDITOR_PERMISSIONS, EDITORS_GROUP
 from commitments.models import Commitment, StatusChange
+from commitments.ops.roles import EDITOR_PERMISSIONS, EDITORS_GROUP
 from commitments.services import record_status_change
 
 from .factories import (

@@ -104,3 +104,18 @@ def test_every_module_of_the_app_imports():
 
     for name in sorted(_modules()):
         importlib.import_module(name)
+
+
+def test_what_the_migrations_import_imports_nothing_of_the_app():
+    """Migrations run against historical models: the constants they take (roles, schedules) must
+    come from leaves, never pulling in live models, the admin or the tasks as they stand today."""
+    known = set(_modules())
+    graph = _graph()
+    taken = set()
+    for path in (APP / "migrations").glob("0*.py"):
+        taken |= _imports("commitments.migrations." + path.stem, path, known)
+    taken.discard("commitments.models")  # a field default makemigrations wrote as a dotted path
+    assert taken >= {"commitments.ops.roles", "commitments.ops.schedules"}
+    # Importing a module runs its packages' __init__ first: those must be leaves too.
+    loaded = {".".join(name.split(".")[:depth]) for name in taken for depth in range(1, name.count(".") + 2)}
+    assert {name: graph[name] for name in loaded} == {name: set() for name in loaded}

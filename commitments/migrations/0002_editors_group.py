@@ -1,8 +1,8 @@
-"""Create the Editors group with exactly the permissions an editor needs (commitments/admin/roles.py)."""
+"""Create the Editors group with exactly the permissions an editor needs (commitments/ops/roles.py)."""
 
 from django.db import migrations
 
-from commitments.admin.roles import EDITORS_GROUP, create_all_permissions, sync_editors_group
+from commitments.ops.roles import EDITORS_GROUP, create_all_permissions, sync_editors_group
 
 
 def add_editors_group(apps, schema_editor):

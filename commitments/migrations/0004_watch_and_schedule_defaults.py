@@ -2,7 +2,7 @@
 
 from django.db import migrations
 
-from commitments.admin.roles import create_all_permissions, sync_editors_group
+from commitments.ops.roles import create_all_permissions, sync_editors_group
 from commitments.ops.schedules import install_periodic_tasks, install_watch_defaults, remove_defaults
 
 

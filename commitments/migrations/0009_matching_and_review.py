@@ -4,7 +4,7 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-from commitments.admin.roles import create_all_permissions, sync_editors_group
+from commitments.ops.roles import create_all_permissions, sync_editors_group
 
 
 def grant_review_queue(apps, schema_editor):
