@@ -9,6 +9,7 @@ from django.core.management import CommandError, call_command
 from commitments.analysis.matching import CommitmentProfile, Matcher
 from commitments.analysis.status_cues import status_cue
 from commitments.analysis.suggestions import suggest_evidence, why_skipped
+from commitments.analysis.text import best_excerpt
 from commitments.exceptions import EvidenceError
 from commitments.loading import FIXTURES_DIR, load_demo
 from commitments.models import Commitment, Evidence, Status, StatusChange, WatchedTerm
@@ -75,6 +76,22 @@ def test_a_negated_cue_says_nothing_and_the_more_specific_cue_wins(passage, expe
 
 def test_a_passage_without_a_cue_points_to_no_status():
     assert status_cue("The Government values the work of the Prison Reform Trust.") is None
+
+
+def test_a_research_quote_is_the_sentence_sharing_most_words_with_the_commitment():
+    """Read with the matcher's own tokenizer: "terminate" finds "terminated", and a table line or
+    an unfinished last sentence of a cut-off copy is never quoted."""
+    commitments = json.loads((FIXTURES_DIR / "ipp_commitments.json").read_text())["commitments"]
+    automatic = next(c for c in commitments if c["slug"] == "vpa-automatic-licence-termination")
+    rows = [json.loads(line) for line in (FIXTURES_DIR / "answers_dev.jsonl").read_text().splitlines()]
+    answer = next(row for row in rows if row["uin"] == "HL302")["answer_text"]
+    quote = best_excerpt(answer, phrases=[automatic["title"], *automatic["keywords"]])
+    assert quote.startswith("- Introduce a provision that will automatically terminate the IPP licence")
+    assert quote in answer and "\n" not in quote
+    assert best_excerpt("Some are terminated.", phrases=["terminate"]) == "Some are terminated."
+    assert best_excerpt("Numbers below:\n| terminated | 12 |", phrases=["terminate"]) == ""
+    cut_off = "Licences are reviewed. Licences terminated after the qualifying"
+    assert best_excerpt(cut_off, phrases=["licence terminated"], complete=False) == "Licences are reviewed."
 
 
 def test_an_answer_is_suggested_as_evidence_for_the_commitments_it_speaks_to(demo):

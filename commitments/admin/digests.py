@@ -1,5 +1,5 @@
 """Email digests. Subscribers' addresses are personal data that editing does not need, so only
-superusers see them: the Editors group has no permission on these models (admin/roles.py)."""
+superusers see them: the Editors group has no permission on these models (ops/roles.py)."""
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
@@ -26,9 +26,12 @@ class SubscriberStateFilter(admin.SimpleListFilter):
         return [(state.value, state.label) for state in shown]
 
     def queryset(self, request, queryset):
-        if self.value() in SubscriberState.values:
-            return getattr(queryset, self.value())()
-        return queryset
+        chosen = {
+            SubscriberState.CONFIRMED: queryset.confirmed,
+            SubscriberState.PENDING: queryset.pending,
+            SubscriberState.UNSUBSCRIBED: queryset.unsubscribed,
+        }.get(self.value())
+        return chosen() if chosen else queryset
 
 
 @admin.register(Subscriber)

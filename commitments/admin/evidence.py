@@ -63,9 +63,6 @@ class EvidenceAdmin(ReviewActions, HistoryAdmin):
     date_hierarchy = "created_at"
     actions = ["confirm_selected", "reject_selected"]
 
-    review_noun = "evidence row(s)"
-    review_place = "evidence list"
-
     @admin.action(description="Confirm selected evidence")
     def confirm_selected(self, request, queryset):
         self.review(request, queryset, confirm_evidence, "confirmed")

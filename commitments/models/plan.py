@@ -94,7 +94,8 @@ class Commitment(models.Model):
         super().save(*args, **kwargs)
 
     # Both flags come from CommitmentQuerySet.with_evidence_recency(), the one definition: a
-    # commitment read through it has them already; any other costs one query for both.
+    # commitment read through it has them already; any other costs one query for both, so a list
+    # must read its commitments through that method.
     @cached_property
     def no_recent_evidence(self) -> bool:
         return self._evidence_recency["no_recent_evidence"]

@@ -1,7 +1,7 @@
 """Read vocabulary for the tracker's models: pages and services say what they want in these words.
 
-Imports only choices.py, never the model modules (they import this one): a queryset reaches a
-related model through its own model's relations.
+Never imports the model modules (they import this one): a queryset reaches a related model
+through its own model's relations.
 """
 
 from __future__ import annotations
@@ -85,10 +85,10 @@ class CommitmentQuerySet(BulkWriteSignalsQuerySet):
     def with_latest_change_date(self) -> Self:
         return self.annotate(latest_change_on=Max("status_changes__effective_on"))
 
-    def for_detail(self) -> Self:
-        """What a commitment's own page (and its API entry) shows beside its history."""
-        published = self.published().with_evidence_recency()
-        return published.select_related("theme").prefetch_related("action_plans")
+    def with_details(self) -> Self:
+        """What a commitment's page and its API entries show of it, besides its history: the theme,
+        the plan versions and its evidence recency."""
+        return self.with_evidence_recency().select_related("theme").prefetch_related("action_plans")
 
     def for_list(self) -> Self:
         """What a public list shows: the theme, and when the current status took effect."""

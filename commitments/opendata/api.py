@@ -245,7 +245,7 @@ class CommitmentViewSet(LookupGuard, viewsets.ReadOnlyModelViewSet):
     filterset_class = CommitmentFilter
 
     def get_queryset(self):
-        return Commitment.objects.for_detail().order_by("slug")
+        return Commitment.objects.published().with_details().order_by("slug")
 
     def get_serializer_class(self):
         return CommitmentDetailSerializer if self.action == "retrieve" else CommitmentSerializer

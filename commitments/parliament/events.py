@@ -14,7 +14,6 @@ from ..models import QuestionEvent, RecheckRun, WrittenQuestion
 from .answer_html import normalised
 
 # Events that happen at most once per question; the others repeat with each new content.
-# Events that happen at most once per question; the others repeat with each new content.
 ONCE_IN_A_LIFE = frozenset(
     {
         QuestionEvent.Kind.TABLED,

@@ -110,7 +110,7 @@ class CommitmentDetailView(DetailView):
     context_object_name = "commitment"
 
     def get_queryset(self):
-        return Commitment.objects.for_detail()
+        return Commitment.objects.published().with_details()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -120,6 +120,7 @@ class Command(BaseCommand):
             DigestFrequency,
             Evidence,
             EvidenceState,
+            House,
             QuestionEvent,
             QuestionEventKind,
             Status,
@@ -141,7 +142,7 @@ class Command(BaseCommand):
         )
         questions = WrittenQuestion.objects.bulk_create(
             WrittenQuestion(
-                house="Commons",
+                house=House.COMMONS,
                 uin=f"B{n}",
                 date_tabled=date(2025, 1, 6),
                 date_answered=date(2025, 1, 13),

@@ -163,6 +163,7 @@ class Command(BaseCommand):
             Commitment,
             Evidence,
             EvidenceState,
+            House,
             QuestionEvent,
             QuestionEventKind,
             Status,
@@ -206,7 +207,7 @@ class Command(BaseCommand):
             tabled = start + timedelta(days=n % 2500)
             question = WrittenQuestion(
                 parliament_id=30_000_000 + n,
-                house="Commons" if n % 3 else "Lords",
+                house=House.COMMONS if n % 3 else House.LORDS,
                 uin=f"{'HL' if n % 3 == 0 else ''}{700000 + n}",
                 date_tabled=tabled,
                 date_answered=tabled + timedelta(days=7),
