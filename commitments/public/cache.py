@@ -61,8 +61,9 @@ def data_changed_at() -> datetime:
 
 def _bump() -> None:
     # A time, not a counter: after Redis restarts empty, old ETags must not match new content.
-    cache.set(VERSION_KEY, time.time_ns(), timeout=None)
-    cache.set(CHANGED_AT_KEY, timezone.now().replace(microsecond=0), timeout=None)
+    cache.set_many(
+        {VERSION_KEY: time.time_ns(), CHANGED_AT_KEY: timezone.now().replace(microsecond=0)}, timeout=None
+    )
 
 
 def bump_data_version(**_) -> None:
