@@ -8,23 +8,26 @@ from __future__ import annotations
 
 EDITORS_GROUP = "Editors"
 
+# What editors curate, each with django-simple-history's record of its edits.
+CURATED_MODELS = (
+    "actionplan",
+    "theme",
+    "commitment",
+    "evidence",
+    "figuretable",
+    "figurerow",
+    "figurecolumn",
+    "figurecell",
+    "watchedterm",
+    "watchedbody",
+)
+
 # (app_label, codename). Editors curate commitments and evidence and record status changes; the
 # history itself (status changes, question events) is add/view only, never change or delete.
 EDITOR_PERMISSIONS: tuple[tuple[str, str], ...] = (
     *(
         ("commitments", f"{action}_{model}")
-        for model in (
-            "actionplan",
-            "theme",
-            "commitment",
-            "evidence",
-            "figuretable",
-            "figurerow",
-            "figurecolumn",
-            "figurecell",
-            "watchedterm",
-            "watchedbody",
-        )
+        for model in CURATED_MODELS
         for action in ("view", "add", "change")
     ),
     # The review queue is evidence seen through a proxy model, with permissions of its own.
@@ -36,21 +39,7 @@ EDITOR_PERMISSIONS: tuple[tuple[str, str], ...] = (
     ("commitments", "view_recheckrun"),
     ("commitments", "view_statuschange"),
     ("commitments", "add_statuschange"),
-    *(
-        ("commitments", f"view_historical{model}")
-        for model in (
-            "actionplan",
-            "theme",
-            "commitment",
-            "evidence",
-            "figuretable",
-            "figurerow",
-            "figurecolumn",
-            "figurecell",
-            "watchedterm",
-            "watchedbody",
-        )
-    ),
+    *(("commitments", f"view_historical{model}") for model in CURATED_MODELS),
 )
 
 
