@@ -6,19 +6,22 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+import time
 from pathlib import Path
 
 import httpx
 import pytest
 from django.conf import settings
 from django.urls import reverse
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from commitments.digests.subscriptions import MANAGE, UNSUBSCRIBE, sign_token
 from commitments.loading import load_demo
 from commitments.models import Theme, WrittenQuestion
 from commitments.parliament.answer_html import sanitise_answer_html
 
-from .factories import SubscriberFactory
+from .factories import SubscriberFactory, UserFactory
 
 CHROMIUM = "/usr/bin/chromium"
 FLAGS = [
@@ -182,6 +185,28 @@ def test_filters_sort_and_links_work_without_javascript(site, browser):
     assert "HL7122" in page.locator("h1").inner_text()
     page.get_by_role("link", name="Skip to main content").focus()
     assert page.evaluate("document.activeElement.textContent") == "Skip to main content"
+    context.close()
+
+
+def test_staff_log_in_through_the_two_factor_page_in_a_browser(live_server, browser, settings):
+    settings.ADMIN_REQUIRE_2FA = True
+    user = UserFactory(username="ed", is_staff=True, is_superuser=True)
+    device = TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
+    context, page, _, problems = _open(browser, live_server.url + reverse("admin:login"), WIDTHS["phone"])
+    assert _axe_violations(page) == []
+    page.get_by_label("Username").fill("ed")
+    page.get_by_label("Password").fill("correct horse battery")
+    page.get_by_label("Code from your authenticator app").fill(
+        "000000" if TOTP(device.bin_key).token() != "000000" else "111111"
+    )
+    page.get_by_role("button", name="Log in").click()
+    assert "correct username, password and code" in page.locator(".errornote").inner_text()
+    time.sleep(1.1)  # django-otp throttles a device for a second after a wrong code
+    page.get_by_label("Password").fill("correct horse battery")
+    page.get_by_label("Code from your authenticator app").fill(f"{TOTP(device.bin_key).token():06d}")
+    page.get_by_role("button", name="Log in").click()
+    assert page.locator("h1").inner_text() == "Commitments, evidence and history"
+    assert problems == []
     context.close()
 
 

@@ -173,24 +173,67 @@ def test_a_sixth_wrong_password_locks_the_login(client):
     assert "_auth_user_id" not in client.session
 
 
-def test_staff_login_without_a_second_factor_is_refused_in_production_mode(client, settings):
+def _staff_with_device(username="ed"):
+    user = UserFactory(username=username, is_staff=True, is_superuser=True)
+    return user, TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
+
+
+def test_the_two_factor_login_page_asks_for_the_code(client, settings):
     settings.ADMIN_REQUIRE_2FA = True
-    user = UserFactory(username="ed", is_staff=True, is_superuser=True)
-    device = TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
+    page = client.get(reverse("admin:login")).content.decode()
+    assert 'name="otp_token"' in page and 'autocomplete="one-time-code"' in page
+    assert "Code from your authenticator app" in page
+
+
+def test_staff_login_needs_password_and_code_together(client, settings):
+    settings.ADMIN_REQUIRE_2FA = True
+    _, device = _staff_with_device()
     login = reverse("admin:login")
     refused = client.post(login, {"username": "ed", "password": "correct horse battery"})
     assert refused.status_code == 200 and "_auth_user_id" not in client.session
     accepted = client.post(
         login,
-        {
-            "username": "ed",
-            "password": "correct horse battery",
-            "otp_device": device.persistent_id,
-            "otp_token": TOTP(device.bin_key).token(),
-        },
+        {"username": "ed", "password": "correct horse battery", "otp_token": TOTP(device.bin_key).token()},
     )
     assert accepted.status_code == 302
     assert client.get(reverse("admin:index")).status_code == 200
+
+
+def test_a_failed_login_does_not_say_which_factor_was_wrong(client, settings):
+    settings.ADMIN_REQUIRE_2FA = True
+    _, device = _staff_with_device()
+    good_code = f"{TOTP(device.bin_key).token():06d}"
+    wrong_code = f"{(int(good_code) + 1) % 1_000_000:06d}"
+    attempts = [
+        {"username": "ed", "password": "wrong", "otp_token": good_code},
+        {"username": "ed", "password": "correct horse battery"},
+        {"username": "ed", "password": "correct horse battery", "otp_token": wrong_code},
+        {"username": "nobody", "password": "wrong", "otp_token": good_code},
+    ]
+    errors = set()
+    for attempt in attempts:
+        response = client.post(reverse("admin:login"), attempt)
+        assert response.status_code == 200 and "_auth_user_id" not in client.session
+        errors.add(tuple(str(e) for e in response.context["form"].errors.get("__all__", [])))
+    assert len(errors) == 1 and errors.pop(), "every failure must give the same, non-empty message"
+
+
+def test_guessing_codes_counts_towards_the_lockout(client, settings):
+    settings.ADMIN_REQUIRE_2FA = True
+    _, device = _staff_with_device()
+    good_code = f"{TOTP(device.bin_key).token():06d}"
+    wrong_code = f"{(int(good_code) + 1) % 1_000_000:06d}"
+    login = reverse("admin:login")
+    for _ in range(5):
+        client.post(login, {"username": "ed", "password": "correct horse battery", "otp_token": wrong_code})
+    sixth = client.post(
+        login, {"username": "ed", "password": "correct horse battery", "otp_token": wrong_code}
+    )
+    assert sixth.status_code == 429
+    locked = client.post(
+        login, {"username": "ed", "password": "correct horse battery", "otp_token": good_code}
+    )
+    assert locked.status_code == 429 and "_auth_user_id" not in client.session
 
 
 def test_a_session_without_a_verified_second_factor_does_not_reach_the_admin(client, settings):

@@ -1,8 +1,50 @@
 """The editors' admin site: two-factor (TOTP) login required for staff when ADMIN_REQUIRE_2FA is on
 (the default in production), and the admin's address from ADMIN_URL."""
 
+from django import forms
 from django.conf import settings
 from django.contrib.admin import AdminSite
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth.signals import user_login_failed
+from django_otp import match_token
+
+
+class TwoFactorLoginForm(AdminAuthenticationForm):
+    """Password and code checked together, refused with one message whichever was wrong, so a
+    correct password is never confirmed before the second factor. A wrong code counts as a failed
+    login, so the lockout after the sixth failure covers guessing codes too."""
+
+    otp_token = forms.CharField(
+        label="Code from your authenticator app",
+        max_length=8,
+        required=False,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "aria-describedby": "otp-help"}
+        ),
+    )
+    error_messages = {
+        **AdminAuthenticationForm.error_messages,
+        "invalid_login": (
+            "Please enter the correct username, password and code for a staff account. "
+            "The username and password may be case-sensitive."
+        ),
+    }
+
+    def clean(self):
+        cleaned_data = super().clean()
+        token = cleaned_data.get("otp_token", "").strip()
+        # An empty code is not tried: a failed try starts django-otp's per-device throttle.
+        device = match_token(self.user_cache, token) if token else None
+        if device is None:
+            user_login_failed.send(
+                sender=type(self),
+                credentials={"username": cleaned_data.get("username")},
+                request=self.request,
+            )
+            raise self.get_invalid_login_error()
+        # django-otp's user_logged_in receiver marks the session verified with this device.
+        self.user_cache.otp_device = device
+        return cleaned_data
 
 
 class TrackerAdminSite(AdminSite):
@@ -23,8 +65,8 @@ class TrackerAdminSite(AdminSite):
         return super().has_permission(request) and verified
 
     def login(self, request, extra_context=None):
-        from django_otp.admin import OTPAdminAuthenticationForm
-
-        # Read per request, so the setting can change in tests and the form follows it.
-        self.login_form = OTPAdminAuthenticationForm if settings.ADMIN_REQUIRE_2FA else None
+        # Read per request, so the setting can change in tests and the page follows it.
+        two_factor = settings.ADMIN_REQUIRE_2FA
+        self.login_form = TwoFactorLoginForm if two_factor else None
+        self.login_template = "admin/login_two_factor.html" if two_factor else None
         return super().login(request, extra_context)
