@@ -369,3 +369,70 @@ def test_recheck_command_prints_a_summary(parliament, settings, capsys):
     out = capsys.readouterr().out
     assert out.startswith("Re-check succeeded: window from 01/01/2016")
     assert f"{WrittenQuestion.objects.count()} created" in out
+
+
+@pytest.mark.parametrize(
+    ("fault", "reason"),
+    [("too-long", "characters long; at most 250 can be stored"), ("nul", "holds a NUL character")],
+)
+def test_a_record_the_database_cannot_hold_is_recorded_and_the_rest_is_written(fault, reason, parliament):
+    control(parliament, "fault", {"mode": fault, "rate": 0.5})
+    expected = _expected(parliament)
+    records = parliament.state.data.records
+    spoiled = {id_ for id_ in expected if parliament.state.served(records[id_]) != records[id_]}
+    assert spoiled and spoiled != expected, "the fault should spoil some records, not all"
+    for _ in range(2):  # and the next run carries on the same way, never stopping on them
+        run = recheck_answers(client=client_for(parliament), since=EPOCH)
+        assert run.outcome == RecheckRun.Outcome.PARTIAL, run.errors
+        assert {failure["id"] for failure in run.failed_records} == spoiled
+        assert all(reason in failure["reason"] and failure["uin"] for failure in run.failed_records)
+        stored = set(WrittenQuestion.objects.values_list("parliament_id", flat=True))
+        assert stored == expected - spoiled
+
+
+KILLED_MID_RUN = """
+import sys, time
+import django
+django.setup()
+from commitments.parliament.client import ParliamentClient
+from commitments.parliament.recheck import recheck_answers
+
+def progress(run):
+    print(f"wrote {run.questions_created}", flush=True)
+    time.sleep(120)
+
+recheck_answers(client=ParliamentClient(sys.argv[1], page_size=5), progress=progress)
+"""
+
+
+def test_a_run_whose_worker_was_killed_is_marked_failed_by_the_next(transactional_db, parliament):
+    database_url = urlparse(os.environ["DATABASE_URL"])._replace(path=f"/{connection.settings_dict['NAME']}")
+    worker = subprocess.Popen(
+        [sys.executable, "-c", KILLED_MID_RUN, parliament.url],
+        cwd=settings.BASE_DIR,
+        env={
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "tracker.settings",
+            "DATABASE_URL": urlunparse(database_url),
+        },
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert worker.stdout.readline().startswith("wrote ")
+    finally:
+        worker.kill()
+        worker.wait(timeout=20)
+    killed = RecheckRun.objects.get()
+    assert killed.outcome == RecheckRun.Outcome.RUNNING
+    assert killed.questions_created > 0 and killed.pages_fetched == 1  # what it wrote is on record
+    for _ in range(50):  # the server notices the closed socket at once; allow it a moment
+        with recheck_lock() as free:
+            if free:
+                break
+        time.sleep(0.1)
+    run = recheck_answers(client=client_for(parliament))
+    killed.refresh_from_db()
+    assert killed.outcome == RecheckRun.Outcome.FAILED and killed.finished_at
+    assert "stopped before it finished" in killed.errors[-1]
+    assert run.outcome == RecheckRun.Outcome.SUCCEEDED

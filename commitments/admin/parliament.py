@@ -90,6 +90,7 @@ class RecheckRunAdmin(ReadOnlyMixin, admin.ModelAdmin):
         "questions_unchanged",
         "events_created",
         "error_count",
+        "failed_record_count",
         "duration",
     ]
     list_filter = ["kind", "outcome"]
@@ -99,6 +100,10 @@ class RecheckRunAdmin(ReadOnlyMixin, admin.ModelAdmin):
     @admin.display(description="errors")
     def error_count(self, obj):
         return len(obj.errors)
+
+    @admin.display(description="records not stored")
+    def failed_record_count(self, obj):
+        return len(obj.failed_records)
 
     def get_urls(self):
         return [

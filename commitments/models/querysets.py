@@ -162,6 +162,20 @@ class RecheckRunQuerySet(models.QuerySet):
     def succeeded(self) -> Self:
         return self.filter(outcome=RecheckRunOutcome.SUCCEEDED)
 
+    def mark_abandoned(self) -> int:
+        """Runs still "running" when no run holds the lock: their worker died (killed, out of
+        memory, machine lost) before it could say so. Called by the next run, holding the lock."""
+        abandoned = list(self.filter(outcome=RecheckRunOutcome.RUNNING))
+        for run in abandoned:
+            run.outcome = RecheckRunOutcome.FAILED
+            run.finished_at = timezone.now()
+            run.errors = [
+                *run.errors,
+                "The worker running this stopped before it finished (killed or crashed).",
+            ]
+            run.save(update_fields=["outcome", "finished_at", "errors"])
+        return len(abandoned)
+
     def high_water_mark(self, kind: str) -> date | None:
         """The day of the latest run of this kind that fetched everything since the mark before it;
         None before the first."""

@@ -188,6 +188,12 @@ class RecheckRun(models.Model):
     questions_unchanged = models.PositiveIntegerField(default=0)
     events_created = models.PositiveIntegerField(default=0)
     errors = models.JSONField(default=list, blank=True)
+    failed_records = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Records the database could not hold (Parliament's id, house, UIN and why); the run "
+        "wrote the rest and went on.",
+    )
     advances_mark = models.BooleanField(
         default=True,
         help_text="False when the run started later than the last good run (a --since that would "
@@ -214,6 +220,10 @@ class RecheckRun(models.Model):
     @property
     def duration(self):
         return (self.finished_at - self.started_at) if self.finished_at else None
+
+    def record_failure(self, *, parliament_id: int, house: str, uin: str, reason: str) -> None:
+        """A record this run could not write: kept on the run, for editors and the next engineer."""
+        self.failed_records.append({"id": parliament_id, "house": house, "uin": uin, "reason": reason})
 
 
 class WatchedTerm(models.Model):

@@ -14,7 +14,7 @@ from contextlib import AbstractContextManager, nullcontext
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.db import IntegrityError
+from django.db import DataError, IntegrityError
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -29,7 +29,7 @@ from .client import (
     QuestionSearch,
 )
 from .signals import answers_changed
-from .upsert import apply_record, create_questions
+from .upsert import UnstorableRecord, apply_record, create_questions
 from .watch import Watch
 
 logger = logging.getLogger(__name__)
@@ -147,10 +147,15 @@ def _recheck_each_pending(run: RecheckRun, client: ParliamentClient, watch: Watc
 
 
 def _apply(record: QuestionRecord, fingerprint: str, *, watch: Watch, run: RecheckRun) -> bool:
-    """apply_record, with a conflict recorded on the run instead of stopping it. True when the
-    question was created or changed."""
+    """apply_record, with a conflict or a record the database cannot hold recorded on the run
+    instead of stopping it. True when the question was created or changed."""
     try:
         what, events = apply_record(record, fingerprint=fingerprint, watch=watch, run=run)
+    except (UnstorableRecord, DataError) as error:
+        reason = error.reason if isinstance(error, UnstorableRecord) else str(error).splitlines()[0]
+        run.record_failure(parliament_id=record.id, house=record.house, uin=record.uin, reason=reason)
+        logger.warning("Question %s (%s %s) not written: %s", record.id, record.house, record.uin, reason)
+        return False
     except IntegrityError as error:
         run.errors.append(
             f"Question {record.id} ({record.house} {record.uin}, tabled {record.date_tabled}) conflicts "
@@ -251,6 +256,8 @@ def _run(
             skipped.finished_at = skipped.started_at
             skipped.save(update_fields=["finished_at"])
             return skipped
+        if settings.RECHECK_USE_LOCK:
+            RecheckRun.objects.mark_abandoned()  # we hold the lock: any run still "running" has died
         run = RecheckRun.objects.create(
             kind=kind, window_from=window_from, window_to=today, advances_mark=advances_mark
         )
@@ -264,6 +271,7 @@ def _run(
                     run.pages_fetched += 1
                     ingest_page(page.items, client=client, watch=watch, run=run, seen=seen, deep=deep)
                     run.requests_made = client.stats.requests - requests_before
+                    run.save()  # a run killed later still shows what it wrote
                     if progress:
                         progress(run)
             if then:
@@ -273,7 +281,8 @@ def _run(
             run.errors.append(str(error))
             logger.error("Re-check (%s) failed: %s", kind, error)
         else:
-            run.outcome = RecheckRun.Outcome.PARTIAL if run.errors else RecheckRun.Outcome.SUCCEEDED
+            incomplete = run.errors or run.failed_records
+            run.outcome = RecheckRun.Outcome.PARTIAL if incomplete else RecheckRun.Outcome.SUCCEEDED
         finally:
             run.requests_made = client.stats.requests - requests_before
             run.finished_at = timezone.now()

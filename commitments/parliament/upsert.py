@@ -1,16 +1,55 @@
 """Writing questions: upsert one API record by Parliament's id and key, or insert a page of new ones
 at once, recording the events each shows. Each question is written in its own transaction, so a
-run that dies part-way keeps what it finished and leaves nothing half-written."""
+run that dies part-way keeps what it finished and leaves nothing half-written.
+
+A record the database cannot hold (a field longer than its column, a NUL character) is refused
+with its reason, before anything is written: the run records it and writes the rest."""
 
 from __future__ import annotations
 
-from django.db import IntegrityError, transaction
+from django.db import DataError, IntegrityError, transaction
 
 from ..models import QuestionEvent, RecheckRun, WrittenQuestion
 from .answer_html import answer_html_to_text, normalised, sanitise_answer_html
 from .client import QuestionRecord
 from .events import change_events, known_events, mark_seen, record_known_events
 from .watch import Watch
+
+
+class UnstorableRecord(Exception):
+    """A record from Parliament that the database cannot hold as it is."""
+
+    def __init__(self, record: QuestionRecord, reason: str):
+        super().__init__(f"Question {record.id} ({record.house} {record.uin}): {reason}")
+        self.record = record
+        self.reason = reason
+
+
+def check_storable(record: QuestionRecord, values: dict) -> None:
+    """Refuse what PostgreSQL would refuse mid-transaction (SQLite would store it silently), with a
+    reason an editor can act on."""
+    for name, value in values.items():
+        field = WrittenQuestion._meta.get_field(name)
+        if _holds_nul(value):
+            raise UnstorableRecord(
+                record, f"its {field.verbose_name} holds a NUL character, which cannot be stored"
+            )
+        if isinstance(value, str) and field.max_length and len(value) > field.max_length:
+            raise UnstorableRecord(
+                record,
+                f"its {field.verbose_name} is {len(value):,} characters long; "
+                f"at most {field.max_length} can be stored",
+            )
+
+
+def _holds_nul(value) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_holds_nul(key) or _holds_nul(item) for key, item in value.items())
+    if isinstance(value, list | tuple):
+        return any(_holds_nul(item) for item in value)
+    return False
 
 
 def question_values(record: QuestionRecord, *, watch: Watch) -> dict:
@@ -22,7 +61,7 @@ def question_values(record: QuestionRecord, *, watch: Watch) -> dict:
     is_about_ipp, matched = watch.matches(
         f"{record.heading or ''}\n{question_text}\n{answer_text}", answering_body_id=record.answering_body_id
     )
-    return {
+    values = {
         "parliament_id": record.id,
         "house": record.house,
         "uin": record.uin,
@@ -50,6 +89,8 @@ def question_values(record: QuestionRecord, *, watch: Watch) -> dict:
         "is_about_ipp": is_about_ipp,
         "matched_terms": matched,
     }
+    check_storable(record, values)
+    return values
 
 
 def _find_for_update(record: QuestionRecord) -> WrittenQuestion | None:
@@ -140,7 +181,8 @@ def create_questions(
 ) -> list[tuple[QuestionRecord, str]]:
     """Insert questions we have never seen, and their events, in two statements and one
     transaction. Returns the records this path cannot take (a copy we hold without Parliament's id,
-    or a row another worker inserted first): those go through apply_record one by one."""
+    a row another worker inserted first, or a record the database refused): those go through
+    apply_record one by one."""
     held = {
         (house, uin.upper())
         for house, uin in WrittenQuestion.objects.filter(parliament_id__isnull=True).values_list(
@@ -151,7 +193,12 @@ def create_questions(
     leftover = [(r, fp) for r, fp in records if (r.house, r.uin.upper()) in held]
     questions = []
     for record, fingerprint in fresh:
-        question = WrittenQuestion(**question_values(record, watch=watch), list_fingerprint=fingerprint)
+        try:
+            values = question_values(record, watch=watch)
+        except UnstorableRecord:
+            leftover.append((record, fingerprint))  # apply_record refuses it again, and the run says why
+            continue
+        question = WrittenQuestion(**values, list_fingerprint=fingerprint)
         mark_seen(question)
         questions.append(question)
     try:
@@ -163,8 +210,10 @@ def create_questions(
                 for event in known_events(question, detail="First seen in Parliament's API.", run=run)
             ]
             QuestionEvent.objects.bulk_create(events)
-    except IntegrityError:
-        return records  # someone else inserted some of them meanwhile: take the careful path
+    except (IntegrityError, DataError):
+        # Someone else inserted some of them meanwhile, or the database refused one that passed
+        # check_storable: take the careful path, one transaction per question.
+        return records
     run.questions_created += len(questions)
     run.events_created += len(events)
     return leftover

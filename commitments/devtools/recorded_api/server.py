@@ -10,7 +10,9 @@ so a run with R <= 0.5 never meets two faults in a row and R = 1 fails every req
 `500` (5xx), `429` (with Retry-After), `slow` (answers after the client gave up), `malformed`
 (broken JSON), `truncated` (body cut off mid-way), `shift` (the top result of each query is
 inserted after its first page was served, so paging shifts) and `correction` (from the second
-run on, a fraction R of answers come back corrected).
+run on, a fraction R of answers come back corrected). Two more spoil a fraction R of records rather
+than requests, with what the database cannot hold: `too-long` (a heading of over 250 characters)
+and `nul` (a NUL character in the answer).
 """
 
 from __future__ import annotations
@@ -31,7 +33,9 @@ from .records import RecordedData, day_of
 
 logger = logging.getLogger(__name__)
 
-FAULT_MODES = ("500", "429", "slow", "malformed", "truncated", "shift", "correction")
+FAULT_MODES = ("500", "429", "slow", "malformed", "truncated", "shift", "correction", "too-long", "nul")
+# Faults in what is served, not in how: every request answers.
+CONTENT_FAULTS = {"shift", "correction", "too-long", "nul"}
 
 
 LIST_PATH = "/api/writtenquestions/questions"
@@ -59,7 +63,7 @@ class ServerState:
             n = self.requests
             faults = (
                 bool(self.fault)
-                and self.fault not in {"shift", "correction"}
+                and self.fault not in CONTENT_FAULTS
                 and (math.floor(n * self.fault_rate) > math.floor((n - 1) * self.fault_rate))
             )
             self.faults += faults
@@ -78,12 +82,23 @@ class ServerState:
             "questions": len(self.data.records),
         }
 
-    def corrected(self, record: dict) -> dict:
-        """From generation 1 on, a fraction of answered records come back corrected."""
-        if self.fault != "correction" or self.generation < 1 or not record.get("dateAnswered"):
-            return record
+    def served(self, record: dict) -> dict:
+        """The record as served under a content fault: a fraction R of records, picked by id."""
         step = max(1, round(1 / self.fault_rate)) if self.fault_rate > 0 else 0
         if not step or record["id"] % step:
+            return record
+        if self.fault == "correction":
+            return self._corrected(record)
+        if self.fault == "too-long":
+            heading = record.get("heading") or ""
+            return {**record, "heading": f"{heading}, " + "and related matters " * 14}
+        if self.fault == "nul":
+            return {**record, "answerText": "\x00" + (record.get("answerText") or "")}
+        return record
+
+    def _corrected(self, record: dict) -> dict:
+        """From generation 1 on, answered records come back corrected."""
+        if self.generation < 1 or not record.get("dateAnswered"):
             return record
         original = record.get("answerText") or ""
         return {
@@ -176,7 +191,7 @@ class Handler(BaseHTTPRequestHandler):
                     state.generation = 1  # the same query asked again: a later run
         matches = query.predicate()
         matching = sorted(
-            (served for record in state.data.records.values() if matches(served := state.corrected(record))),
+            (served for record in state.data.records.values() if matches(served := state.served(record))),
             key=sort_key,
         )
         if hide_top:
@@ -219,7 +234,7 @@ class Handler(BaseHTTPRequestHandler):
         if record is None:
             return self._problem(HTTPStatus.NOT_FOUND, "Not Found")
         expand = (query.one("expandmember") or "false").lower() == "true"
-        value = _members(state.corrected(record), expand)
+        value = _members(state.served(record), expand)
         return self._json(
             HTTPStatus.OK,
             {

@@ -27,8 +27,8 @@ class Command(BaseCommand):
             "--fault-rate",
             type=float,
             default=0.5,
-            help="Fraction of requests that fault, spread evenly; for 'correction' the fraction of "
-            "answers corrected (default: %(default)s).",
+            help="Fraction of requests that fault, spread evenly; for 'correction', 'too-long' and 'nul' the "
+            "fraction of records spoiled (default: %(default)s).",
         )
         parser.add_argument("--retry-after", type=float, default=1.0, help="Retry-After seconds for 429.")
         parser.add_argument("--slow-seconds", type=float, default=30.0, help="How long 'slow' takes.")

@@ -12,8 +12,8 @@ def run_summary(run: RecheckRun) -> str:
     return (
         f"Re-check {run.outcome}: window from {run.window_from:%d/%m/%Y}, {run.pages_fetched} pages, "
         f"{run.requests_made} requests, {run.questions_created} created, {run.questions_updated} updated, "
-        f"{run.questions_unchanged} unchanged, {run.events_created} events, {len(run.errors)} errors "
-        f"in {seconds:.1f}s."
+        f"{run.questions_unchanged} unchanged, {run.events_created} events, {len(run.errors)} errors, "
+        f"{len(run.failed_records)} records not stored, in {seconds:.1f}s."
     )
 
 
@@ -52,5 +52,8 @@ class Command(BaseCommand):
         self.stdout.write(style(run_summary(run)))
         for error in run.errors[:20]:
             self.stdout.write(f"  error: {error}")
+        for failure in run.failed_records[:20]:
+            which = f"question {failure['id']} ({failure['house']} {failure['uin']})"
+            self.stdout.write(f"  not stored: {which}: {failure['reason']}")
         if run.outcome == RecheckRun.Outcome.FAILED:
             raise CommandError("The re-check failed; see the error above. Nothing half-written was kept.")
