@@ -61,6 +61,13 @@ def core_data(db):
     _recreate_core_data()
 
 
+@pytest.fixture(autouse=True)
+def exports_dir(settings, tmp_path):
+    """Whole exports are files named by the data version: each test builds its own."""
+    settings.EXPORTS_DIR = tmp_path / "exports"
+    return settings.EXPORTS_DIR
+
+
 @pytest.fixture
 def editor(db):
     return EditorFactory(username="editor")

@@ -119,6 +119,68 @@ def test_whole_dataset_zip_keeps_suppressed_cells_empty_never_zero(client, demo)
     assert all(c["value"] is None for c in data["figure_cells"] if c["kind"] in ("suppressed", "nil"))
 
 
+def _zip_commitments(response) -> list[dict]:
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
+    return list(csv.DictReader(io.StringIO(archive.read("commitments.csv").decode())))
+
+
+def test_whole_exports_are_built_once_per_data_version(client, demo, django_assert_num_queries):
+    first = client.get("/exports/ipp-tracker-data.zip")
+    first_csv = client.get("/exports/questions.csv")
+    with django_assert_num_queries(0):
+        again = client.get("/exports/ipp-tracker-data.zip")
+        again_csv = client.get("/exports/questions.csv")
+    assert again.status_code == 200 and b"".join(again.streaming_content) == b"".join(first.streaming_content)
+    assert b"".join(again_csv.streaming_content) == b"".join(first_csv.streaming_content)
+    commitment = Commitment.objects.get(slug="em-gps-domestic-abuse")
+    commitment.title = "A title changed after the first download"
+    commitment.save()
+    titles = {row["title"] for row in _zip_commitments(client.get("/exports/ipp-tracker-data.zip"))}
+    assert "A title changed after the first download" in titles
+    assert len(list(exports_dir_files())) == 2  # one zip and one CSV: the old zip is gone
+
+
+def exports_dir_files():
+    from django.conf import settings
+
+    return (path for path in settings.EXPORTS_DIR.iterdir() if not path.name.startswith("."))
+
+
+def test_while_one_worker_builds_an_export_the_others_do_not_wait(client, demo, exports_dir):
+    import fcntl
+
+    assert client.get("/exports/ipp-tracker-data.zip").status_code == 200
+    commitment = Commitment.objects.get(slug="em-gps-domestic-abuse")
+    commitment.title = "Changed while another worker builds"
+    commitment.save()
+    with open(exports_dir / ".ipp-tracker-data.zip.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # another worker is building the new version
+        previous = client.get("/exports/ipp-tracker-data.zip")
+        assert previous.status_code == 200 and previous["Cache-Control"] == "no-cache"
+        assert previous["ETag"].startswith('"export-')
+        assert "Changed while another worker builds" not in {r["title"] for r in _zip_commitments(previous)}
+        with open(exports_dir / ".questions.csv.lock", "w") as csv_lock:
+            fcntl.flock(csv_lock, fcntl.LOCK_EX)  # a first build, with nothing older to offer
+            first_build = client.get("/exports/questions.csv")
+            assert first_build.status_code == 503 and first_build["Retry-After"] == "10"
+    current = client.get("/exports/ipp-tracker-data.zip")
+    assert "Changed while another worker builds" in {r["title"] for r in _zip_commitments(current)}
+
+
+def test_filtered_exports_are_limited_per_client_and_whole_ones_are_not(client, demo, settings):
+    settings.EXPORT_THROTTLE_RATE = "2/min"
+    address = {"REMOTE_ADDR": "203.0.113.77"}
+    for _ in range(2):
+        assert client.get("/exports/questions.csv?house=Lords", **address).status_code == 200
+    limited = client.get("/exports/questions.csv?house=Commons", **address)
+    assert limited.status_code == 429 and int(limited["Retry-After"]) > 0
+    assert b"/exports/questions.csv" in limited.content
+    assert client.get("/exports/questions.csv?house=Lords", REMOTE_ADDR="203.0.113.78").status_code == 200
+    for _ in range(3):
+        assert client.get("/exports/questions.csv", **address).status_code == 200
+        assert client.get("/exports/commitments.csv?theme=", **address).status_code == 200
+
+
 def test_api_lists_and_filters_like_the_pages(client, demo):
     body = client.get("/api/v1/commitments/?theme=electronic-monitoring&status=in_progress").json()
     assert body["count"] == 3

@@ -199,6 +199,10 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Whole public pages are cached under a data version (commitments/public/cache.py); off only to
 # measure the uncached pages (make bench-web does both).
 PUBLIC_PAGE_CACHE = env.bool("PUBLIC_PAGE_CACHE", default=True)
+# Whole exports (the dataset zip, the unfiltered CSVs), built once per data version.
+EXPORTS_DIR = env.path("EXPORTS_DIR", default=BASE_DIR / "var" / "exports")
+# Filtered CSV exports are built per request, so each client may ask for only so many.
+EXPORT_THROTTLE_RATE = env.str("EXPORT_THROTTLE_RATE", default="12/min")
 
 CACHES = {
     "default": (

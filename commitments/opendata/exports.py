@@ -1,20 +1,29 @@
 """Spreadsheets and the whole data set. Lists are streamed row by row from a server-side cursor, so
-50,000 rows take the same memory as 50; filters are the pages' own."""
+50,000 rows take the same memory as 50; filters are the pages' own.
+
+What shows everything (the zip, an unfiltered CSV) is built once per data version and served as a
+file (snapshots.py); a filtered CSV is built per request, so each client may ask for only
+EXPORT_THROTTLE_RATE of them."""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
-import tempfile
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from typing import BinaryIO
 
+from django.conf import settings
+from django.db import transaction
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.utils import timezone
+from django.utils.http import quote_etag
+from rest_framework.throttling import SimpleRateThrottle
 
 from ..models import Commitment, Evidence, FigureCell, QuestionEvent, StatusChange, WrittenQuestion
 from ..public.filters import CommitmentFilter, WrittenQuestionFilter
+from .snapshots import SnapshotBuilding, snapshot
 
 COMMITMENT_COLUMNS = ["slug", "title", "theme", "status", "owner", "action_plans", "summary", "url"]
 # The stored fields a question row is made of; the CSV adds the tracker's id and the official URL.
@@ -121,19 +130,89 @@ def question_rows(queryset) -> Iterator[list]:
         ]
 
 
-def commitments_csv(request):
-    filterset = CommitmentFilter(request.GET, queryset=Commitment.objects.published().order_by("slug"))
+class ExportThrottle(SimpleRateThrottle):
+    """Filtered exports per client address (the same address the API's throttle sees)."""
+
+    scope = "exports"
+
+    def get_rate(self) -> str:
+        return settings.EXPORT_THROTTLE_RATE  # read per request, so it can be changed in tests
+
+    def get_cache_key(self, request, view) -> str:
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+
+def _is_filtered(filterset) -> bool:
+    return any(value not in (None, "", [], ()) for value in filterset.form.cleaned_data.values())
+
+
+def _too_many(throttle: ExportThrottle, full_export: str) -> HttpResponse:
+    wait = max(1, round(throttle.wait() or 1))
+    response = HttpResponse(
+        f"Too many filtered exports from your address: try again in {wait} seconds, or download "
+        f"the whole list, which is not limited: {full_export}\n",
+        status=429,
+        content_type="text/plain; charset=utf-8",
+    )
+    response["Retry-After"] = str(wait)
+    return response
+
+
+def _csv_file(rows: Callable[[], Iterable[list]], header: list[str]) -> Callable[[BinaryIO], None]:
+    def write(file: BinaryIO) -> None:
+        text = io.TextIOWrapper(file, encoding="utf-8", newline="")
+        writer = csv.writer(text)
+        writer.writerow(header)
+        writer.writerows(rows())
+        text.flush()
+        text.detach()
+
+    return write
+
+
+def _whole_export(name: str, write: Callable[[BinaryIO], None], content_type: str) -> HttpResponse:
+    try:
+        built = snapshot(name, write)
+    except SnapshotBuilding:
+        response = HttpResponse(
+            "This export is being prepared; please try again in a few seconds.\n",
+            status=503,
+            content_type="text/plain; charset=utf-8",
+        )
+        response["Retry-After"] = "10"
+        return response
+    response = FileResponse(built.file, as_attachment=True, filename=name, content_type=content_type)
+    if not built.is_current:
+        # The previous version, while a worker builds the current one: its own validator, so no
+        # client keeps it as the current data.
+        response["ETag"] = quote_etag(f"export-{built.version}")
+        response["Cache-Control"] = "no-cache"
+    return response
+
+
+def _list_export(request, filterset, name: str, header: list[str], rows, full_queryset) -> HttpResponse:
     if not filterset.is_valid():
         return _invalid(filterset)
-    return _csv_response(commitment_rows(filterset.qs), COMMITMENT_COLUMNS, "commitments.csv")
+    if not _is_filtered(filterset):
+        return _whole_export(name, _csv_file(lambda: rows(full_queryset), header), "text/csv; charset=utf-8")
+    throttle = ExportThrottle()
+    if not throttle.allow_request(request, None):
+        return _too_many(throttle, request.path)
+    return _csv_response(rows(filterset.qs), header, name)
 
 
+@transaction.non_atomic_requests  # read-only; a file served needs no transaction
+def commitments_csv(request):
+    queryset = Commitment.objects.published().order_by("slug")
+    filterset = CommitmentFilter(request.GET, queryset=queryset)
+    return _list_export(request, filterset, "commitments.csv", COMMITMENT_COLUMNS, commitment_rows, queryset)
+
+
+@transaction.non_atomic_requests  # read-only; a file served needs no transaction
 def questions_csv(request):
     queryset = WrittenQuestion.objects.published().order_by("-date_answered", "-pk")
     filterset = WrittenQuestionFilter(request.GET, queryset=queryset)
-    if not filterset.is_valid():
-        return _invalid(filterset)
-    return _csv_response(question_rows(filterset.qs), QUESTION_COLUMNS, "questions.csv")
+    return _list_export(request, filterset, "questions.csv", QUESTION_COLUMNS, question_rows, queryset)
 
 
 def _tables() -> dict[str, tuple[list[str], Iterable[list]]]:
@@ -223,12 +302,10 @@ def _tables() -> dict[str, tuple[list[str], Iterable[list]]]:
     }
 
 
-def dataset_zip(request):
+def write_dataset_zip(file: BinaryIO) -> None:
     """Every public table as CSV, the same as JSON, and the data dictionary, in one zip."""
-    # The response owns the file and closes it once sent.
-    spool = tempfile.SpooledTemporaryFile(max_size=16 * 1024 * 1024)  # noqa: SIM115
     as_json: dict[str, list[dict]] = {}
-    with zipfile.ZipFile(spool, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+    with zipfile.ZipFile(file, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for name, (header, rows) in _tables().items():
             text = io.StringIO()
             writer = csv.writer(text)
@@ -253,7 +330,8 @@ def dataset_zip(request):
             "data.json", json.dumps({"generated_at": timezone.now().isoformat(), **as_json}, indent=1)
         )
         archive.writestr("DATA-DICTIONARY.md", DATA_DICTIONARY)
-    spool.seek(0)
-    return FileResponse(
-        spool, as_attachment=True, filename="ipp-tracker-data.zip", content_type="application/zip"
-    )
+
+
+@transaction.non_atomic_requests  # read-only; a file served needs no transaction
+def dataset_zip(request):
+    return _whole_export("ipp-tracker-data.zip", write_dataset_zip, "application/zip")
