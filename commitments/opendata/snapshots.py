@@ -2,9 +2,10 @@
 
 Building the dataset zip at 50,000 answers takes seconds; built per request, three downloads held
 every web worker and /healthz waited. So each whole export is written once to EXPORTS_DIR, named by
-the data version (public/cache.py), and every request until the data changes gets that file. While
-one worker builds a new version, the others serve the previous file (it says so in its ETag); the
-very first build answers 503 with Retry-After rather than make more workers wait.
+the data version (public/cache.py), and every request until the data changes gets that file. One
+worker builds at a time, whichever export (a lock file): while it does, the others serve the
+previous file (it says so in its ETag), or, before the very first build, answer 503 with
+Retry-After rather than wait; so exports can never hold more than one worker.
 """
 
 from __future__ import annotations
@@ -62,7 +63,7 @@ def _snapshot(name: str, write: Callable[[BinaryIO], None]) -> Snapshot:
     current = directory / f"{version}--{name}"
     if current.exists():
         return Snapshot(open(current, "rb"), version, is_current=True)  # noqa: SIM115
-    with open(directory / f".{name}.lock", "w") as lock:
+    with open(directory / ".build.lock", "w") as lock:
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

@@ -8,10 +8,12 @@ import random
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from datetime import date, timedelta
 from pathlib import Path
 
+import httpx
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
@@ -43,9 +45,14 @@ class Command(BaseCommand):
         parser.add_argument("--seconds", type=int, default=10, help="wrk duration per page")
         parser.add_argument("--connections", type=int, default=16)
         parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
+        parser.add_argument(
+            "--exports-only", action="store_true", help="only the exports-under-load measurement"
+        )
         parser.add_argument("--phase", choices=["load"], help="internal")
 
-    def handle(self, *args, commitments, questions, seconds, connections, workers, phase, **options):
+    def handle(
+        self, *args, commitments, questions, seconds, connections, workers, phase, exports_only, **options
+    ):
         if phase == "load":
             self._load(commitments, questions)
             return
@@ -93,7 +100,8 @@ class Command(BaseCommand):
         with tempfile.TemporaryDirectory() as folder:
             script = Path(folder) / "report.lua"
             script.write_text(WRK_SCRIPT)
-            for cached in (True, False):
+            self._exports_under_load(env | {"EXPORTS_DIR": str(Path(folder) / "exports")}, seconds=seconds)
+            for cached in () if exports_only else (True, False):
                 self._measure(
                     urls,
                     env | {"PUBLIC_PAGE_CACHE": "1" if cached else "0"},
@@ -154,6 +162,73 @@ class Command(BaseCommand):
                 f"{name:<26}{rate:>9.0f}{figures['p50']:>9.1f}{figures['p95']:>9.1f}{figures['p99']:>9.1f}"
                 f"{rate / base_rate:>11.2f}{figures['errors']:>8}"
             )
+
+    def _exports_under_load(self, env, *, seconds: int, workers: int = 3, downloaders: int = 3) -> None:
+        """Is /healthz answered while every worker could be busy with exports? Downloaders fetch the
+        zip and questions.csv in a loop, cold at the start (the first build), while /healthz is
+        asked every 50 ms."""
+        port = free_port()
+        server = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "tracker.wsgi:application", "--bind", f"127.0.0.1:{port}"]
+            + ["--workers", str(workers), "--log-level", "warning"],
+            cwd=settings.BASE_DIR,
+            env=env,
+        )
+        base = f"http://127.0.0.1:{port}"
+        outcomes: list[tuple[str, int, float]] = []
+        stop = threading.Event()
+
+        def download(n: int) -> None:
+            paths = ["/exports/ipp-tracker-data.zip", "/exports/questions.csv"]
+            with httpx.Client(base_url=base, timeout=120) as client:
+                while not stop.is_set():
+                    path = paths[n % 2]
+                    n += 1
+                    started = time.perf_counter()
+                    status = client.get(path).status_code
+                    outcomes.append((path, status, time.perf_counter() - started))
+                    if status == 503:
+                        time.sleep(1)  # as Retry-After asks, only sooner
+
+        try:
+            wait_for(base + "/healthz", what="gunicorn")
+            threads = [threading.Thread(target=download, args=(n,)) for n in range(downloaders)]
+            for thread in threads:
+                thread.start()
+            latencies = []
+            deadline = time.perf_counter() + seconds
+            with httpx.Client(base_url=base, timeout=60) as client:
+                while time.perf_counter() < deadline:
+                    started = time.perf_counter()
+                    client.get("/healthz")
+                    latencies.append((time.perf_counter() - started) * 1000)
+                    time.sleep(0.05)
+            stop.set()
+            for thread in threads:
+                thread.join()
+        finally:
+            server.terminate()
+            server.wait(timeout=20)
+        latencies.sort()
+        self.stdout.write(
+            f"\nExports under load: gunicorn {workers} workers, {downloaders} clients downloading the zip "
+            f"and questions.csv for {seconds} s from a cold start, /healthz every 50 ms:"
+        )
+        for path in ("/exports/ipp-tracker-data.zip", "/exports/questions.csv"):
+            done = [(status, took) for p, status, took in outcomes if p == path]
+            served = [took for status, took in done if status == 200]
+            self.stdout.write(
+                f"  {path}: {len(served)} served (slowest {max(served, default=0):.2f} s, the first build), "
+                f"{sum(status == 503 for status, _ in done)} told to retry while it was first built, "
+                f"{sum(status not in (200, 503) for status, _ in done)} other"
+            )
+        p95 = latencies[int(len(latencies) * 0.95)] if latencies else 0
+        healthy = bool(latencies) and latencies[-1] < 1000
+        self.stdout.write(
+            f"  /healthz: {len(latencies)} requests, p50 {latencies[len(latencies) // 2]:.1f} ms, "
+            f"p95 {p95:.1f} ms, slowest {latencies[-1]:.1f} ms: target (always under 1 s) "
+            f"{'met' if healthy else 'MISSED'}"
+        )
 
     # -- the data set ---------------------------------------------------------------------------
 
