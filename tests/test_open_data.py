@@ -15,6 +15,8 @@ from commitments.models import Commitment
 from commitments.public.filters import CommitmentFilter
 from commitments.services import record_status_change
 
+from .factories import CommitmentFactory, FigureTableFactory
+
 
 @pytest.fixture(autouse=True)
 def empty_cache():
@@ -151,6 +153,30 @@ def test_api_figure_cells_keep_suppressed_and_nil_without_values(client, demo):
 def test_api_bad_input_is_a_400_naming_the_parameter(client, demo, url, parameter):
     response = client.get(url)
     assert response.status_code == 400 and parameter in response.json()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/commitments/",
+        "/api/v1/themes/",
+        "/api/v1/action-plans/",
+        "/api/v1/questions/",
+        "/api/v1/figure-tables/",
+    ],
+)
+@pytest.mark.parametrize(
+    "page_number",
+    ["%C2%B2", "%E2%91%A4", "%D9%A3", "9" * 5000],
+    ids=["superscript-two", "circled-five", "arabic-indic-three", "5000-nines"],
+)
+def test_api_page_numbers_that_are_not_ascii_digits_are_a_400_never_an_error(client, db, url, page_number):
+    """Superscript two, circled five and Arabic-Indic three all pass str.isdigit(); so do 5,000 nines,
+    more than int() will read."""
+    CommitmentFactory()
+    FigureTableFactory()
+    response = client.get(f"{url}?page={page_number}")
+    assert response.status_code == 400 and "page" in response.json()
 
 
 def test_api_unknown_ids_are_json_404s(client, demo):
