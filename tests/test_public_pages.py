@@ -132,6 +132,20 @@ def test_bad_page_numbers_are_not_found(client, demo, page_number):
     _page(client, f"/commitments/?page={page_number}", status=404)
 
 
+# Each passes str.isdigit(): superscript two, circled five, Arabic-Indic three, and more digits than
+# int() will read. A page number in a URL is ASCII digits, nothing else.
+UNICODE_AND_OVERLONG_PAGES = ["%C2%B2", "%E2%91%A4", "%D9%A3", "9" * 5000]
+PAGE_IDS = ["superscript-two", "circled-five", "arabic-indic-three", "5000-nines"]
+
+
+@pytest.mark.parametrize("url", ["/commitments/", "/questions/"])
+@pytest.mark.parametrize("page_number", UNICODE_AND_OVERLONG_PAGES, ids=PAGE_IDS)
+def test_page_numbers_that_are_not_ascii_digits_are_not_found_never_an_error(client, url, page_number):
+    CommitmentFactory()
+    WrittenQuestionFactory()
+    _page(client, f"{url}?page={page_number}", status=404)
+
+
 def test_invalid_date_filter_on_questions_gets_a_message(client, demo):
     assert "Enter a valid date." in _page(client, "/questions/?answered_from=31-02-2024", status=400)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
+import unicodedata
 from collections.abc import Iterable
 
 from django.conf import settings
@@ -20,7 +21,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from ..exceptions import DigestLinkError, DigestLinkExpired, DigestLinkUnknown
+from ..exceptions import DigestLinkError, DigestLinkExpired, DigestLinkUnknown, EmailAddressRefused
 from ..models import DigestDelivery, Subscriber, SubscriberState, Theme, new_subscriber_token
 
 logger = logging.getLogger(__name__)
@@ -67,22 +68,45 @@ def subscriber_from_link(signed: str, *, purpose: str) -> Subscriber:
     return subscriber
 
 
+# Characters a reader cannot see but a comparison can: `victim@e<U+200B>xample.org` reached the same
+# mailbox as `victim@example.org` while counting as a new address. Unicode's format characters (Cf)
+# take in every zero-width space, joiner and non-joiner (U+200B-U+200D, U+2060, U+FEFF), the soft hyphen
+# (U+00AD) and every text-direction control (U+200E, U+200F, U+202A-U+202E, U+2066-U+2069); the others
+# here are invisible without being Cf: the combining grapheme joiner, Hangul fillers, variation selectors.
+INVISIBLE_NOT_FORMAT = frozenset(
+    "\u034f\u115f\u1160\u3164\uffa0\u180b\u180c\u180d" + "".join(map(chr, range(0xFE00, 0xFE10)))
+)
+
+
+def _is_invisible(character: str) -> bool:
+    return unicodedata.category(character) in ("Cf", "Cc") or character in INVISIBLE_NOT_FORMAT
+
+
 def normalise_email(email: str) -> str:
-    """Addresses are compared and stored in lower case, so one person is one subscriber."""
-    return email.strip().lower()
+    """The one form of an address, used wherever one is stored, looked up or counted: NFKC (fullwidth
+    letters are the letters), lower case, so one mailbox is one subscriber. Raises EmailAddressRefused
+    when it holds an invisible or text-direction character, rather than guess what was meant."""
+    if any(_is_invisible(character) for character in email):
+        raise EmailAddressRefused(
+            "This address contains an invisible character (such as a zero-width space, a soft hyphen or "
+            "a text-direction mark). Please type it again by hand."
+        )
+    return unicodedata.normalize("NFKC", email).strip().lower()
 
 
-def allow_subscribe_request(*, email: str, client_ip: str) -> bool:
+def allow_subscribe_request(*, email: str | None, client_ip: str) -> bool:
     """Count a subscribe request against per-client-address and per-email limits for the hour.
 
+    Every request counts against its client; only a valid address (None otherwise) counts against
+    itself, in its normalised form, so a variant of an address is the same address.
     Fixed one-hour windows in Django's cache (Redis in production, local memory in the demo).
     The email is hashed in the key so the cache holds no addresses."""
     window = int(time.time() // RATE_WINDOW_SECONDS)
-    address_key = hashlib.sha256(normalise_email(email).encode()).hexdigest()
-    for key, limit in (
-        (f"subscribe-rate:ip:{client_ip}:{window}", settings.SUBSCRIBE_LIMIT_PER_IP),
-        (f"subscribe-rate:email:{address_key}:{window}", settings.SUBSCRIBE_LIMIT_PER_ADDRESS),
-    ):
+    limits = [(f"subscribe-rate:ip:{client_ip}:{window}", settings.SUBSCRIBE_LIMIT_PER_IP)]
+    if email is not None:
+        address_key = hashlib.sha256(normalise_email(email).encode()).hexdigest()
+        limits.append((f"subscribe-rate:email:{address_key}:{window}", settings.SUBSCRIBE_LIMIT_PER_ADDRESS))
+    for key, limit in limits:
         cache.add(key, 0, RATE_WINDOW_SECONDS)
         try:
             count = cache.incr(key)

@@ -47,10 +47,12 @@ def subscribe_view(request):
     """The form. Every valid request gets the same redirect, subscribed already or not."""
     form = SubscribeForm(request.POST or None)
     if request.method == "POST":
-        email = request.POST.get("email", "")
+        valid = form.is_valid()
+        # Only a valid, normalised address is counted as one: a variant of it is not a new address.
+        email = form.cleaned_data["email"] if valid else None
         if not allow_subscribe_request(email=email, client_ip=_client_ip(request)):
             return render(request, "commitments/subscribe/rate_limited.html", status=429)
-        if form.is_valid():
+        if valid:
             subscribe(
                 email=form.cleaned_data["email"],
                 frequency=form.cleaned_data["frequency"],

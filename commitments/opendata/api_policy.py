@@ -5,6 +5,8 @@ from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.throttling import AnonRateThrottle
 
+from ..public.pagination import page_number
+
 
 class Pagination(PageNumberPagination):
     """A page that is not a number of 1 or more is a 400 naming the parameter; a page past the end
@@ -14,7 +16,7 @@ class Pagination(PageNumberPagination):
 
     def paginate_queryset(self, queryset, request, view=None):
         page = request.query_params.get(self.page_query_param)
-        if page is not None and not (page.isdigit() and int(page) > 0):
+        if page is not None and page_number(page) is None:
             raise ValidationError({"page": [f"“{page}” is not a page number (1 or more)."]})
         try:
             return super().paginate_queryset(queryset, request, view)

@@ -7,7 +7,6 @@ EXPORT_THROTTLE_RATE of them."""
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import zipfile
@@ -24,6 +23,7 @@ from rest_framework.throttling import SimpleRateThrottle
 from ..models import Commitment, Evidence, FigureCell, QuestionEvent, StatusChange, WrittenQuestion
 from ..public.filters import CommitmentFilter, WrittenQuestionFilter
 from .snapshots import SnapshotBuilding, snapshot
+from .spreadsheets import csv_writer
 
 COMMITMENT_COLUMNS = ["slug", "title", "theme", "status", "owner", "action_plans", "summary", "url"]
 # The stored fields a question row is made of; the CSV adds the tracker's id and the official URL.
@@ -41,7 +41,11 @@ QUESTION_COLUMNS = ["id", *QUESTION_FIELDS, "official_url"]
 
 DATA_DICTIONARY = """# IPP Action Plan tracker: data dictionary
 
-Every file is UTF-8 CSV with a header row. Dates are ISO 8601 (YYYY-MM-DD); times are UTC.
+Every file is UTF-8 CSV with a header row, every cell quoted. Dates are ISO 8601 (YYYY-MM-DD); times
+are UTC. A text cell that begins with =, +, -, @, a tab or a carriage return has a single quote (')
+added in front, so that a spreadsheet shows it as text and never runs it as a formula: a nil figure
+cell's published value reads '-, a title "=x" reads '=x. Numbers (ids, positions, figure values) are
+written as they are. data.json holds the text exactly as stored, without the quote.
 Parliamentary material is reused under the Open Parliament Licence v3.0.
 
 ## commitments.csv
@@ -81,7 +85,7 @@ class _Echo:
 
 
 def _stream(rows: Iterable[list], header: list[str]) -> Iterator[str]:
-    writer = csv.writer(_Echo())
+    writer = csv_writer(_Echo())
     yield writer.writerow(header)
     for row in rows:
         yield writer.writerow(row)
@@ -161,9 +165,10 @@ def _too_many(throttle: ExportThrottle, full_export: str) -> HttpResponse:
 def _csv_file(rows: Callable[[], Iterable[list]], header: list[str]) -> Callable[[BinaryIO], None]:
     def write(file: BinaryIO) -> None:
         text = io.TextIOWrapper(file, encoding="utf-8", newline="")
-        writer = csv.writer(text)
+        writer = csv_writer(text)
         writer.writerow(header)
-        writer.writerows(rows())
+        for row in rows():
+            writer.writerow(row)
         text.flush()
         text.detach()
 
@@ -308,7 +313,7 @@ def write_dataset_zip(file: BinaryIO) -> None:
     with zipfile.ZipFile(file, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for name, (header, rows) in _tables().items():
             text = io.StringIO()
-            writer = csv.writer(text)
+            writer = csv_writer(text)
             writer.writerow(header)
             records = as_json.setdefault(name, [])
             for row in rows:

@@ -71,8 +71,21 @@ def _evidence_entry(item: Evidence) -> Entry:
     )
 
 
+class PlainTextAtomFeed(Atom1Feed):
+    """Atom whose entry summaries are text (`type="text"`), not HTML.
+
+    Reasons and excerpts are editors' and Parliament's words; as `type="html"` an excerpt holding
+    `<img src=… onerror=…>` reached feed readers as a live remote image. As text, a reader shows any
+    markup as characters, so nothing in a summary can load or run."""
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, {**item, "description": None})
+        if item["description"] is not None:
+            handler.addQuickElement("summary", item["description"], {"type": "text"})
+
+
 class UpdatesFeed(Feed):
-    feed_type = Atom1Feed
+    feed_type = PlainTextAtomFeed
     title = "IPP Action Plan tracker: all updates"
     subtitle = "Status changes and newly confirmed parliamentary evidence on IPP Action Plan commitments."
 

@@ -26,6 +26,7 @@ from ..models import (
 from ..models.querysets import RECENT_EVIDENCE_DAYS
 from .charts import figure_column_charts, status_bar
 from .filters import CommitmentFilter, WrittenQuestionFilter
+from .pagination import page_number
 from .tables import CommitmentTable, WrittenQuestionTable
 
 PER_PAGE = 25
@@ -67,7 +68,7 @@ class ValidatedListMixin(SingleTableMixin):
 
     def get(self, request, *args, **kwargs):
         page = request.GET.get("page")
-        if page is not None and not (page.isdigit() and int(page) > 0):
+        if page is not None and page_number(page) is None:
             raise Http404("No such page of results.")
         request.GET = request.GET.copy()
         request.GET.pop("per_page", None)  # the page size is ours to choose
