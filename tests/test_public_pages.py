@@ -247,6 +247,28 @@ def test_pages_are_cached_and_a_change_shows_at_once(client, django_assert_num_q
     assert "Paused for review" in _page(client, url)
 
 
+def test_a_cached_page_costs_one_round_trip_to_the_cache_and_keeps_every_header(
+    client, monkeypatch, django_assert_num_queries
+):
+    url = f"/commitments/{CommitmentFactory(title='Served from the cache').slug}/"
+    _page(client, url)  # rendered and stored
+    _page(client, url)  # this process now knows the data version
+    calls = []
+    for name in ("get", "get_many", "get_or_set", "set", "set_many", "add", "incr"):
+        real = getattr(cache, name)
+        monkeypatch.setattr(
+            cache, name, lambda *a, _real=real, _name=name, **k: calls.append(_name) or _real(*a, **k)
+        )
+    with django_assert_num_queries(0):
+        response = client.get(url)
+    assert response.status_code == 200 and b"Served from the cache" in response.content
+    assert calls == ["get_many"]
+    assert response["ETag"] and response["Last-Modified"]
+    assert "default-src 'self'" in response["Content-Security-Policy"]
+    assert response["X-Content-Type-Options"] == "nosniff" and response["X-Frame-Options"] == "DENY"
+    assert client.get(url, HTTP_IF_NONE_MATCH=response["ETag"]).status_code == 304
+
+
 def test_a_filter_the_page_reads_makes_a_page_of_its_own(client):
     CommitmentFactory(title="Delivered already")
     _page(client, "/commitments/")

@@ -59,6 +59,14 @@ class Evidence(models.Model):
     class Meta:
         verbose_name_plural = "evidence"
         ordering = ["commitment", "-created_at"]
+        indexes = [
+            # The home page's newest confirmed evidence: walked in order, not sorted from every row.
+            models.Index(
+                fields=["-reviewed_at", "-id"],
+                condition=Q(state=EvidenceState.CONFIRMED),
+                name="evidence_newest_confirmed",
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["commitment", "question"],

@@ -127,6 +127,23 @@ class EvidenceQuerySet(BulkWriteSignalsQuerySet):
     def for_display(self) -> Self:
         return self.select_related("commitment", "question")
 
+    def newest_confirmed(self) -> Self:
+        """Newest first by when an editor confirmed it (an index walks this), with only the
+        question's and commitment's names: their texts and records are large and unused here."""
+        return (
+            self.confirmed()
+            .select_related("commitment", "question")
+            .only(
+                "pk",
+                "reviewed_at",
+                "commitment__slug",
+                "commitment__title",
+                "question__house",
+                "question__uin",
+            )
+            .order_by("-reviewed_at", "-pk")
+        )
+
 
 class WrittenQuestionQuerySet(BulkWriteSignalsQuerySet):
     def published(self) -> Self:

@@ -5,7 +5,8 @@
   current one gets 304 before any view, query or template runs (ConditionalRequestMiddleware).
 - `cached_public_page(view)`: the same, and the whole page is cached too (Redis in production,
   local memory by default), keyed by the data version, the path and the query parameters that
-  change the page, which come from the view's own filter and table.
+  change the page, which come from the view's own filter and table. A hit is served by the
+  middleware with one round trip to the cache, before the view (or its transaction) runs.
 - Unmarked views (admin, about, subscription pages, health checks) are neither: they show a
   person's own page, or something that is not public data (the time of the last re-check).
 
@@ -59,6 +60,31 @@ def data_changed_at() -> datetime:
     return cache.get_or_set(CHANGED_AT_KEY, lambda: timezone.now().replace(microsecond=0), timeout=None)
 
 
+# This process's last-seen data version: a guess that lets a page hit take one round trip to the
+# cache (the version, when it changed, and the page under the guessed version, together).
+_last_version: int | None = None
+
+
+def data_state_and_page(request, view) -> tuple[int, datetime, object | None]:
+    """The data version, when it last changed, and `view`'s cached page for `request` if any."""
+    global _last_version
+    page_key = getattr(view, "page_key", None) if settings.PUBLIC_PAGE_CACHE else None
+    if request.method != "GET":
+        page_key = None
+    guess = page_key(request, _last_version) if page_key and _last_version else None
+    found = cache.get_many([VERSION_KEY, CHANGED_AT_KEY, *([guess] if guess else [])])
+    if VERSION_KEY in found and CHANGED_AT_KEY in found:
+        version, changed_at = found[VERSION_KEY], found[CHANGED_AT_KEY]
+    else:
+        version, changed_at = data_version(), data_changed_at()
+    _last_version = version
+    page = None
+    if page_key:
+        key = request.public_page_key = page_key(request, version)
+        page = found.get(guess) if key == guess else cache.get(key)
+    return version, changed_at, page
+
+
 def _bump() -> None:
     # A time, not a counter: after Redis restarts empty, old ETags must not match new content.
     cache.set_many(
@@ -87,22 +113,28 @@ def public_data(view):
 
 
 def cached_public_page(view):
-    """Mark `view` as public data, and cache its anonymous GETs whole."""
+    """Mark `view` as public data, and cache its anonymous GETs whole. ConditionalRequestMiddleware
+    serves a hit before the view is called; the view renders and stores a miss."""
     view_class = getattr(view, "view_class", None)
     parameters = view_class.query_parameters() if hasattr(view_class, "query_parameters") else frozenset()
+
+    def page_key(request, version: int) -> str:
+        # Parameters the page does not read cannot change it: a random ?x= must not force a render.
+        known = sorted((k, v) for k, v in request.GET.lists() if k in parameters)
+        digest = hashlib.sha256(f"{request.path}?{known}".encode()).hexdigest()
+        return f"public-page:{version}:{timezone.localdate()}:{digest}"
 
     @transaction.non_atomic_requests  # read-only pages need no transaction
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if not settings.PUBLIC_PAGE_CACHE or request.method != "GET" or request.user.is_authenticated:
             return view(request, *args, **kwargs)
-        # Parameters the page does not read cannot change it: a random ?x= must not force a render.
-        known = sorted((k, v) for k, v in request.GET.lists() if k in parameters)
-        digest = hashlib.sha256(f"{request.path}?{known}".encode()).hexdigest()
-        key = f"public-page:{data_version()}:{timezone.localdate()}:{digest}"
-        cached = cache.get(key)
-        if cached is not None:
-            return cached
+        key = getattr(request, "public_page_key", None)
+        if key is None:  # the middleware did not look (a request carrying a session cookie)
+            key = page_key(request, data_version())
+            cached = cache.get(key)
+            if cached is not None:
+                return cached
         response = view(request, *args, **kwargs)
         if hasattr(response, "render") and callable(response.render):
             response = response.render()
@@ -111,6 +143,7 @@ def cached_public_page(view):
         return response
 
     wrapper.serves_public_data = True
+    wrapper.page_key = page_key
     return wrapper
 
 
@@ -147,11 +180,12 @@ class ConditionalRequestMiddleware:
         ):
             return None
         digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:16]
+        version, changed_at, page = data_state_and_page(request, view_func)
         # The day is part of it: "no recent evidence" turns on with time, not with a change.
-        etag = quote_etag(f"{data_version()}-{timezone.localdate():%Y%m%d}-{digest}")
-        last_modified = int(data_changed_at().timestamp())
+        etag = quote_etag(f"{version}-{timezone.localdate():%Y%m%d}-{digest}")
+        last_modified = int(changed_at.timestamp())
         not_modified = get_conditional_response(request, etag=etag, last_modified=last_modified)
         if not_modified is not None:
             return not_modified
         request.public_data_validators = (etag, http_date(last_modified))
-        return None
+        return page  # a cached page, served without calling the view; None lets the view run

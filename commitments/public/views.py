@@ -44,9 +44,7 @@ class HomeView(TemplateView):
         context["segments"] = status_bar(counts)
         context["total"] = sum(counts.values())
         context["latest_changes"] = StatusChange.objects.published().for_display().newest_first()[:6]
-        context["latest_evidence"] = (
-            Evidence.objects.published().for_display().order_by("-reviewed_at", "-pk")[:6]
-        )
+        context["latest_evidence"] = Evidence.objects.published().newest_confirmed()[:6]
         context["themes"] = Theme.objects.annotate(
             n=Count("commitments", filter=Q(commitments__is_published=True))
         ).filter(n__gt=0)

@@ -101,8 +101,9 @@ class Command(BaseCommand):
             script = Path(folder) / "report.lua"
             script.write_text(WRK_SCRIPT)
             self._exports_under_load(env | {"EXPORTS_DIR": str(Path(folder) / "exports")}, seconds=seconds)
+            results = {}
             for cached in () if exports_only else (True, False):
-                self._measure(
+                results[cached] = self._measure(
                     urls,
                     env | {"PUBLIC_PAGE_CACHE": "1" if cached else "0"},
                     script,
@@ -111,6 +112,33 @@ class Command(BaseCommand):
                     workers=workers,
                     cached=cached,
                 )
+            if results:
+                self._targets(results)
+
+    def _targets(self, results: dict[bool, tuple[list, float, list[int]]]) -> None:
+        """The issue's targets: uncached p95 <= 100 ms, cached >= 0.8x /healthz, workers < 150 MB."""
+        lines = []
+        uncached, _, _ = results[False]
+        slow = [f"{name} ({figures['p95']:.0f} ms)" for name, _, figures in uncached if figures["p95"] > 100]
+        lines.append(
+            "uncached p95 <= 100 ms: " + ("met on every page" if not slow else "MISSED on " + ", ".join(slow))
+        )
+        cached, base_rate, _ = results[True]
+        behind = [
+            f"{name} ({figures['requests'] / figures['seconds'] / base_rate:.2f}x)"
+            for name, _, figures in cached
+            if figures["requests"] / figures["seconds"] < 0.8 * base_rate
+        ]
+        lines.append(
+            "cached >= 0.8x /healthz: "
+            + ("met on every page" if not behind else "MISSED on " + ", ".join(behind))
+        )
+        memory = [megabytes for _, _, sizes in results.values() for megabytes in sizes]
+        lines.append(
+            f"worker memory after the run < 150 MB: {'met' if max(memory, default=0) < 150 else 'MISSED'} "
+            f"(largest {max(memory, default=0)} MB)"
+        )
+        self.stdout.write("\nTargets: " + "; ".join(lines) + ".")
 
     def _measure(self, urls, env, script, *, seconds, connections, workers, cached):
         port = free_port()
@@ -144,6 +172,7 @@ class Command(BaseCommand):
                 ).stdout
                 figures = json.loads(out.strip().splitlines()[-1])
                 rows.append((name, path, figures))
+            worker_megabytes = _worker_rss_megabytes(server.pid)
         finally:
             server.terminate()
             server.wait(timeout=20)
@@ -162,6 +191,8 @@ class Command(BaseCommand):
                 f"{name:<26}{rate:>9.0f}{figures['p50']:>9.1f}{figures['p95']:>9.1f}{figures['p99']:>9.1f}"
                 f"{rate / base_rate:>11.2f}{figures['errors']:>8}"
             )
+        self.stdout.write(f"Worker memory after the run: {', '.join(f'{mb} MB' for mb in worker_megabytes)}")
+        return rows, base_rate, worker_megabytes
 
     def _exports_under_load(self, env, *, seconds: int, workers: int = 3, downloaders: int = 3) -> None:
         """Is /healthz answered while every worker could be busy with exports? Downloaders fetch the
@@ -339,3 +370,16 @@ class Command(BaseCommand):
                 }
             )
         )
+
+
+def _worker_rss_megabytes(parent: int) -> list[int]:
+    """Resident memory of each gunicorn worker (the children of the arbiter), from /proc."""
+    sizes = []
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            fields = dict(line.split(":", 1) for line in status.read_text().splitlines() if ":" in line)
+        except OSError:
+            continue
+        if int(fields.get("PPid", "0").strip()) == parent and "VmRSS" in fields:
+            sizes.append(int(fields["VmRSS"].split()[0]) // 1024)
+    return sorted(sizes)
