@@ -147,11 +147,19 @@ class EvidenceQuerySet(BulkWriteSignalsQuerySet):
 
 class WrittenQuestionQuerySet(BulkWriteSignalsQuerySet):
     def published(self) -> Self:
-        """What the public sees: answers that name IPP, or that evidence a published commitment."""
-        evidencing = Q(evidence__state=EvidenceState.CONFIRMED, evidence__commitment__is_published=True)
-        return self.filter(
-            Q(is_about_ipp=True) | Q(pk__in=self.model.objects.filter(evidencing).values("pk"))
-        )
+        """What the public sees: answers that name IPP, or that evidence a published commitment.
+
+        Counted on every list page: with the (is_about_ipp, id) index and evidence's question ids
+        (not a join back to questions), PostgreSQL counts 50,000 from the index alone."""
+        evidence = self.model._meta.get_field("evidence").related_model
+        evidencing = evidence.objects.filter(
+            state=EvidenceState.CONFIRMED, commitment__is_published=True
+        ).values("question_id")
+        return self.filter(Q(is_about_ipp=True) | Q(pk__in=evidencing))
+
+    def for_list(self) -> Self:
+        """What a row of the answers list shows; the texts and the API record stay in the database."""
+        return self.only("pk", "house", "uin", "heading", "date_answered", "answering_body")
 
     def answered(self) -> Self:
         return self.filter(date_answered__isnull=False, answer_is_holding=False)

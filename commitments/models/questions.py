@@ -101,6 +101,8 @@ class WrittenQuestion(models.Model):
             models.Index(fields=["house", "uin"]),
             # The public list's order: questions awaiting an answer, then the newest answers.
             models.Index(F("date_answered").desc(), F("id").desc(), name="question_newest_first"),
+            # What the public sees (WrittenQuestionQuerySet.published), counted from the index alone.
+            models.Index(fields=["is_about_ipp", "id"], name="question_published_count"),
         ]
 
     def __str__(self) -> str:

@@ -7,6 +7,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from ..models import ActionPlan, Commitment, EvidenceState, House, Status, Theme, WrittenQuestion
+from .widgets import PlainSelect
 
 
 @extend_schema_field(OpenApiTypes.STR)
@@ -19,16 +20,17 @@ class CommitmentFilter(django_filters.FilterSet):
         method="search", label="Search", widget=forms.TextInput(attrs={"type": "search"})
     )
     theme = django_filters.ModelChoiceFilter(
-        queryset=Theme.objects.all(), to_field_name="slug", empty_label="Any theme"
+        queryset=Theme.objects.all(), to_field_name="slug", empty_label="Any theme", widget=PlainSelect
     )
-    status = django_filters.ChoiceFilter(choices=Status.choices, empty_label="Any status")
-    owner = django_filters.ChoiceFilter(choices=[], empty_label="Any owner")
+    status = django_filters.ChoiceFilter(choices=Status.choices, empty_label="Any status", widget=PlainSelect)
+    owner = django_filters.ChoiceFilter(choices=[], empty_label="Any owner", widget=PlainSelect)
     plan = django_filters.ModelChoiceFilter(
         field_name="action_plans",
         queryset=ActionPlan.objects.all(),
         to_field_name="slug",
         empty_label="Any plan version",
         label="Plan version",
+        widget=PlainSelect,
     )
 
     class Meta:
@@ -52,7 +54,7 @@ class WrittenQuestionFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         method="search", label="Search", widget=forms.TextInput(attrs={"type": "search"})
     )
-    house = django_filters.ChoiceFilter(choices=House.choices, empty_label="Both Houses")
+    house = django_filters.ChoiceFilter(choices=House.choices, empty_label="Both Houses", widget=PlainSelect)
     answered_from = django_filters.DateFilter(
         field_name="date_answered",
         lookup_expr="gte",
@@ -67,10 +69,12 @@ class WrittenQuestionFilter(django_filters.FilterSet):
     )
     commitment = SlugFilter(
         method="evidencing",
-        queryset=Commitment.objects.published(),
+        # Only what an option shows: 300 commitments' keywords and targets are JSON to decode.
+        queryset=Commitment.objects.published().only("pk", "slug", "title").order_by("title"),
         to_field_name="slug",
         empty_label="Any commitment",
         label="Evidences",
+        widget=PlainSelect,
     )
 
     class Meta:

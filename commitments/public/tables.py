@@ -2,9 +2,17 @@
 
 import django_tables2 as tables
 from django.urls import reverse
+from django.utils.dateformat import format as format_date
 from django.utils.html import format_html
 
 from ..models import Commitment, WrittenQuestion
+
+
+class UKDateColumn(tables.Column):
+    """A date as "3 Dec 2026". django-tables2's DateColumn compiles a template for every cell."""
+
+    def render(self, value):
+        return format_date(value, "j M Y")
 
 
 class CommitmentTable(tables.Table):
@@ -12,7 +20,7 @@ class CommitmentTable(tables.Table):
     theme = tables.Column(accessor="theme__name", verbose_name="Theme", order_by=("theme__name",))
     status = tables.Column()
     owner = tables.Column()
-    updated = tables.DateColumn(accessor="latest_change_on", verbose_name="Status since", format="j M Y")
+    updated = UKDateColumn(accessor="latest_change_on", verbose_name="Status since")
 
     class Meta:
         model = Commitment
@@ -37,7 +45,7 @@ class WrittenQuestionTable(tables.Table):
     )
     heading = tables.Column(verbose_name="Subject")
     house = tables.Column()
-    date_answered = tables.DateColumn(verbose_name="Answered", format="j M Y")
+    date_answered = UKDateColumn(verbose_name="Answered")
     answering_body = tables.Column(verbose_name="Answered by")
 
     class Meta:

@@ -157,7 +157,7 @@ class QuestionListView(ValidatedListMixin, FilterView):
 
     def get_queryset(self):
         # Matches the index: questions still awaiting an answer first, then the newest answers.
-        return WrittenQuestion.objects.published().order_by("-date_answered", "-pk")
+        return WrittenQuestion.objects.published().for_list().order_by("-date_answered", "-pk")
 
 
 class QuestionDetailView(DetailView):

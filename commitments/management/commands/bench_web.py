@@ -353,7 +353,7 @@ class Command(BaseCommand):
         from django.db import connection as db
 
         with db.cursor() as cursor:
-            cursor.execute("ANALYZE")  # as autovacuum would soon after a bulk load
+            cursor.execute("VACUUM ANALYZE")  # as autovacuum would soon after a bulk load (PostgreSQL 13+)
         busy = max(commitments, key=lambda c: c.evidence.count())
         theme = Theme.objects.get(slug="electronic-monitoring")
         self.stdout.write(
