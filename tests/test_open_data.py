@@ -8,17 +8,18 @@ from datetime import date
 
 import feedparser
 import pytest
-from django.core.cache import cache
 
 from commitments.loading import load_demo
 from commitments.models import Commitment
 from commitments.public.filters import CommitmentFilter
 from commitments.services import record_status_change
 
+from .servers import clear_cache
+
 
 @pytest.fixture(autouse=True)
 def empty_cache():
-    cache.clear()
+    clear_cache()
 
 
 @pytest.fixture

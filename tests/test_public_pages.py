@@ -3,7 +3,6 @@
 from datetime import date
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -13,11 +12,12 @@ from commitments.models import Commitment, Evidence, FigureTable, WrittenQuestio
 from commitments.services import record_status_change
 
 from .factories import CommitmentFactory, EvidenceFactory, QuestionEventFactory, WrittenQuestionFactory
+from .servers import clear_cache
 
 
 @pytest.fixture(autouse=True)
 def empty_cache():
-    cache.clear()
+    clear_cache()
 
 
 @pytest.fixture
