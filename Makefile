@@ -59,6 +59,7 @@ server-deps:
 		|| $(APT_INSTALL) "the suite's own Redis" redis-server
 
 node_modules/.installed: package.json package-lock.json
+	@command -v npm >/dev/null || $(APT_INSTALL) "axe-core and the Nu Html Checker (npm)" npm
 	@echo "make: installing axe-core and the Nu Html Checker from npm (package-lock.json)"
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
