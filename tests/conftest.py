@@ -25,10 +25,11 @@ def pytest_configure(config):
         return
     from django.conf import settings
 
-    if settings.configured and not (os.environ.get("DATABASE_URL") and os.environ.get("REDIS_URL")):
+    if settings.configured:
         pytest.exit(
-            "Django's settings were read before the suite could start its servers (is "
-            "DJANGO_SETTINGS_MODULE set in your environment?): unset it, or set DATABASE_URL and REDIS_URL.",
+            "Django's settings were read before the suite could choose its servers and Redis key "
+            "prefix (is DJANGO_SETTINGS_MODULE set in your environment, or --ds given?): unset it; "
+            "tests/conftest.py sets it.",
             returncode=3,
         )
     try:

@@ -253,10 +253,12 @@ def _stop_leftovers() -> None:
             owner = int((folder / "owner.pid").read_text())
         except (OSError, ValueError):
             continue
-        with contextlib.suppress(ProcessLookupError, PermissionError):
+        try:
             os.kill(owner, 0)
-            continue  # its run is still going
-        _stop_folder(folder)
+        except ProcessLookupError:
+            _stop_folder(folder)
+        except PermissionError:
+            pass  # another user's run, still going
 
 
 def _stop_folder(folder: Path) -> None:
@@ -389,8 +391,9 @@ def provide(environ=os.environ) -> Servers:
     servers = Servers()
     database_url = environ.get("DATABASE_URL", "")
     redis_url = environ.get("REDIS_URL", "")
+    is_postgresql = urlsplit(database_url).scheme in {"postgres", "postgresql", "pgsql"}
     for problem in (
-        diagnose_database(database_url) if database_url else None,
+        diagnose_database(database_url) if database_url and is_postgresql else None,
         diagnose_redis(redis_url) if redis_url else None,
     ):
         if problem:

@@ -3,6 +3,7 @@ suite's own ones start and leave nothing behind, and a run deletes exactly the R
 
 import os
 import socket
+import subprocess
 from urllib.parse import urlsplit
 
 import port_for
@@ -12,6 +13,7 @@ import redis
 from .servers import (
     PrivateServers,
     Servers,
+    _stop_leftovers,
     delete_keys,
     diagnose_database,
     diagnose_redis,
@@ -121,3 +123,31 @@ def test_private_servers_answer_then_stop_and_leave_no_folder():
     assert not _answers(urlsplit(database_url).port)
     assert not _answers(urlsplit(redis_url).port)
     assert not servers.folder.exists()
+
+
+@pytest.mark.skipif(not (find_pg_ctl() and find_redis_server()), reason="no PostgreSQL or Redis server here")
+def test_servers_left_by_a_killed_run_are_stopped_and_deleted_by_the_next():
+    servers = PrivateServers()
+    try:
+        database_url = servers.start_postgresql()
+        redis_url = servers.start_redis()
+        dead = subprocess.Popen(["true"])  # a process id that no longer runs
+        dead.wait()
+        (servers.folder / "owner.pid").write_text(str(dead.pid))
+
+        _stop_leftovers()
+
+        assert not servers.folder.exists()
+        assert not _answers(urlsplit(database_url).port)
+        assert not _answers(urlsplit(redis_url).port)
+    finally:
+        servers.stop()
+
+
+def test_servers_of_a_run_still_going_are_left_alone():
+    servers = PrivateServers()  # owned by this process, which is running
+    try:
+        _stop_leftovers()
+        assert servers.folder.exists()
+    finally:
+        servers.stop()
