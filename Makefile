@@ -11,18 +11,23 @@ DEMO_ENV := DEBUG=1 TRACKER_DEMO=1 DATABASE_URL=sqlite:///$(CURDIR)/db.sqlite3 R
 BENCH_ENV := DEBUG=0 SECRET_KEY=bench-only-not-secret-0123456789abcdefghijkl REDIS_URL= ALLOWED_HOSTS=127.0.0.1 \
 	DATABASE_URL=$(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/tracker)
 
-.PHONY: install install-dev browser-deps run demo-data test lint fmt migrations-check worker beat smoke \
+.PHONY: install install-dev browser-deps server-deps run demo-data test lint fmt migrations-check worker beat smoke \
 	bench-ingest bench-web bench-digests clean
 
+# pip prints a line per package (no --quiet): a first install takes about a minute.
+PIP_INSTALL := $(BIN)/python -m pip install --disable-pip-version-check --progress-bar on
+
 $(BIN)/.runtime: requirements.txt
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements.txt
-	touch $@
+	@test -x $(BIN)/python || { echo "make: creating the virtualenv $(VENV)/"; $(PYTHON) -m venv $(VENV); }
+	@echo "make: installing the pinned runtime requirements (requirements.txt) into $(VENV)/"
+	$(PIP_INSTALL) --upgrade pip
+	$(PIP_INSTALL) -r requirements.txt
+	@touch $@
 
 $(BIN)/.dev: $(BIN)/.runtime requirements-dev.txt
-	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
-	touch $@
+	@echo "make: installing the test and lint tools (requirements-dev.txt) into $(VENV)/"
+	$(PIP_INSTALL) -r requirements-dev.txt
+	@touch $@
 
 install: $(BIN)/.runtime            ## virtualenv with the pinned runtime requirements
 
@@ -35,17 +40,31 @@ demo-data: install                  ## migrate the SQLite demo database and load
 run: demo-data                      ## the demo on http://127.0.0.1:$(PORT), re-checking the recorded API
 	$(DEMO_ENV) $(BIN)/python manage.py run_demo 127.0.0.1:$(PORT)
 
+# Installs Debian packages the first time they are needed: one line saying what and why, then
+# apt's own lines. Not root: one line naming what to install, and stop.
+APT_INSTALL = ./.ci/apt-install
+
 # The browser tests drive Debian's Chromium (never a downloaded browser) and inject axe-core; the
 # HTML check runs the Nu Html Checker with the machine's Java. Installed here so CI has them too.
 browser-deps: node_modules/.installed
-	@command -v chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium; }
-	@command -v java >/dev/null || { apt-get update -qq && apt-get install -y -qq default-jre-headless; }
+	@command -v chromium >/dev/null || $(APT_INSTALL) "the browser checks (about 110 packages)" chromium
+	@command -v java >/dev/null || $(APT_INSTALL) "the HTML check's Java runtime" default-jre-headless
+
+# The suite starts its own PostgreSQL and Redis (tests/servers.py) unless DATABASE_URL / REDIS_URL
+# name yours; their server programs come from Debian's packages.
+server-deps:
+	@[ -n "$$DATABASE_URL" ] || ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || command -v pg_ctl >/dev/null \
+		|| $(APT_INSTALL) "the suite's own PostgreSQL (its server programs)" postgresql
+	@[ -n "$$REDIS_URL" ] || command -v redis-server >/dev/null || [ -x /usr/bin/redis-server ] \
+		|| $(APT_INSTALL) "the suite's own Redis" redis-server
 
 node_modules/.installed: package.json package-lock.json
+	@command -v npm >/dev/null || $(APT_INSTALL) "axe-core and the Nu Html Checker (npm)" npm
+	@echo "make: installing axe-core and the Nu Html Checker from npm (package-lock.json)"
 	npm ci --no-audit --no-fund --loglevel=error
-	touch $@
+	@touch $@
 
-test: install-dev browser-deps      ## the whole suite, on PostgreSQL and Redis (see README)
+test: install-dev browser-deps server-deps  ## the whole suite, on its own PostgreSQL and Redis (see README)
 	$(BIN)/pytest
 
 lint: install-dev
@@ -75,7 +94,7 @@ bench-digests: install            ## send one weekly period to 100,000 subscribe
 	$(BENCH_ENV) $(BIN)/python manage.py bench_digests --subscribers $(or $(SUBSCRIBERS),100000)
 
 bench-web: install                 ## 300 commitments, 50,000 questions, gunicorn + wrk; prints req/s, p50/p95/p99
-	@command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
+	@command -v wrk >/dev/null || $(APT_INSTALL) "the web benchmark's load generator" wrk
 	$(BENCH_ENV) REDIS_URL=$(or $(REDIS_URL),redis://127.0.0.1:6379/14) $(BIN)/python manage.py bench_web
 
 clean:

@@ -1,51 +1,65 @@
-"""Shared fixtures. The suite runs against real PostgreSQL and Redis; it stops at once, naming the
-service and how to start it, when either does not answer."""
+"""Shared fixtures, and the servers the run uses (tests/servers.py): its own throwaway PostgreSQL and
+Redis unless DATABASE_URL / REDIS_URL name yours. It stops at once, with one line, when a server you
+named does not answer or refuses the login."""
 
-import socket
-from urllib.parse import urlparse
+import os
+import signal
 
 import pytest
-from django.apps import apps
-from django.conf import settings
-from django.contrib.auth.models import Group
 
-from commitments.ops.roles import EDITORS_GROUP, sync_editors_group
-from commitments.ops.schedules import install_digest_schedules, install_periodic_tasks, install_watch_defaults
+from . import servers as run_servers
 
-from .factories import CommitmentFactory, EditorFactory, UserFactory
-
-START_COMMANDS = {
-    "PostgreSQL": "pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start",
-    "Redis": 'redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no',
-}
+SERVERS_KEY = pytest.StashKey[run_servers.Servers]()
 
 
-def _answers(host: str, port: int) -> bool:
+def _stop_on_sigterm(signum, frame):
+    # Ends the run the way Ctrl-C does, so the servers are stopped and deleted.
+    raise KeyboardInterrupt(f"signal {signum}")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_configure(config):
+    """Before pytest-django (trylast) sets Django up: the settings read DATABASE_URL and REDIS_URL
+    when imported, so the servers must exist first."""
+    if config.option.help:
+        return
+    from django.conf import settings
+
+    if settings.configured:
+        pytest.exit(
+            "Django's settings were read before the suite could choose its servers and Redis key "
+            "prefix (is DJANGO_SETTINGS_MODULE set in your environment, or --ds given?): unset it; "
+            "tests/conftest.py sets it.",
+            returncode=3,
+        )
     try:
-        with socket.create_connection((host, port), timeout=2):
-            return True
-    except OSError:
-        return False
+        servers = run_servers.provide()
+    except run_servers.ServersRefused as refusal:
+        pytest.exit(str(refusal), returncode=3)
+    config.stash[SERVERS_KEY] = servers
+    config.add_cleanup(servers.stop)
+    if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
+        signal.signal(signal.SIGTERM, _stop_on_sigterm)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tracker.settings")
+    settings.DATABASES  # noqa: B018 - read them now; pytest-django then sets Django up
 
 
-def pytest_sessionstart(session):
-    database = settings.DATABASES["default"]
-    needed = []
-    if "postgresql" in database["ENGINE"]:
-        needed.append(("PostgreSQL", database.get("HOST") or "127.0.0.1", int(database.get("PORT") or 5432)))
-    if settings.REDIS_URL:
-        redis = urlparse(settings.REDIS_URL)
-        needed.append(("Redis", redis.hostname or "127.0.0.1", redis.port or 6379))
-    for name, host, port in needed:
-        if not _answers(host, port):
-            pytest.exit(
-                f"{name} is not answering at {host}:{port}. Start it with:\n    {START_COMMANDS[name]}\n"
-                "or point DATABASE_URL / REDIS_URL at one that runs (see README).",
-                returncode=3,
-            )
+def pytest_report_header(config):
+    servers = config.stash.get(SERVERS_KEY, None)
+    return servers.header if servers else None
 
 
 def _recreate_core_data():
+    from django.apps import apps
+    from django.contrib.auth.models import Group
+
+    from commitments.ops.roles import EDITORS_GROUP, sync_editors_group
+    from commitments.ops.schedules import (
+        install_digest_schedules,
+        install_periodic_tasks,
+        install_watch_defaults,
+    )
+
     if not Group.objects.filter(name=EDITORS_GROUP).exists():
         sync_editors_group(apps)
     install_watch_defaults(apps)
@@ -70,16 +84,22 @@ def exports_dir(settings, tmp_path):
 
 @pytest.fixture
 def editor(db):
+    from .factories import EditorFactory
+
     return EditorFactory(username="editor")
 
 
 @pytest.fixture
 def superuser(db):
+    from .factories import UserFactory
+
     return UserFactory(username="root", is_staff=True, is_superuser=True)
 
 
 @pytest.fixture
 def commitment(db):
+    from .factories import CommitmentFactory
+
     return CommitmentFactory(theme__name="Delivery plans")
 
 

@@ -9,7 +9,6 @@ import psycopg
 import pytest
 import time_machine
 from django.core import mail, signing
-from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
 from django.test import Client
@@ -29,6 +28,7 @@ from .factories import (
     ThemeFactory,
     WrittenQuestionFactory,
 )
+from .servers import clear_cache
 from .smtp import SMTPServer, parts
 from .test_celery_worker import workers
 
@@ -52,7 +52,7 @@ def link(text: str, kind: str) -> str:
 @pytest.fixture(autouse=True)
 def site(settings):
     settings.SITE_URL = SITE
-    cache.clear()  # rate-limit counters: this suite's own Redis database (README)
+    clear_cache()  # rate-limit counters
 
 
 @pytest.fixture

@@ -10,7 +10,6 @@ from xml.etree import ElementTree
 
 import feedparser
 import pytest
-from django.core.cache import cache
 from django.utils import timezone
 
 from commitments.loading import load_demo
@@ -26,11 +25,12 @@ from .factories import (
     QuestionEventFactory,
     WrittenQuestionFactory,
 )
+from .servers import clear_cache
 
 
 @pytest.fixture(autouse=True)
 def empty_cache():
-    cache.clear()
+    clear_cache()
 
 
 @pytest.fixture

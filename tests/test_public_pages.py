@@ -13,11 +13,12 @@ from commitments.models import Commitment, Evidence, FigureTable, WrittenQuestio
 from commitments.services import record_status_change
 
 from .factories import CommitmentFactory, EvidenceFactory, QuestionEventFactory, WrittenQuestionFactory
+from .servers import clear_cache
 
 
 @pytest.fixture(autouse=True)
 def empty_cache():
-    cache.clear()
+    clear_cache()
 
 
 @pytest.fixture

@@ -174,10 +174,17 @@ WHITENOISE_USE_FINDERS = DEBUG or env.bool("WHITENOISE_USE_FINDERS", default=Fal
 
 # Redis and Celery. No broker configured: run tasks in-process, as the demo does.
 # An empty variable counts as unset, so `make run` can switch them off whatever the shell exports.
+# The in-process broker is named with a host so kombu does not warn that none was supplied.
+_IN_PROCESS = "memory://localhost/"
 REDIS_URL = env.str("REDIS_URL", default="")
-CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="") or REDIS_URL or "memory://"
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="") or REDIS_URL or _IN_PROCESS
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default="") or REDIS_URL or None
-CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=CELERY_BROKER_URL == "memory://")
+# Every key the cache, the broker and the result store write starts with "<prefix>:" (empty: no
+# prefix). The test suite sets its own, so it deletes exactly its keys from a Redis it was given.
+REDIS_KEY_PREFIX = env.str("REDIS_KEY_PREFIX", default="")
+_REDIS_KEY_OPTIONS = {"global_keyprefix": f"{REDIS_KEY_PREFIX}:"} if REDIS_KEY_PREFIX else {}
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = _REDIS_KEY_OPTIONS
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=CELERY_BROKER_URL == _IN_PROCESS)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
@@ -191,7 +198,7 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # (the re-checks); Redis re-delivers an unacknowledged task only after the visibility timeout,
 # which must outlast the longest task.
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * CELERY_TASK_TIME_LIMIT}
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * CELERY_TASK_TIME_LIMIT, **_REDIS_KEY_OPTIONS}
 # Schedules live in the database (django-celery-beat), installed by a data migration and
 # editable in the admin under "Periodic tasks".
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
@@ -206,7 +213,11 @@ EXPORT_THROTTLE_RATE = env.str("EXPORT_THROTTLE_RATE", default="12/min")
 
 CACHES = {
     "default": (
-        {"BACKEND": "tracker.cache.RedisCache", "LOCATION": REDIS_URL}
+        {
+            "BACKEND": "tracker.cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": f"{REDIS_KEY_PREFIX}:cache" if REDIS_KEY_PREFIX else "",
+        }
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )

@@ -1,5 +1,9 @@
+import contextlib
+import logging
 import os
+from collections import Counter
 
+from celery.signals import task_failure, task_success
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
@@ -9,6 +13,40 @@ from commitments.loading import FIXTURES_DIR
 from commitments.parliament.recheck import recheck_answers
 
 from .recheck_answers import run_summary
+
+
+@contextlib.contextmanager
+def tasks_summarised():
+    """Celery logs a line per task it runs in-process; count them instead (failures still log), and
+    yield the summary's builder: one line such as "Tasks run in-process: 14 analyse_answer_task"."""
+    outcomes: Counter[tuple[str, str]] = Counter()
+
+    def succeeded(sender=None, **kwargs):
+        outcomes[sender.name.rpartition(".")[2], "succeeded"] += 1
+
+    def failed(sender=None, **kwargs):
+        outcomes[sender.name.rpartition(".")[2], "failed"] += 1
+
+    def summary() -> str:
+        if not outcomes:
+            return "Tasks run in-process: none."
+        parts = [
+            f"{count} {name}" + (" FAILED" if outcome == "failed" else "")
+            for (name, outcome), count in sorted(outcomes.items())
+        ]
+        return "Tasks run in-process: " + ", ".join(parts) + "."
+
+    trace_logger = logging.getLogger("celery.app.trace")
+    level = trace_logger.level
+    trace_logger.setLevel(logging.WARNING)
+    task_success.connect(succeeded, weak=False)
+    task_failure.connect(failed, weak=False)
+    try:
+        yield summary
+    finally:
+        task_success.disconnect(succeeded)
+        task_failure.disconnect(failed)
+        trace_logger.setLevel(level)
 
 
 class Command(BaseCommand):
@@ -31,8 +69,10 @@ class Command(BaseCommand):
             server = FakeParliamentServer(recorded, port=0).start()
         settings.PARLIAMENT_API_URL = os.environ["PARLIAMENT_API_URL"] = server.url
         self.stdout.write(f"Recorded Parliament API: {server.url} ({len(recorded.records)} questions)")
-        run = recheck_answers()
+        with tasks_summarised() as tasks_summary:
+            run = recheck_answers()
         self.stdout.write(run_summary(run))
+        self.stdout.write(tasks_summary())
         try:
             call_command("runserver", addrport, use_reloader=False)
         finally:

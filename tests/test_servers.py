@@ -1,0 +1,153 @@
+"""The servers a run uses (tests/servers.py): one clear line when a named one cannot be used, the
+suite's own ones start and leave nothing behind, and a run deletes exactly the Redis keys it wrote."""
+
+import os
+import socket
+import subprocess
+from urllib.parse import urlsplit
+
+import port_for
+import pytest
+import redis
+
+from .servers import (
+    PrivateServers,
+    Servers,
+    _stop_leftovers,
+    delete_keys,
+    diagnose_database,
+    diagnose_redis,
+    explain_database_error,
+    find_pg_ctl,
+    find_redis_server,
+    redacted,
+)
+
+
+def _answers(port: int) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+def _with_user(url: str, user: str) -> str:
+    parts = urlsplit(url)
+    return parts._replace(netloc=f"{user}@{parts.hostname}:{parts.port or 5432}").geturl()
+
+
+def test_messages_name_the_url_without_its_password():
+    assert redacted("postgres://me:s3cret@db.local:6543/tracker") == "postgres://me:***@db.local:6543/tracker"
+    assert redacted("redis://:s3cret@cache.local:6380/2") == "redis://:***@cache.local:6380/2"
+    assert redacted("postgres://me@db.local/tracker") == "postgres://me@db.local/tracker"
+
+
+def test_a_refused_password_is_one_line_with_the_given_host_and_port_and_no_password():
+    message = explain_database_error(
+        "postgres://me:wrong@db.local:6543/tracker",
+        'connection failed: FATAL:  password authentication failed for user "me"\nmore detail',
+    )
+    assert "\n" not in message
+    assert "postgres://me:***@db.local:6543/tracker" in message
+    assert "wrong" not in message
+    assert "db.local:6543" in message and "5432" not in message
+    assert "password authentication failed" in message
+
+
+def test_the_servers_this_run_uses_pass_the_checks():
+    assert diagnose_database(os.environ["DATABASE_URL"]) is None
+    assert diagnose_redis(os.environ["REDIS_URL"]) is None
+
+
+def test_a_missing_role_is_one_line_naming_it_and_how_to_create_it_on_the_given_port():
+    url = _with_user(os.environ["DATABASE_URL"], "nobody_at_all")
+    port = urlsplit(url).port or 5432
+
+    message = diagnose_database(url)
+
+    assert message is not None and "\n" not in message
+    assert message.startswith(f"DATABASE_URL={url}:")
+    assert "'nobody_at_all' does not exist" in message
+    assert f"createuser -h {urlsplit(url).hostname} -p {port}" in message
+
+
+def test_servers_that_do_not_answer_are_named_with_the_port_given():
+    port = port_for.select_random()
+
+    database = diagnose_database(f"postgres://postgres@127.0.0.1:{port}/tracker")
+    cache = diagnose_redis(f"redis://127.0.0.1:{port}/0")
+
+    assert database is not None and f"PostgreSQL is not answering at 127.0.0.1:{port}" in database
+    assert cache is not None and f"Redis is not answering at 127.0.0.1:{port}" in cache
+    assert "5432" not in database and "6379" not in cache
+
+
+def test_a_run_deletes_its_own_keys_and_no_one_elses():
+    url = os.environ["REDIS_URL"]
+    client = redis.Redis.from_url(url)
+    client.set("tracker-test-probe:cache:1:page", "x")
+    client.set("tracker-test-probe:_kombu.binding.q", "x")
+    client.set("tracker-test-probe-other:kept", "x")
+    client.set("someone-else:kept", "x")
+    try:
+        Servers(redis_url=url, key_prefix="tracker-test-probe").stop()
+        assert client.exists("tracker-test-probe:cache:1:page", "tracker-test-probe:_kombu.binding.q") == 0
+        assert client.exists("tracker-test-probe-other:kept", "someone-else:kept") == 2
+    finally:
+        client.delete("tracker-test-probe-other:kept", "someone-else:kept")
+        client.close()
+
+
+def test_deleting_keys_reaches_past_one_scan_batch():
+    url = os.environ["REDIS_URL"]
+    client = redis.Redis.from_url(url)
+    client.mset({f"tracker-test-many:{n}": n for n in range(2500)})
+    try:
+        assert delete_keys(url, "tracker-test-many") == 2500
+        assert not list(client.scan_iter(match="tracker-test-many:*"))
+    finally:
+        client.close()
+
+
+@pytest.mark.skipif(not (find_pg_ctl() and find_redis_server()), reason="no PostgreSQL or Redis server here")
+def test_private_servers_answer_then_stop_and_leave_no_folder():
+    servers = PrivateServers()
+    try:
+        database_url = servers.start_postgresql()
+        redis_url = servers.start_redis()
+        assert diagnose_database(database_url) is None
+        assert diagnose_redis(redis_url) is None
+    finally:
+        servers.stop()
+    assert not _answers(urlsplit(database_url).port)
+    assert not _answers(urlsplit(redis_url).port)
+    assert not servers.folder.exists()
+
+
+@pytest.mark.skipif(not (find_pg_ctl() and find_redis_server()), reason="no PostgreSQL or Redis server here")
+def test_servers_left_by_a_killed_run_are_stopped_and_deleted_by_the_next():
+    servers = PrivateServers()
+    try:
+        database_url = servers.start_postgresql()
+        redis_url = servers.start_redis()
+        dead = subprocess.Popen(["true"])  # a process id that no longer runs
+        dead.wait()
+        (servers.folder / "owner.pid").write_text(str(dead.pid))
+
+        _stop_leftovers()
+
+        assert not servers.folder.exists()
+        assert not _answers(urlsplit(database_url).port)
+        assert not _answers(urlsplit(redis_url).port)
+    finally:
+        servers.stop()
+
+
+def test_servers_of_a_run_still_going_are_left_alone():
+    servers = PrivateServers()  # owned by this process, which is running
+    try:
+        _stop_leftovers()
+        assert servers.folder.exists()
+    finally:
+        servers.stop()
