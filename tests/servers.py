@@ -23,6 +23,7 @@ import shutil
 import signal
 import stat
 import tempfile
+import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -269,10 +270,23 @@ def _stop_folder(folder: Path) -> None:
     pg_ctl = wrapper if wrapper.exists() else find_pg_ctl()
     if (data / "postmaster.pid").exists() and pg_ctl:
         subprocess.run([str(pg_ctl), "stop", "-D", str(data), "-m", "immediate"], capture_output=True)
+    redis_pids = []
     for pidfile in (folder / "redis").glob("redis-server.*.pid"):
         with contextlib.suppress(OSError, ValueError):
-            os.kill(int(pidfile.read_text()), signal.SIGTERM)
-    shutil.rmtree(folder, ignore_errors=True)
+            redis_pids.append(int(pidfile.read_text()))
+            os.kill(redis_pids[-1], signal.SIGTERM)
+    # A stopping server may still write into its folder: wait for it, then delete until it is gone.
+    for _ in range(100):
+        alive = []
+        for pid in redis_pids:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.kill(pid, 0)
+                alive.append(pid)
+        shutil.rmtree(folder, ignore_errors=True)
+        if not alive and not folder.exists():
+            return
+        redis_pids = alive
+        time.sleep(0.05)
 
 
 @dataclass
