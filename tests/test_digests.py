@@ -161,6 +161,10 @@ def test_a_digest_holds_only_the_subscribers_themes_and_nothing_means_no_email(s
         "Recall reviews" in text and '"Reviews began in March."' in text and "IPP data dashboard" not in text
     )
     assert f"{SITE}/questions/{question.pk}/" in text
+    (to_recall,) = [m for m in smtp.messages if m["To"] == "recall@example.org"]
+    recall_text, recall_html = parts(to_recall)
+    assert recall_text.count("Why you get this: you follow the theme \u201cRecall\u201d") == 2
+    assert f'href="{SITE}/commitments/{on_recall.slug}/#evidence-{evidence.pk}"' in recall_html
     assert not DigestDelivery.objects.filter(subscriber__email="data@example.org").exists()
     # Nothing changed the next day: no email to anybody.
     with time_machine.travel(at(6, 7), tick=False):
