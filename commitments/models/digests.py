@@ -112,7 +112,8 @@ class DigestPeriod(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_frequency_display()} digest to {self.ends_at:%d/%m/%Y %H:%M}"
+        kind = "alerts" if self.frequency == DigestFrequency.AS_IT_HAPPENS else "digest"
+        return f"{self.get_frequency_display()} {kind} to {self.ends_at:%d/%m/%Y %H:%M}"
 
 
 class DigestDelivery(models.Model):

@@ -150,7 +150,6 @@ class Command(BaseCommand):
         """This week's news on every theme, and subscribers: a third to all themes, the rest to one
         to three themes. Returns the number of distinct theme sets."""
         from commitments.models import (
-            Commitment,
             DigestFrequency,
             Evidence,
             EvidenceState,
@@ -160,20 +159,12 @@ class Command(BaseCommand):
             Status,
             StatusChange,
             Subscriber,
-            Theme,
             WrittenQuestion,
         )
 
         rng = random.Random(7)
         now = timezone.now()
-        themes = Theme.objects.bulk_create(
-            Theme(slug=f"bench-theme-{n}", name=f"Bench theme {n}") for n in range(THEMES)
-        )
-        commitments = Commitment.objects.bulk_create(
-            Commitment(slug=f"bench-{t.pk}-{n}", title=f"Commitment {n} of {t.name}", theme=t, summary="…")
-            for t in themes
-            for n in range(COMMITMENTS_PER_THEME)
-        )
+        themes, commitments = _themes_and_commitments()
         questions = WrittenQuestion.objects.bulk_create(
             WrittenQuestion(
                 house=House.COMMONS,
@@ -239,13 +230,11 @@ class Command(BaseCommand):
         on one commitment, in a window that starts where a previous alert window ended (so it holds
         the change however long the setup took). Returns the number of follows."""
         from commitments.models import (
-            Commitment,
             DigestFrequency,
             DigestPeriod,
             Status,
             StatusChange,
             Subscriber,
-            Theme,
         )
 
         rng = random.Random(19)
@@ -256,14 +245,7 @@ class Command(BaseCommand):
             ends_at=now - timedelta(minutes=5),
             planned_at=now - timedelta(minutes=5),
         )
-        themes = Theme.objects.bulk_create(
-            Theme(slug=f"bench-theme-{n}", name=f"Bench theme {n}") for n in range(THEMES)
-        )
-        commitments = Commitment.objects.bulk_create(
-            Commitment(slug=f"bench-{t.pk}-{n}", title=f"Commitment {n} of {t.name}", theme=t, summary="…")
-            for t in themes
-            for n in range(COMMITMENTS_PER_THEME)
-        )
+        themes, commitments = _themes_and_commitments()
         subscribers = Subscriber.objects.bulk_create(
             (
                 Subscriber(
@@ -295,3 +277,18 @@ class Command(BaseCommand):
             reason="Paused.",
         )
         return follows
+
+
+def _themes_and_commitments() -> tuple[list, list]:
+    """THEMES themes of COMMITMENTS_PER_THEME commitments each, for both runs."""
+    from commitments.models import Commitment, Theme
+
+    themes = Theme.objects.bulk_create(
+        Theme(slug=f"bench-theme-{n}", name=f"Bench theme {n}") for n in range(THEMES)
+    )
+    commitments = Commitment.objects.bulk_create(
+        Commitment(slug=f"bench-{t.pk}-{n}", title=f"Commitment {n} of {t.name}", theme=t, summary="…")
+        for t in themes
+        for n in range(COMMITMENTS_PER_THEME)
+    )
+    return themes, commitments
