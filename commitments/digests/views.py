@@ -43,8 +43,8 @@ def _link_error_page(request, error: DigestLinkError):
 
 
 def _follow_initial(request) -> dict:
-    """ "Follow this commitment" links open the form with ?commitment=<slug> ticked, and alerts as
-    it happens chosen. Anything else in the query is ignored."""
+    """What a "Follow this commitment" link opens: ?commitment=<slug> ticked and alerts as it
+    happens chosen. Unknown or unpublished slugs, and anything else in the query, are ignored."""
     slugs = request.GET.getlist("commitment")[:20]
     chosen = list(Commitment.objects.published().filter(slug__in=slugs)) if slugs else []
     return {"commitments": chosen, "frequency": DigestFrequency.AS_IT_HAPPENS} if chosen else {}
