@@ -90,8 +90,9 @@ smoke: install                      ## embedded default on a throwaway SQLite fi
 bench-ingest: install              ## re-check 10,000 recorded questions; prints time, memory, requests
 	$(BENCH_ENV) $(BIN)/python manage.py bench_ingest --questions $(or $(QUESTIONS),10000)
 
-bench-digests: install            ## send one weekly period to 100,000 subscribers; prints time, msgs/s, memory, queries
+bench-digests: install            ## one weekly period, then one alert run, to 100,000 subscribers; prints time, msgs/s, memory, queries
 	$(BENCH_ENV) $(BIN)/python manage.py bench_digests --subscribers $(or $(SUBSCRIBERS),100000)
+	$(BENCH_ENV) $(BIN)/python manage.py bench_digests --alerts --subscribers $(or $(SUBSCRIBERS),100000)
 
 bench-web: install                 ## 300 commitments, 50,000 questions, gunicorn + wrk; prints req/s, p50/p95/p99
 	@command -v wrk >/dev/null || $(APT_INSTALL) "the web benchmark's load generator" wrk

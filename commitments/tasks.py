@@ -14,6 +14,7 @@ from django.dispatch import receiver
 
 from . import digests
 from .analysis.pipeline import analyse_answer
+from .models import DigestFrequency
 from .parliament import recheck
 from .parliament.signals import answers_changed
 from .services import status_history_mismatches
@@ -58,11 +59,14 @@ def analyse_answer_task(question_id: int) -> dict:
     max_retries=None,
 )
 def send_digests_task(self, frequency: str) -> dict:
-    """Plan and send the current period's digests. Deliveries that failed for a passing reason (or
-    a run cut short by the email server) are retried later, up to DIGEST_MAX_ATTEMPTS times per
-    delivery; those are counted on the delivery rows, so a retry can never send one twice."""
+    """Plan and send the current period's digests (or as-it-happens alerts). Deliveries that failed
+    for a passing reason (or a run cut short by the email server) are retried later, up to
+    DIGEST_MAX_ATTEMPTS times per delivery; those are counted on the delivery rows, so a retry can
+    never send one twice. Alerts need no retry of their own: the next run, minutes later, sends
+    whatever is still pending."""
     report = digests.send_digests(frequency=frequency)
-    if report.retry_later and self.request.retries < settings.DIGEST_MAX_ATTEMPTS:
+    retries = frequency != DigestFrequency.AS_IT_HAPPENS
+    if retries and report.retry_later and self.request.retries < settings.DIGEST_MAX_ATTEMPTS:
         raise self.retry(countdown=settings.DIGEST_RETRY_SECONDS)
     return report.as_dict()
 

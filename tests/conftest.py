@@ -111,3 +111,14 @@ def parliament():
     server = start_server()
     yield server
     server.stop()
+
+
+@pytest.fixture
+def smtp(settings):
+    """A real SMTP server on loopback that Django's SMTP backend sends through (tests/smtp.py)."""
+    from .smtp import SMTPServer
+
+    with SMTPServer() as server:
+        for name, value in server.settings.items():
+            setattr(settings, name, value)
+        yield server

@@ -146,7 +146,7 @@ class FigureCellFactory(factory.django.DjangoModelFactory):
 
 
 class SubscriberFactory(factory.django.DjangoModelFactory):
-    """A confirmed subscriber to every theme; pass themes=[...] for a chosen set."""
+    """A confirmed subscriber to everything; pass themes=[...] and/or commitments=[...] to follow those."""
 
     class Meta:
         model = Subscriber
@@ -160,5 +160,12 @@ class SubscriberFactory(factory.django.DjangoModelFactory):
     def themes(self, create, extracted, **kwargs):
         if create and extracted:
             self.themes.set(extracted)
+            self.all_themes = False
+            self.save(update_fields=["all_themes"])
+
+    @factory.post_generation
+    def commitments(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.commitments.set(extracted)
             self.all_themes = False
             self.save(update_fields=["all_themes"])

@@ -55,14 +55,6 @@ def site(settings):
     clear_cache()  # rate-limit counters
 
 
-@pytest.fixture
-def smtp(settings):
-    with SMTPServer() as server:
-        for name, value in server.settings.items():
-            setattr(settings, name, value)
-        yield server
-
-
 def subscribe(client, email="reader@example.org", frequency="daily", themes=(), **extra):
     return client.post(
         "/subscribe/", {"email": email, "frequency": frequency, "themes": [t.pk for t in themes]}, **extra
@@ -105,7 +97,7 @@ def test_subscribe_confirm_then_a_status_change_arrives_in_the_next_digest(clien
     assert "Pilot began." not in text  # the earlier change was not in this window
     assert f"{SITE}/commitments/{commitment.slug}/" in text and "https://www.gov.uk/ipp-update" in text
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "<script>" not in html
-    assert f'href="{SITE}/commitments/{commitment.slug}/"' in html
+    assert f'href="{SITE}/commitments/{commitment.slug}/#change-' in html
     unsubscribe_url = re.fullmatch(r"<(.+)>", digest["List-Unsubscribe"].strip()).group(1)
     assert digest["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert path_of(unsubscribe_url) == link(text, "unsubscribe")
@@ -169,6 +161,10 @@ def test_a_digest_holds_only_the_subscribers_themes_and_nothing_means_no_email(s
         "Recall reviews" in text and '"Reviews began in March."' in text and "IPP data dashboard" not in text
     )
     assert f"{SITE}/questions/{question.pk}/" in text
+    (to_recall,) = [m for m in smtp.messages if m["To"] == "recall@example.org"]
+    recall_text, recall_html = parts(to_recall)
+    assert recall_text.count("Why you get this: you follow the theme \u201cRecall\u201d") == 2
+    assert f'href="{SITE}/commitments/{on_recall.slug}/#evidence-{evidence.pk}"' in recall_html
     assert not DigestDelivery.objects.filter(subscriber__email="data@example.org").exists()
     # Nothing changed the next day: no email to anybody.
     with time_machine.travel(at(6, 7), tick=False):
@@ -464,27 +460,36 @@ def _psycopg_params() -> dict:
     }
 
 
-@pytest.mark.parametrize("killed_after", [10, 12], ids=["at-a-batch-boundary", "mid-batch"])
-def test_a_worker_killed_after_k_of_n_sends_the_rest_when_run_again(transactional_db, killed_after):
-    """A real worker is SIGKILLed while the mail server holds message k + 1. Up to the last written
-    batch nothing is sent twice; past it (mid-batch) at most the batch's accepted messages are sent
-    again, with the same Message-ID. Nobody is skipped."""
-    n, batch = 23, 5
-    _deliveries_ready(n)
+def kill_a_worker_mid_send_then_run_again(frequency: str, *, n: int, batch: int, killed_after: int):
+    """A real worker is SIGKILLed while the mail server holds message k + 1 of `frequency`'s send
+    task, then a fresh worker runs the task again. Returns the messages of each run and the result."""
     env = {"DIGEST_BATCH_SIZE": batch, "SITE_URL": SITE}
     with SMTPServer(hang_after=killed_after) as stalled:
         with workers(1, **env, **stalled.settings) as (queue, (worker,)):
-            send_digests_task.apply_async(args=["daily"], queue=queue)
+            send_digests_task.apply_async(args=[frequency], queue=queue)
             assert stalled.recorder.hanging.wait(timeout=90), "the worker never reached message k + 1"
             worker.kill()
             worker.wait(timeout=20)
         first = list(stalled.messages)
-    written = killed_after - killed_after % batch
     assert len(first) == killed_after
-    assert DigestDelivery.objects.sent().count() == written
+    assert DigestDelivery.objects.sent().count() == killed_after - killed_after % batch
     with SMTPServer() as healthy, workers(1, **env, **healthy.settings) as (queue, _):
-        result = send_digests_task.apply_async(args=["daily"], queue=queue).get(timeout=90)
+        result = send_digests_task.apply_async(args=[frequency], queue=queue).get(timeout=90)
         second = list(healthy.messages)
+    assert DigestDelivery.objects.sent().count() == n
+    return first, second, result
+
+
+@pytest.mark.parametrize("killed_after", [10, 12], ids=["at-a-batch-boundary", "mid-batch"])
+def test_a_worker_killed_after_k_of_n_sends_the_rest_when_run_again(transactional_db, killed_after):
+    """Up to the last written batch nothing is sent twice; past it (mid-batch) at most the batch's
+    accepted messages are sent again, with the same Message-ID. Nobody is skipped."""
+    n, batch = 23, 5
+    _deliveries_ready(n)
+    first, second, result = kill_a_worker_mid_send_then_run_again(
+        "daily", n=n, batch=batch, killed_after=killed_after
+    )
+    written = killed_after - killed_after % batch
     assert result["sent"] == len(second) == n - written
     everyone = sorted({m["To"] for m in first + second})
     assert everyone == [f"reader{i:02}@example.org" for i in range(n)]
@@ -492,10 +497,15 @@ def test_a_worker_killed_after_k_of_n_sends_the_rest_when_run_again(transactiona
     again = by_id.keys() & {m["To"] for m in second}
     assert len(again) == killed_after - written
     assert all(m["Message-ID"] == by_id[m["To"]] for m in second if m["To"] in again)
-    assert DigestDelivery.objects.sent().count() == n
 
 
-def test_beat_schedules_send_daily_and_weekly_digests():
+def test_beat_schedules_send_daily_and_weekly_digests_and_alerts_every_five_minutes():
+    alerts = PeriodicTask.objects.get(name="Send as-it-happens alerts")
+    assert (alerts.task, alerts.args, alerts.crontab.minute) == (
+        "commitments.tasks.send_digests_task",
+        '["as_it_happens"]',
+        "*/5",
+    )
     daily = PeriodicTask.objects.get(name="Send daily digests")
     weekly = PeriodicTask.objects.get(name="Send weekly digests")
     assert (daily.task, daily.args, daily.crontab.hour) == (

@@ -269,6 +269,8 @@ DIGEST_MAX_ATTEMPTS = env.int("DIGEST_MAX_ATTEMPTS", default=3)
 DIGEST_RETRY_SECONDS = env.int("DIGEST_RETRY_SECONDS", default=15 * 60)
 # Messages sent over one connection between two progress writes: the most a hard crash can repeat.
 DIGEST_BATCH_SIZE = env.int("DIGEST_BATCH_SIZE", default=100)
+# As-it-happens alerts sent per subscriber per day (London time); past it, the next daily digest.
+DIGEST_ALERTS_PER_DAY = env.int("DIGEST_ALERTS_PER_DAY", default=5)
 # Subscribe requests allowed per hour per client address and per email address (Django's cache).
 SUBSCRIBE_LIMIT_PER_IP = env.int("SUBSCRIBE_LIMIT_PER_IP", default=10)
 SUBSCRIBE_LIMIT_PER_ADDRESS = env.int("SUBSCRIBE_LIMIT_PER_ADDRESS", default=3)

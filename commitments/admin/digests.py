@@ -39,11 +39,20 @@ class SubscriberAdmin(admin.ModelAdmin):
     """Subscriptions are made and changed only by the address itself (double opt-in, signed links);
     here they are read, previewed, or deleted on request."""
 
-    list_display = ["email", "state", "frequency", "themes_display", "created_at", "confirmed_at", "preview"]
+    list_display = ["email", "state", "frequency", "follows", "created_at", "confirmed_at", "preview"]
     list_filter = [SubscriberStateFilter, "frequency"]
     search_fields = ["email"]
     date_hierarchy = "created_at"
-    fields = ["email", "frequency", "all_themes", "themes", "created_at", "confirmed_at", "unsubscribed_at"]
+    fields = [
+        "email",
+        "frequency",
+        "all_themes",
+        "themes",
+        "commitments",
+        "created_at",
+        "confirmed_at",
+        "unsubscribed_at",
+    ]
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):
@@ -53,11 +62,14 @@ class SubscriberAdmin(admin.ModelAdmin):
         return False
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("themes")
+        return super().get_queryset(request).prefetch_related("themes", "commitments")
 
-    @admin.display(description="themes")
-    def themes_display(self, obj):
-        return "All" if obj.all_themes else ", ".join(theme.name for theme in obj.themes.all())
+    @admin.display(description="follows")
+    def follows(self, obj):
+        if obj.all_themes:
+            return "Everything"
+        names = [theme.name for theme in obj.themes.all()] + [c.title for c in obj.commitments.all()]
+        return "; ".join(names)
 
     @admin.display(description="next digest")
     def preview(self, obj):

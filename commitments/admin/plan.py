@@ -54,11 +54,11 @@ class NoRecentEvidenceFilter(admin.SimpleListFilter):
 @admin.register(Commitment)
 class CommitmentAdmin(HistoryAdmin):
     form = CommitmentAdminForm
-    list_display = ["title", "theme", "status", "owner", "is_published", "updated_at"]
+    list_display = ["title", "theme", "status", "owner", "is_published", "follower_count", "updated_at"]
     list_filter = ["status", "theme", "action_plans", "is_published", NoRecentEvidenceFilter]
     search_fields = ["title", "slug", "summary", "owner"]
     prepopulated_fields = {"slug": ["title"]}
-    readonly_fields = ["status", "created_at", "updated_at"]
+    readonly_fields = ["status", "follower_count", "created_at", "updated_at"]
     filter_horizontal = ["action_plans"]
     date_hierarchy = "updated_at"
     inlines = [EvidenceInline, StatusChangeInline]
@@ -80,8 +80,16 @@ class CommitmentAdmin(HistoryAdmin):
                 "past changes stay in the history below.",
             },
         ),
-        ("Record", {"fields": ["created_at", "updated_at"]}),
+        ("Record", {"fields": ["follower_count", "created_at", "updated_at"]}),
     ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_follower_count()
+
+    @admin.display(description="followers", ordering="follower_count")
+    def follower_count(self, obj) -> int:
+        """Confirmed subscribers following this commitment itself: a count only, never who."""
+        return obj.follower_count
 
     def get_fieldsets(self, request, obj=None):
         if request.user.has_perm("commitments.add_statuschange"):

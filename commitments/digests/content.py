@@ -1,6 +1,7 @@
-"""What a digest says: the changes recorded in a period's window, fetched once for the window and
-then cut down per set of themes, so building content costs the same whatever the number of
-subscribers."""
+"""What a digest or an alert says: the changes recorded in a period's window, fetched once for the
+window and then cut down per set of follows (themes and commitments, narrowed to what the window
+holds), so building content costs the same whatever the number of subscribers. Each item carries
+why the subscriber gets it."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from django.utils import timezone
 from django.utils.text import Truncator
 
 from ..models import (
+    Commitment,
     DigestFrequency,
     Evidence,
     QuestionEvent,
@@ -28,7 +30,17 @@ MANAGE_URL = "__DIGEST_MANAGE_URL__"
 UNSUBSCRIBE_URL = "__DIGEST_UNSUBSCRIBE_URL__"
 ANSWER_EXCERPT_WORDS = 60
 
-ThemeSet = frozenset[int] | None  # None: every theme
+
+@dataclass(frozen=True)
+class Follows:
+    """What one subscriber follows, narrowed to what a window holds, so that subscribers who follow
+    different things but would read the same email share one rendering. None stands for everything."""
+
+    themes: frozenset[int] = frozenset()
+    commitments: frozenset[int] = frozenset()
+
+    def covers(self, commitment: Commitment) -> bool:
+        return commitment.pk in self.commitments or commitment.theme_id in self.themes
 
 
 @dataclass
@@ -39,6 +51,7 @@ class NewAnswer:
     kind: str
     evidence: list[Evidence]
     theme_ids: frozenset[int]
+    commitment_ids: frozenset[int]
 
     @property
     def excerpt(self) -> str:
@@ -47,7 +60,8 @@ class NewAnswer:
 
 @dataclass
 class DigestContent:
-    """Status changes, newly confirmed evidence and new answers recorded in [starts_at, ends_at)."""
+    """Status changes, newly confirmed evidence and new answers recorded in [starts_at, ends_at);
+    `follows` is whose cut of it this is (None: everything)."""
 
     frequency: str
     starts_at: datetime
@@ -55,6 +69,7 @@ class DigestContent:
     status_changes: list[StatusChange] = field(default_factory=list)
     evidence: list[Evidence] = field(default_factory=list)
     answers: list[NewAnswer] = field(default_factory=list)
+    follows: Follows | None = None
 
     @property
     def count(self) -> int:
@@ -66,22 +81,41 @@ class DigestContent:
 
     @property
     def theme_ids(self) -> set[int]:
-        """Every theme something in this window is about: a theme set sees content only if it meets this."""
+        """Every theme something in this window is about: a theme's followers see content only if it
+        meets this."""
         return (
             {change.commitment.theme_id for change in self.status_changes}
             | {item.commitment.theme_id for item in self.evidence}
             | {theme for answer in self.answers for theme in answer.theme_ids}
         )
 
-    def for_themes(self, themes: ThemeSet) -> DigestContent:
-        """Only what concerns `themes` (None: all). An answer whose evidence is new in this digest is
-        shown once, under evidence."""
-        if themes is None:
+    @property
+    def commitment_ids(self) -> set[int]:
+        """Every commitment something in this window is about."""
+        return (
+            {change.commitment_id for change in self.status_changes}
+            | {item.commitment_id for item in self.evidence}
+            | {pk for answer in self.answers for pk in answer.commitment_ids}
+        )
+
+    def narrow(self, follows: Follows | None) -> Follows | None:
+        """`follows` cut down to what this window holds: the key a rendering is shared by."""
+        if follows is None:
+            return None
+        return Follows(
+            themes=follows.themes & frozenset(self.theme_ids),
+            commitments=follows.commitments & frozenset(self.commitment_ids),
+        )
+
+    def for_follows(self, follows: Follows | None) -> DigestContent:
+        """Only what concerns `follows` (None: everything). An answer whose evidence is new in this
+        digest is shown once, under evidence."""
+        if follows is None:
             changes, evidence, answers = self.status_changes, self.evidence, self.answers
         else:
-            changes = [c for c in self.status_changes if c.commitment.theme_id in themes]
-            evidence = [e for e in self.evidence if e.commitment.theme_id in themes]
-            answers = [a for a in self.answers if a.theme_ids & themes]
+            changes = [c for c in self.status_changes if follows.covers(c.commitment)]
+            evidence = [e for e in self.evidence if follows.covers(e.commitment)]
+            answers = [a for a in self.answers if any(follows.covers(e.commitment) for e in a.evidence)]
         evidenced = {item.question_id for item in evidence}
         return DigestContent(
             frequency=self.frequency,
@@ -90,18 +124,50 @@ class DigestContent:
             status_changes=changes,
             evidence=evidence,
             answers=[answer for answer in answers if answer.question.pk not in evidenced],
+            follows=follows,
         )
+
+    def why(self, commitment: Commitment) -> str:
+        """The line saying why this subscriber gets an item about `commitment`: the commitment itself
+        if they follow it, else its theme, else everything."""
+        if self.follows is None:
+            return "you get news on every theme"
+        if commitment.pk in self.follows.commitments:
+            return f"you follow \u201c{commitment.title}\u201d"
+        return f"you follow the theme \u201c{commitment.theme.name}\u201d"
+
+    @property
+    def status_change_entries(self) -> list[tuple[StatusChange, str]]:
+        return [(change, self.why(change.commitment)) for change in self.status_changes]
+
+    @property
+    def evidence_entries(self) -> list[tuple[Evidence, str]]:
+        return [(item, self.why(item.commitment)) for item in self.evidence]
+
+    @property
+    def answer_entries(self) -> list[tuple[NewAnswer, str]]:
+        """An answer can evidence several commitments: every followed one is named, once."""
+        entries = []
+        for answer in self.answers:
+            followed = [
+                e.commitment
+                for e in answer.evidence
+                if self.follows is None or self.follows.covers(e.commitment)
+            ]
+            reasons = dict.fromkeys(self.why(commitment) for commitment in followed)
+            entries.append((answer, "; ".join(reasons)))
+        return entries
 
 
 def build_content(*, frequency: str, starts_at: datetime, ends_at: datetime) -> DigestContent:
-    """Everything public recorded in the window, in three queries.
+    """Everything public recorded in the window, in three queries (two for alerts).
 
     - status changes of published commitments, by when they were recorded (`created_at`), not by
       their effective date, so a change back-dated by an editor is still news;
     - evidence confirmed in the window (`reviewed_at`), with its quote;
-    - new answers "on their themes": an answer or correction Parliament gave, observed in the window
-      (a question event), to a question that confirmed evidence already links to a published
-      commitment. The theme comes from those commitments: a question has no theme of its own.
+    - new answers (not in as-it-happens alerts): an answer or correction Parliament gave, observed in
+      the window (a question event), to a question that confirmed evidence already links to a
+      published commitment. The theme comes from those commitments: a question has no theme of its own.
     """
     window = {"gte": starts_at, "lt": ends_at}
     changes = list(
@@ -117,6 +183,8 @@ def build_content(*, frequency: str, starts_at: datetime, ends_at: datetime) -> 
         .order_by("commitment__theme__name", "commitment__title", "-question__date_answered", "pk")
     )
     answered = {QuestionEvent.Kind.ANSWERED, QuestionEvent.Kind.CORRECTED}
+    if frequency == DigestFrequency.AS_IT_HAPPENS:  # alerts are for status changes and evidence only
+        return DigestContent(frequency, starts_at, ends_at, status_changes=changes, evidence=evidence)
     linked = list(
         Evidence.objects.published()
         .filter(
@@ -141,6 +209,7 @@ def build_content(*, frequency: str, starts_at: datetime, ends_at: datetime) -> 
             ),
             evidence=items,
             theme_ids=frozenset(item.commitment.theme_id for item in items),
+            commitment_ids=frozenset(item.commitment_id for item in items),
         )
         for items in by_question.values()
     ]
@@ -169,21 +238,23 @@ class RenderedDigest:
 
 
 def render_digest(content: DigestContent) -> RenderedDigest:
-    """Both parts from templates, once per set of themes; links are absolute (SITE_URL)."""
+    """Both parts from templates, once per set of follows; links are absolute (SITE_URL)."""
     label = DigestFrequency(content.frequency).label
-    last_day = timezone.localtime(content.ends_at) - timedelta(microseconds=1)
-    first_day = timezone.localtime(content.starts_at)
-    span = (
-        f"{first_day:%-d %B %Y}"
-        if first_day.date() == last_day.date()
-        else f"{first_day:%-d %B} to {last_day:%-d %B %Y}"
-    )
-    subject = (
-        f"IPP tracker {label.lower()} digest, {span}: {content.count} update{'s' * (content.count != 1)}"
-    )
+    last = timezone.localtime(content.ends_at) - timedelta(microseconds=1)
+    first = timezone.localtime(content.starts_at)
+    updates = f"{content.count} update{'s' * (content.count != 1)}"
+    if content.frequency == DigestFrequency.AS_IT_HAPPENS:
+        heading = "alert"
+        span = f"{first:%-d %B %Y}, {first:%H:%M} to {content.ends_at.astimezone(first.tzinfo):%H:%M}"
+        subject = f"IPP tracker alert: {_headline(content) if content.count == 1 else updates}"
+    else:
+        heading = f"{label.lower()} digest"
+        span = f"{first:%-d %B %Y}" if first.date() == last.date() else f"{first:%-d %B} to {last:%-d %B %Y}"
+        subject = f"IPP tracker {heading}, {span}: {updates}"
     context = {
         "content": content,
         "label": label,
+        "heading": heading,
         "span": span,
         "subject": subject,
         "site_url": settings.SITE_URL,
@@ -195,3 +266,13 @@ def render_digest(content: DigestContent) -> RenderedDigest:
         text=render_to_string("commitments/email/digest.txt", context),
         html=render_to_string("commitments/email/digest.html", context),
     )
+
+
+def _headline(content: DigestContent) -> str:
+    """A one-item alert's subject names the item: a status change, or new evidence."""
+    if content.status_changes:
+        change = content.status_changes[0]
+        text = f"{change.commitment.title} is now {change.get_to_status_display().lower()}"
+    else:
+        text = f"new evidence on {content.evidence[0].commitment.title}"
+    return " ".join(text.split())  # one line, whatever the title holds

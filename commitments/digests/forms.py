@@ -1,7 +1,8 @@
 from django import forms
+from django.conf import settings
 
 from ..exceptions import EmailAddressRefused
-from ..models import DigestFrequency, Theme
+from ..models import Commitment, DigestFrequency, Theme
 from .subscriptions import normalise_email
 
 
@@ -18,7 +19,8 @@ class SubscriberEmailField(forms.EmailField):
 
 
 class DigestChoicesForm(forms.Form):
-    """How often, and about what. No theme ticked means every theme, including ones added later."""
+    """How often, and about what: themes and/or single commitments. Nothing ticked means everything,
+    including themes added later."""
 
     frequency = forms.ChoiceField(
         choices=DigestFrequency.choices,
@@ -31,8 +33,26 @@ class DigestChoicesForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
         label="Themes",
-        help_text="Tick none to hear about every theme, including new ones.",
+        help_text="Everything on a theme, including commitments added to it later.",
     )
+    commitments = forms.ModelMultipleChoiceField(
+        queryset=Commitment.objects.published().select_related("theme").order_by("theme__name", "title"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Commitments",
+        help_text="Follow single commitments, grouped by theme, without the rest of their theme.",
+    )
+
+    @property
+    def alerts_per_day(self) -> int:
+        return settings.DIGEST_ALERTS_PER_DAY
+
+    def commitment_groups(self) -> list[tuple[str, list]]:
+        """The commitment boxes grouped by theme, in the queryset's order, for one fieldset each."""
+        groups: dict[str, list] = {}
+        for box in self["commitments"]:
+            groups.setdefault(box.data["value"].instance.theme.name, []).append(box)
+        return list(groups.items())
 
 
 class SubscribeForm(DigestChoicesForm):
@@ -42,4 +62,4 @@ class SubscribeForm(DigestChoicesForm):
         error_messages={"invalid": "Enter an email address in the right format, like name@example.org."},
     )
 
-    field_order = ["email", "frequency", "themes"]
+    field_order = ["email", "frequency", "themes", "commitments"]

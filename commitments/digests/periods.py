@@ -1,9 +1,10 @@
 """Which window a digest run covers, and who is due: planning a period once, for everyone.
 
 A period is the natural window that ended most recently (yesterday, or last week Monday to Monday,
-London time), starting where the previous period of its frequency ended, so a missed run leaves no
-gap. Planning inserts one pending DigestDelivery per due subscriber with something new on their
-themes, in one statement whatever their number.
+London time; for as-it-happens alerts the last whole few minutes, a minute after they ended),
+starting where the previous period of its frequency ended, so a missed run leaves no gap. Planning
+inserts one pending DigestDelivery per due subscriber with something new on what they follow (a
+theme, or a commitment), in one statement whatever their number.
 """
 
 from __future__ import annotations
@@ -16,14 +17,27 @@ from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from ..models import DeliveryState, DigestDelivery, DigestFrequency, DigestPeriod, Subscriber
+from ..ops.schedules import ALERT_MINUTES
 from .content import DigestContent, build_content
 
-PERIOD_LENGTH = {DigestFrequency.DAILY: timedelta(days=1), DigestFrequency.WEEKLY: timedelta(days=7)}
+PERIOD_LENGTH = {
+    DigestFrequency.AS_IT_HAPPENS: timedelta(minutes=ALERT_MINUTES),
+    DigestFrequency.DAILY: timedelta(days=1),
+    DigestFrequency.WEEKLY: timedelta(days=7),
+}
+# An alert window closes this long after its end, so a change whose transaction was still
+# committing at the boundary is already visible when the window is read.
+ALERT_SETTLE = timedelta(minutes=1)
 
 
 def period_bounds(frequency: str, *, now: datetime) -> tuple[datetime, datetime]:
     """The natural window that ended most recently at `now`: the previous day, or the previous week
-    Monday to Monday, midnight London time."""
+    Monday to Monday, midnight London time; or the last whole ALERT_MINUTES that ended at least
+    ALERT_SETTLE ago."""
+    if frequency == DigestFrequency.AS_IT_HAPPENS:
+        settled = timezone.localtime(now - ALERT_SETTLE)
+        end = settled.replace(minute=settled.minute - settled.minute % ALERT_MINUTES, second=0, microsecond=0)
+        return end - PERIOD_LENGTH[DigestFrequency.AS_IT_HAPPENS], end
     end = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
     if frequency == DigestFrequency.WEEKLY:
         end -= timedelta(days=end.weekday())
@@ -53,13 +67,17 @@ def content_for(period: DigestPeriod) -> DigestContent:
 
 
 def recipients(period: DigestPeriod, content: DigestContent) -> QuerySet[Subscriber]:
-    """Who gets this period's digest: due, and with something new on at least one of their themes."""
+    """Who gets this period's digest: due, and with something new on a theme or a commitment they
+    follow (or on anything, when they follow everything)."""
     if content.is_empty:
         return Subscriber.objects.none()
-    chosen = Subscriber.themes.through.objects.filter(
+    themes = Subscriber.themes.through.objects.filter(
         subscriber_id=OuterRef("pk"), theme_id__in=content.theme_ids
     )
-    return Subscriber.objects.due(period).filter(Q(all_themes=True) | Exists(chosen))
+    commitments = Subscriber.commitments.through.objects.filter(
+        subscriber_id=OuterRef("pk"), commitment_id__in=content.commitment_ids
+    )
+    return Subscriber.objects.due(period).filter(Q(all_themes=True) | Exists(themes) | Exists(commitments))
 
 
 def plan_deliveries(period: DigestPeriod, content: DigestContent) -> int:

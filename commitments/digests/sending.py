@@ -1,16 +1,22 @@
-"""Sending one digest per subscriber per period, exactly once: a fixed number of queries, plus two
-per batch of DIGEST_BATCH_SIZE messages for the crash-safe bookkeeping, never one per subscriber.
+"""Sending one digest (or as-it-happens alert) per subscriber per period, exactly once: a fixed
+number of queries, plus two per batch of DIGEST_BATCH_SIZE messages for the crash-safe bookkeeping
+(three for alerts: the daily cap), never one per subscriber.
 
 How a run goes (send_digests):
 1. The period (periods.py): the window of the frequency that ended most recently (yesterday, or
    last week Monday to Monday, London time), starting where the previous period of that frequency
    ended, so a missed run leaves no gap. One DigestPeriod row per (frequency, end): a re-run finds it.
 2. Planning (periods.py), once per period, in one transaction and one INSERT … SELECT: a pending
-   DigestDelivery for each confirmed subscriber whose themes have something in the window. Nobody
-   with nothing new gets a row, or an email.
+   DigestDelivery for each confirmed subscriber who follows something (a theme or a commitment) the
+   window has news on. Nobody with nothing new gets a row, or an email.
 3. Sending every pending delivery of the frequency (this period's, and any an earlier run left),
    in primary-key order, over one connection. Content is fetched once per period and rendered once
-   per set of themes; each message only gets its subscriber's signed links.
+   per set of follows; each message only gets its subscriber's signed links.
+
+Alerts are the same machinery on windows of a few minutes, so a burst of edits makes one email,
+with one more rule: at most DIGEST_ALERTS_PER_DAY sent a day (London time) per subscriber. Past it a
+delivery is marked `capped`, not sent, and the subscriber gets that day's daily digest instead
+(SubscriberQuerySet.due).
 
 Exactly once: a delivery becomes `sent` only after the backend accepted its message, and the sent
 rows are written every DIGEST_BATCH_SIZE messages, and at once when anything stops the run (an
@@ -34,12 +40,12 @@ from urllib.parse import urlparse
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db.models import F, QuerySet
+from django.db.models import Count, F, QuerySet
 from django.utils import timezone
 
-from ..models import DigestDelivery, DigestFrequency, DigestPeriod, Subscriber, SubscriberState
+from ..models import DigestDelivery, DigestFrequency, DigestPeriod, Subscriber
 from ..ops.locks import run_exclusively
-from .content import DigestContent, RenderedDigest, ThemeSet, build_content, render_digest
+from .content import DigestContent, Follows, RenderedDigest, build_content, render_digest
 from .periods import content_for, current_period, pending_count, period_bounds, plan_deliveries
 from .subscriptions import MANAGE, UNSUBSCRIBE, absolute_link
 
@@ -53,6 +59,7 @@ class SendReport:
     planned: int = 0
     sent: int = 0
     skipped: int = 0
+    capped: int = 0
     failed: int = 0
     retry_later: int = 0
     interrupted: str = ""
@@ -64,15 +71,23 @@ class SendReport:
             "planned": self.planned,
             "sent": self.sent,
             "skipped": self.skipped,
+            "capped": self.capped,
             "failed": self.failed,
             "retry_later": self.retry_later,
             "interrupted": self.interrupted,
         }
 
+    @property
+    def kind(self) -> str:
+        if self.frequency == DigestFrequency.AS_IT_HAPPENS:
+            return "As-it-happens alerts"
+        return f"{DigestFrequency(self.frequency).label} digests"
+
     def summary(self) -> str:
         text = (
-            f"{DigestFrequency(self.frequency).label} digests: {self.planned} planned, {self.sent} sent, "
-            f"{self.skipped} skipped, {self.failed} failed, {self.retry_later} to retry."
+            f"{self.kind}: {self.planned} planned, {self.sent} sent, "
+            f"{self.skipped} skipped, {self.capped} over the daily cap, {self.failed} failed, "
+            f"{self.retry_later} to retry."
         )
         return text + (f" Stopped early: {self.interrupted}" if self.interrupted else "")
 
@@ -113,7 +128,10 @@ def _is_permanent(error: Exception) -> bool:
 
 
 def _record(
-    sent: list[int], skipped: list[tuple[int, str]], failures: list[tuple[DigestDelivery, str, bool]]
+    sent: list[int],
+    skipped: list[tuple[int, str]],
+    failures: list[tuple[DigestDelivery, str, bool]],
+    capped: list[int] = (),
 ):
     """Write a batch's outcome: one statement for the sent ones, one per kind of skip, one per failure."""
     now = timezone.now()
@@ -125,13 +143,13 @@ def _record(
             last_error="",
             updated_at=now,
         )
-    by_reason: dict[str, list[int]] = defaultdict(list)
+    by_reason: dict[tuple[str, str], list[int]] = defaultdict(list)
     for pk, reason in skipped:
-        by_reason[reason].append(pk)
-    for reason, pks in by_reason.items():
-        DigestDelivery.objects.filter(pk__in=pks).update(
-            state=DigestDelivery.State.SKIPPED, last_error=reason, updated_at=now
-        )
+        by_reason[DigestDelivery.State.SKIPPED, reason].append(pk)
+    for pk in capped:
+        by_reason[DigestDelivery.State.CAPPED, CAPPED_REASON].append(pk)
+    for (state, reason), pks in by_reason.items():
+        DigestDelivery.objects.filter(pk__in=pks).update(state=state, last_error=reason, updated_at=now)
     failed = 0
     for delivery, error, permanent in failures:
         attempts = delivery.attempts + 1
@@ -146,6 +164,26 @@ def _record(
     return failed
 
 
+CAPPED_REASON = "Over the daily cap of alerts: rolled into the next daily digest."
+
+
+def _alerts_left_today(batch: list[DigestDelivery]) -> dict[int, int]:
+    """How many more alerts each subscriber in `batch` may get today (London time), in one query."""
+    midnight = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    subscriber_ids = {delivery.subscriber_id for delivery in batch}
+    sent = dict(
+        DigestDelivery.objects.sent()
+        .filter(
+            subscriber_id__in=subscriber_ids,
+            period__frequency=DigestFrequency.AS_IT_HAPPENS,
+            sent_at__gte=midnight,
+        )
+        .values_list("subscriber_id")
+        .annotate(count=Count("pk"))
+    )
+    return {pk: settings.DIGEST_ALERTS_PER_DAY - sent.get(pk, 0) for pk in subscriber_ids}
+
+
 def _send_period(
     period: DigestPeriod,
     content: DigestContent,
@@ -155,8 +193,9 @@ def _send_period(
     progress: Callable[[int], None] | None,
 ) -> None:
     pending = DigestDelivery.objects.filter(period=period).pending()
-    chosen = _chosen_themes(pending)
-    rendered: dict[ThemeSet, RenderedDigest | None] = {}
+    follows = _follows(pending, content)
+    rendered: dict[Follows | None, RenderedDigest | None] = {}
+    is_alert = period.frequency == DigestFrequency.AS_IT_HAPPENS
     last_pk = 0
     while True:
         batch = list(
@@ -176,15 +215,17 @@ def _send_period(
         if not batch:
             return
         last_pk = batch[-1].pk
+        allowance = _alerts_left_today(batch) if is_alert else {}
         sent: list[int] = []
         skipped: list[tuple[int, str]] = []
+        capped: list[int] = []
         failures: list[tuple[DigestDelivery, str, bool]] = []
         try:
             for delivery in batch:
                 subscriber = delivery.subscriber
                 # Decided again at sending: since planning, the address may have unsubscribed, been
-                # put back to pending by a new request, or moved to the other frequency.
-                if subscriber.state != SubscriberState.CONFIRMED or subscriber.frequency != period.frequency:
+                # put back to pending by a new request, or moved to another frequency.
+                if not subscriber.still_due(period.frequency):
                     skipped.append(
                         (
                             delivery.pk,
@@ -192,14 +233,17 @@ def _send_period(
                         )
                     )
                     continue
-                themes = None if subscriber.all_themes else frozenset(chosen.get(subscriber.pk, ()))
-                if themes not in rendered:
-                    part = content.for_themes(themes)
-                    rendered[themes] = None if part.is_empty else render_digest(part)
-                if rendered[themes] is None:
-                    skipped.append((delivery.pk, "Nothing new on the subscriber's themes."))
+                key = None if subscriber.all_themes else follows.get(subscriber.pk, Follows())
+                if key not in rendered:
+                    part = content.for_follows(key)
+                    rendered[key] = None if part.is_empty else render_digest(part)
+                if rendered[key] is None:
+                    skipped.append((delivery.pk, "Nothing new on what the subscriber follows."))
                     continue
-                message = digest_message(delivery, rendered[themes], connection=connection)
+                if is_alert and allowance[subscriber.pk] <= 0:
+                    capped.append(delivery.pk)
+                    continue
+                message = digest_message(delivery, rendered[key], connection=connection)
                 try:
                     accepted = connection.send_messages([message])
                 except smtplib.SMTPException as error:
@@ -213,16 +257,19 @@ def _send_period(
                     raise _Stop(f"{type(error).__name__}: {error}") from error
                 if accepted == 1:
                     sent.append(delivery.pk)
+                    if is_alert:
+                        allowance[subscriber.pk] -= 1
                 else:
                     failures.append((delivery, "The email backend did not accept the message.", False))
         except _Stop as stop:
             report.interrupted = str(stop)
         finally:
-            report.failed += _record(sent, skipped, failures)
+            report.failed += _record(sent, skipped, failures, capped)
             report.sent += len(sent)
             report.skipped += len(skipped)
+            report.capped += len(capped)
             if progress:
-                progress(len(sent) + len(skipped) + len(failures))
+                progress(len(sent) + len(skipped) + len(capped) + len(failures))
         if report.interrupted:
             return
 
@@ -295,9 +342,11 @@ def preview_digest(
     last = DigestPeriod.objects.filter(frequency=subscriber.frequency).order_by("-ends_at").first()
     starts_at = last.ends_at if last else period_bounds(subscriber.frequency, now=now)[1]
     content = build_content(frequency=subscriber.frequency, starts_at=min(starts_at, now), ends_at=now)
-    content = content.for_themes(
-        None if subscriber.all_themes else frozenset(t.pk for t in subscriber.themes.all())
+    follows = Follows(
+        themes=frozenset(t.pk for t in subscriber.themes.all()),
+        commitments=frozenset(c.pk for c in subscriber.commitments.all()),
     )
+    content = content.for_follows(None if subscriber.all_themes else content.narrow(follows))
     digest = render_digest(content)
     text, html = digest.for_links(
         manage_url=absolute_link(subscriber, MANAGE), unsubscribe_url=absolute_link(subscriber, UNSUBSCRIBE)
@@ -315,12 +364,21 @@ def resend_deliveries(deliveries: QuerySet[DigestDelivery]) -> list[str]:
     return frequencies
 
 
-def _chosen_themes(deliveries: QuerySet[DigestDelivery]) -> dict[int, set[int]]:
-    """The chosen themes of every subscriber with a delivery in `deliveries`, in one query."""
-    chosen: dict[int, set[int]] = defaultdict(set)
-    rows = Subscriber.themes.through.objects.filter(
-        subscriber_id__in=deliveries.values("subscriber_id")
-    ).values_list("subscriber_id", "theme_id")
-    for subscriber_id, theme_id in rows:
-        chosen[subscriber_id].add(theme_id)
-    return chosen
+def _follows(deliveries: QuerySet[DigestDelivery], content: DigestContent) -> dict[int, Follows]:
+    """What every subscriber with a delivery in `deliveries` follows, narrowed to what `content` is
+    about (so few renderings serve everyone), in two queries."""
+    themes: dict[int, set[int]] = defaultdict(set)
+    commitments: dict[int, set[int]] = defaultdict(set)
+    subscribers = deliveries.values("subscriber_id")
+    for subscriber_id, theme_id in Subscriber.themes.through.objects.filter(
+        subscriber_id__in=subscribers, theme_id__in=content.theme_ids
+    ).values_list("subscriber_id", "theme_id"):
+        themes[subscriber_id].add(theme_id)
+    for subscriber_id, commitment_id in Subscriber.commitments.through.objects.filter(
+        subscriber_id__in=subscribers, commitment_id__in=content.commitment_ids
+    ).values_list("subscriber_id", "commitment_id"):
+        commitments[subscriber_id].add(commitment_id)
+    return {
+        pk: Follows(themes=frozenset(themes[pk]), commitments=frozenset(commitments[pk]))
+        for pk in themes.keys() | commitments.keys()
+    }

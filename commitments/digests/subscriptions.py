@@ -22,7 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ..exceptions import DigestLinkError, DigestLinkExpired, DigestLinkUnknown, EmailAddressRefused
-from ..models import DigestDelivery, Subscriber, SubscriberState, Theme, new_subscriber_token
+from ..models import Commitment, DigestDelivery, Subscriber, SubscriberState, Theme, new_subscriber_token
 
 logger = logging.getLogger(__name__)
 
@@ -138,7 +138,9 @@ def _send(subscriber: Subscriber, *, template: str, subject: str) -> None:
         logger.exception("Could not send the %s email to subscriber %s", template, subscriber.pk)
 
 
-def subscribe(*, email: str, frequency: str, themes: Iterable[Theme] = ()) -> None:
+def subscribe(
+    *, email: str, frequency: str, themes: Iterable[Theme] = (), commitments: Iterable[Commitment] = ()
+) -> None:
     """Ask an address to confirm a subscription. The same from outside whatever its state:
 
     - new, pending or unsubscribed: store the choices and send a confirmation link (after an
@@ -146,7 +148,7 @@ def subscribe(*, email: str, frequency: str, themes: Iterable[Theme] = ()) -> No
     - already confirmed: change nothing (a stranger must not alter someone's choices) and send a
       "you are already subscribed" email with the preferences link.
     """
-    themes = list(themes)
+    themes, commitments = list(themes), list(commitments)
     # The row lock is held only while the choices are written; the email goes after, so a slow
     # mail server never holds it.
     with transaction.atomic():
@@ -157,10 +159,8 @@ def subscribe(*, email: str, frequency: str, themes: Iterable[Theme] = ()) -> No
                 subscriber.token = new_subscriber_token()
                 subscriber.unsubscribed_at = None
                 subscriber.confirmed_at = None
-            subscriber.frequency = frequency
-            subscriber.all_themes = not themes
-            subscriber.save()
-            subscriber.themes.set(themes)
+                subscriber.save(update_fields=["token", "unsubscribed_at", "confirmed_at"])
+            _choose(subscriber, frequency=frequency, themes=themes, commitments=commitments)
     if confirmed:
         _send(subscriber, template="already_subscribed", subject="You already get IPP tracker digests")
     else:
@@ -180,14 +180,25 @@ def confirm_subscriber(subscriber: Subscriber) -> SubscriberState:
     return found
 
 
-@transaction.atomic
-def update_preferences(subscriber: Subscriber, *, frequency: str, themes: Iterable[Theme] = ()) -> Subscriber:
-    """Change how often and about what; no themes means every theme."""
-    themes = list(themes)
+def _choose(subscriber: Subscriber, *, frequency: str, themes: list[Theme], commitments: list[Commitment]):
+    """Store how often and what: themes and/or commitments; neither means everything."""
     subscriber.frequency = frequency
-    subscriber.all_themes = not themes
+    subscriber.all_themes = not themes and not commitments
     subscriber.save(update_fields=["frequency", "all_themes"])
     subscriber.themes.set(themes)
+    subscriber.commitments.set(commitments)
+
+
+@transaction.atomic
+def update_preferences(
+    subscriber: Subscriber,
+    *,
+    frequency: str,
+    themes: Iterable[Theme] = (),
+    commitments: Iterable[Commitment] = (),
+) -> Subscriber:
+    """Change how often and about what; no theme and no commitment means everything."""
+    _choose(subscriber, frequency=frequency, themes=list(themes), commitments=list(commitments))
     return subscriber
 
 

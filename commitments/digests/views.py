@@ -10,7 +10,7 @@ from django.views.decorators.csrf import csrf_exempt
 from rest_framework.throttling import BaseThrottle
 
 from ..exceptions import DigestLinkError, DigestLinkExpired, DigestLinkUnknown
-from ..models import SubscriberState
+from ..models import Commitment, DigestFrequency, SubscriberState
 from .forms import DigestChoicesForm, SubscribeForm
 from .subscriptions import (
     CONFIRM,
@@ -42,10 +42,18 @@ def _link_error_page(request, error: DigestLinkError):
     return render(request, template, {"message": str(error)}, status=status)
 
 
+def _follow_initial(request) -> dict:
+    """What a "Follow this commitment" link opens: ?commitment=<slug> ticked and alerts as it
+    happens chosen. Unknown or unpublished slugs, and anything else in the query, are ignored."""
+    slugs = request.GET.getlist("commitment")[:20]
+    chosen = list(Commitment.objects.published().filter(slug__in=slugs)) if slugs else []
+    return {"commitments": chosen, "frequency": DigestFrequency.AS_IT_HAPPENS} if chosen else {}
+
+
 @never_cache
 def subscribe_view(request):
     """The form. Every valid request gets the same redirect, subscribed already or not."""
-    form = SubscribeForm(request.POST or None)
+    form = SubscribeForm(request.POST or None, initial=_follow_initial(request))
     if request.method == "POST":
         valid = form.is_valid()
         # Only a valid, normalised address is counted as one: a variant of it is not a new address.
@@ -57,6 +65,7 @@ def subscribe_view(request):
                 email=form.cleaned_data["email"],
                 frequency=form.cleaned_data["frequency"],
                 themes=form.cleaned_data["themes"],
+                commitments=form.cleaned_data["commitments"],
             )
             return redirect("commitments:subscribe_sent")
     status = 400 if form.is_bound else 200
@@ -103,13 +112,17 @@ def preferences_view(request, signed: str):
         return _link_error_page(request, DigestLinkUnknown("This link is no longer valid."))
     initial = {
         "frequency": subscriber.frequency,
-        "themes": [] if subscriber.all_themes else subscriber.themes.all(),
+        "themes": subscriber.themes.all(),
+        "commitments": subscriber.commitments.all(),
     }
     form = DigestChoicesForm(request.POST or None, initial=initial)
     saved = False
     if request.method == "POST" and form.is_valid():
         update_preferences(
-            subscriber, frequency=form.cleaned_data["frequency"], themes=form.cleaned_data["themes"]
+            subscriber,
+            frequency=form.cleaned_data["frequency"],
+            themes=form.cleaned_data["themes"],
+            commitments=form.cleaned_data["commitments"],
         )
         saved = True
     context = {

@@ -76,6 +76,10 @@ class WatchedTermScope(models.TextChoices):
 
 
 class DigestFrequency(models.TextChoices):
+    """How often a subscriber hears. As it happens: an alert within minutes of a status change or newly
+    confirmed evidence on what they follow, at most DIGEST_ALERTS_PER_DAY a day (docs/digests.md)."""
+
+    AS_IT_HAPPENS = "as_it_happens", "As it happens"
     DAILY = "daily", "Daily"
     WEEKLY = "weekly", "Weekly"
 
@@ -85,6 +89,7 @@ class DeliveryState(models.TextChoices):
     SENT = "sent", "Sent"
     FAILED = "failed", "Failed"
     SKIPPED = "skipped", "Skipped"
+    CAPPED = "capped", "Over the daily cap"  # an alert not sent: rolled into the next daily digest
 
 
 class SubscriberState(models.TextChoices):

@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from .choices import DeliveryState, DigestFrequency, SubscriberState, in_choices
-from .plan import Theme
+from .plan import Commitment, Theme
 from .querysets import DigestDeliveryQuerySet, SubscriberQuerySet
 
 
@@ -19,17 +19,23 @@ def new_subscriber_token() -> str:
 class Subscriber(models.Model):
     """An email address that asked for digests, without an account.
 
-    Pending until the address confirms (double opt-in); confirmed until it unsubscribes. The links in
-    emails are signed and carry `token`, a random secret of this row, never the address: a new token
-    (on subscribing again) makes every older link invalid.
+    It follows themes and/or single commitments; with neither chosen (`all_themes`) it hears about
+    everything. Pending until the address confirms (double opt-in); confirmed until it
+    unsubscribes. The links in emails are signed and carry `token`, a random secret of this row,
+    never the address: a new token (on subscribing again) makes every older link invalid.
     """
 
     Frequency = DigestFrequency
 
     email = models.EmailField(max_length=254, unique=True, help_text="Stored in lower case.")
-    frequency = models.CharField(max_length=10, choices=Frequency.choices, default=Frequency.WEEKLY)
-    all_themes = models.BooleanField(default=True, help_text="Every theme, including ones added later.")
+    frequency = models.CharField(max_length=16, choices=Frequency.choices, default=Frequency.WEEKLY)
+    all_themes = models.BooleanField(
+        default=True, help_text="Everything, including themes added later: no theme or commitment chosen."
+    )
     themes = models.ManyToManyField(Theme, blank=True, related_name="subscribers")
+    commitments = models.ManyToManyField(
+        Commitment, blank=True, related_name="followers", help_text="Commitments followed one by one."
+    )
     token = models.CharField(max_length=64, unique=True, default=new_subscriber_token, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)
@@ -57,9 +63,27 @@ class Subscriber(models.Model):
             return SubscriberState.UNSUBSCRIBED
         return SubscriberState.CONFIRMED if self.confirmed_at else SubscriberState.PENDING
 
+    @property
+    def emails_described(self) -> str:
+        """What this address gets, in words for a sentence: "daily email digests", and so on."""
+        if self.frequency == DigestFrequency.AS_IT_HAPPENS:
+            return "email alerts as it happens"
+        return f"{self.get_frequency_display().lower()} email digests"
+
+    def still_due(self, frequency: str) -> bool:
+        """Decided again at sending, as planning may be stale: still confirmed, and still on that
+        frequency (an as-it-happens subscriber also gets the daily digest its capped alerts were
+        rolled into; planning chose whom)."""
+        gets = {self.frequency}
+        if self.frequency == DigestFrequency.AS_IT_HAPPENS:
+            gets.add(DigestFrequency.DAILY)
+        return self.state == SubscriberState.CONFIRMED and frequency in gets
+
 
 class DigestPeriod(models.Model):
-    """The window one run of a frequency covers: changes recorded in [starts_at, ends_at).
+    """The window one run of a frequency covers: changes recorded in [starts_at, ends_at). For
+    as-it-happens alerts a window is a few minutes (ops/schedules.ALERT_MINUTES): the change set
+    one alert per subscriber reports.
 
     Every subscriber of a frequency shares it, so a digest's content is built once per set of themes,
     not once per subscriber. A period starts where the previous one of its frequency ended, so
@@ -68,7 +92,7 @@ class DigestPeriod(models.Model):
 
     Frequency = DigestFrequency
 
-    frequency = models.CharField(max_length=10, choices=Frequency.choices)
+    frequency = models.CharField(max_length=16, choices=Frequency.choices)
     starts_at = models.DateTimeField()
     ends_at = models.DateTimeField()
     planned_at = models.DateTimeField(
@@ -88,7 +112,8 @@ class DigestPeriod(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_frequency_display()} digest to {self.ends_at:%d/%m/%Y %H:%M}"
+        kind = "alerts" if self.frequency == DigestFrequency.AS_IT_HAPPENS else "digest"
+        return f"{self.get_frequency_display()} {kind} to {self.ends_at:%d/%m/%Y %H:%M}"
 
 
 class DigestDelivery(models.Model):

@@ -10,12 +10,12 @@ from datetime import date, timedelta
 from typing import Self
 
 from django.db import models
-from django.db.models import BooleanField, Case, Max, OuterRef, Q, Subquery, Value, When
+from django.db.models import BooleanField, Case, Count, Exists, Max, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from ..exceptions import ImmutableRecord
-from .choices import DeliveryState, EvidenceState, RecheckRunOutcome, Status
+from .choices import DeliveryState, DigestFrequency, EvidenceState, RecheckRunOutcome, Status
 from .signals import bulk_written
 
 # "Recent" for the computed flag *no recent evidence*: newest confirmed evidence answered within
@@ -84,6 +84,12 @@ class CommitmentQuerySet(BulkWriteSignalsQuerySet):
 
     def with_latest_change_date(self) -> Self:
         return self.annotate(latest_change_on=Max("status_changes__effective_on"))
+
+    def with_follower_count(self) -> Self:
+        """Annotate `follower_count`: confirmed, still subscribed addresses following the commitment
+        itself (not its theme). A count only: editors never see who."""
+        confirmed = Q(followers__confirmed_at__isnull=False, followers__unsubscribed_at__isnull=True)
+        return self.annotate(follower_count=Count("followers", filter=confirmed, distinct=True))
 
     def with_details(self) -> Self:
         """What a commitment's page and its API entries show of it, besides its history: the theme,
@@ -219,8 +225,21 @@ class SubscriberQuerySet(models.QuerySet):
         return self.filter(unsubscribed_at__isnull=False)
 
     def due(self, period) -> Self:
-        """Who gets `period`'s digest: its frequency, confirmed before it ended, still subscribed."""
-        return self.confirmed().filter(frequency=period.frequency, confirmed_at__lt=period.ends_at)
+        """Who gets `period`'s digest: its frequency, confirmed before it ended, still subscribed.
+        A daily digest also goes to as-it-happens subscribers whose alerts in that day went over the
+        daily cap: the rest of their day is rolled into it."""
+        due = Q(frequency=period.frequency)
+        if period.frequency == DigestFrequency.DAILY:
+            Delivery = self.model._meta.get_field("deliveries").related_model
+            capped = Delivery.objects.filter(
+                subscriber=OuterRef("pk"),
+                state=DeliveryState.CAPPED,
+                period__frequency=DigestFrequency.AS_IT_HAPPENS,
+                period__starts_at__lt=period.ends_at,
+                period__ends_at__gt=period.starts_at,
+            )
+            due |= Q(Exists(capped), frequency=DigestFrequency.AS_IT_HAPPENS)
+        return self.confirmed().filter(due, confirmed_at__lt=period.ends_at)
 
 
 class DigestDeliveryQuerySet(models.QuerySet):

@@ -22,9 +22,17 @@ PERIODIC_TASKS = {
 }
 
 
+# As-it-happens alerts cover windows of this many minutes, sent by a run every this many minutes.
+ALERT_MINUTES = 5
+
 # name -> (task, frequency, crontab fields). Digests go out in the morning, London time, once the
-# day (or the week, Monday to Monday) they cover has ended.
+# day (or the week, Monday to Monday) they cover has ended; alerts every ALERT_MINUTES.
 DIGEST_TASKS = {
+    "Send as-it-happens alerts": (
+        "commitments.tasks.send_digests_task",
+        "as_it_happens",
+        {"minute": f"*/{ALERT_MINUTES}", "hour": "*", "day_of_week": "*"},
+    ),
     "Send daily digests": (
         "commitments.tasks.send_digests_task",
         "daily",

@@ -7,15 +7,19 @@ from commitments.models import DigestFrequency
 
 class Command(BaseCommand):
     help = (
-        "Send the email digests of one frequency now: the same work as the scheduled task. Plans the "
-        "period that ended most recently (yesterday, or last week Monday to Monday, London time) once, "
+        "Send the email digests (or as-it-happens alerts) of one frequency now: the same work as the "
+        "scheduled task. Plans the period that ended most recently (yesterday, last week Monday to "
+        "Monday, London time, or for alerts the last five minutes) once, "
         "then sends every pending delivery of that frequency, including any a crashed run left; a digest "
         "already sent is never sent again. With --dry-run, only says what would be sent."
     )
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--frequency", choices=DigestFrequency.values, required=True, help="daily or weekly digests."
+            "--frequency",
+            choices=DigestFrequency.values,
+            required=True,
+            help="as_it_happens (alerts), daily or weekly.",
         )
         parser.add_argument("--dry-run", action="store_true", help="Write and send nothing; report only.")
         parser.add_argument("--no-progress", action="store_true", help="No progress bar.")
