@@ -319,6 +319,30 @@ def test_second_run_while_one_holds_the_lock_exits_cleanly(parliament):
     assert parliament.state.requests == 0
 
 
+def _on_the_test_database(script: str, *args: str) -> subprocess.Popen:
+    """`script` in a Python process of its own, on this test's database, its output piped."""
+    database_url = urlparse(os.environ["DATABASE_URL"])._replace(path=f"/{connection.settings_dict['NAME']}")
+    return subprocess.Popen(
+        [sys.executable, "-c", script, *args],
+        cwd=settings.BASE_DIR,
+        env={
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "tracker.settings",
+            "DATABASE_URL": urlunparse(database_url),
+        },
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+
+
+def _wait_until_the_lock_is_free() -> None:
+    for _ in range(50):  # the server notices a killed holder's closed socket at once; allow it a moment
+        with recheck_lock() as free:
+            if free:
+                return
+        time.sleep(0.1)
+
+
 HOLD_THE_LOCK = """
 import time
 import django
@@ -332,29 +356,14 @@ with run_exclusively("tracker:recheck") as held:
 
 def test_a_run_killed_while_holding_the_lock_never_leaves_it_held(parliament):
     """The lock dies with its holder's connection: after SIGKILL the next re-check runs at once."""
-    database_url = urlparse(os.environ["DATABASE_URL"])._replace(path=f"/{connection.settings_dict['NAME']}")
-    holder = subprocess.Popen(
-        [sys.executable, "-c", HOLD_THE_LOCK],
-        cwd=settings.BASE_DIR,
-        env={
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "tracker.settings",
-            "DATABASE_URL": urlunparse(database_url),
-        },
-        stdout=subprocess.PIPE,
-        text=True,
-    )
+    holder = _on_the_test_database(HOLD_THE_LOCK)
     try:
         assert holder.stdout.readline().strip() == "held"
         assert recheck_answers(client=client_for(parliament)).outcome == RecheckRun.Outcome.SKIPPED
     finally:
         holder.kill()
         holder.wait(timeout=20)
-    for _ in range(50):  # the server notices the closed socket at once; allow it a moment
-        with recheck_lock() as free:
-            if free:
-                break
-        time.sleep(0.1)
+    _wait_until_the_lock_is_free()
     run = recheck_answers(client=client_for(parliament))
     assert run.outcome == RecheckRun.Outcome.SUCCEEDED
     assert WrittenQuestion.objects.count() == run.questions_created > 0
@@ -406,18 +415,7 @@ recheck_answers(client=ParliamentClient(sys.argv[1], page_size=5), progress=prog
 
 
 def test_a_run_whose_worker_was_killed_is_marked_failed_by_the_next(transactional_db, parliament):
-    database_url = urlparse(os.environ["DATABASE_URL"])._replace(path=f"/{connection.settings_dict['NAME']}")
-    worker = subprocess.Popen(
-        [sys.executable, "-c", KILLED_MID_RUN, parliament.url],
-        cwd=settings.BASE_DIR,
-        env={
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "tracker.settings",
-            "DATABASE_URL": urlunparse(database_url),
-        },
-        stdout=subprocess.PIPE,
-        text=True,
-    )
+    worker = _on_the_test_database(KILLED_MID_RUN, parliament.url)
     try:
         assert worker.stdout.readline().startswith("wrote ")
     finally:
@@ -426,11 +424,7 @@ def test_a_run_whose_worker_was_killed_is_marked_failed_by_the_next(transactiona
     killed = RecheckRun.objects.get()
     assert killed.outcome == RecheckRun.Outcome.RUNNING
     assert killed.questions_created > 0 and killed.pages_fetched == 1  # what it wrote is on record
-    for _ in range(50):  # the server notices the closed socket at once; allow it a moment
-        with recheck_lock() as free:
-            if free:
-                break
-        time.sleep(0.1)
+    _wait_until_the_lock_is_free()
     run = recheck_answers(client=client_for(parliament))
     killed.refresh_from_db()
     assert killed.outcome == RecheckRun.Outcome.FAILED and killed.finished_at
