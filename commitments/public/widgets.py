@@ -4,35 +4,22 @@ from __future__ import annotations
 
 from django import forms
 from django.forms.utils import flatatt
-from django.utils.html import format_html, format_html_join
+from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
 
 class PlainSelect(forms.Select):
-    """A `<select>` whose options are written in Python. Django renders each option through two
-    template includes; with 300 commitments in the answers list's "Evidences" filter that was 600
-    includes, most of the page's rendering time. The HTML is the same."""
+    """A `<select>` whose options are written straight from its choices. Django builds a dict per
+    option and renders each through two template includes; with 300 commitments in the answers
+    list's "Evidences" filter that was most of the page's rendering time. The HTML is the same
+    (no option groups: the public filters have none)."""
 
     def render(self, name, value, attrs=None, renderer=None):
-        widget = self.get_context(name, value, attrs)["widget"]
-        groups = []
-        for group_name, options, _ in widget["optgroups"]:
-            rendered = format_html_join(
-                "",
-                '<option value="{}"{}>{}</option>',
-                (
-                    (option["value"], mark_safe(" selected") if option["selected"] else "", option["label"])
-                    for option in options
-                ),
-            )
-            groups.append(
-                format_html('<optgroup label="{}">{}</optgroup>', group_name, rendered)
-                if group_name
-                else rendered
-            )
-        return format_html(
-            '<select name="{}"{}>{}</select>',
-            widget["name"],
-            flatatt(widget["attrs"]),
-            mark_safe("".join(groups)),
+        selected = {str(item) for item in self.format_value(value)}
+        options = "".join(
+            f'<option value="{escape(choice)}"{" selected" if str(choice) in selected else ""}>'
+            f"{escape(label)}</option>"
+            for choice, label in self.choices
         )
+        final_attrs = self.build_attrs(self.attrs, attrs)
+        return format_html('<select name="{}"{}>{}</select>', name, flatatt(final_attrs), mark_safe(options))
