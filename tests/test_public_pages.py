@@ -109,6 +109,43 @@ def test_no_recent_evidence_is_one_rule_for_the_page_the_admin_filter_and_the_ap
     assert api[undated.slug]["latest_evidence_on"] == date.today().isoformat()
 
 
+@pytest.mark.parametrize(
+    ("status", "flagged"),
+    [
+        ("planned", True),
+        ("in_progress", True),
+        ("delayed", True),
+        ("delivered", False),
+        ("discontinued", False),
+    ],
+)
+def test_only_open_commitments_are_flagged_for_no_recent_evidence(client, status, flagged):
+    commitment = CommitmentFactory(status=status)
+    EvidenceFactory(commitment=commitment, state="confirmed", question__date_answered=date(2022, 4, 27))
+    assert Commitment.objects.with_evidence_recency().get().no_recent_evidence is flagged
+    assert ("No recent evidence" in _page(client, f"/commitments/{commitment.slug}/")) is flagged
+    listed = _page(client, "/commitments/?evidence=stale")
+    assert (commitment.title in listed) is flagged
+
+
+def test_the_list_shows_last_evidence_and_the_home_page_counts_open_commitments_without_it(client):
+    old = CommitmentFactory(status="in_progress", title="Waiting for news")
+    EvidenceFactory(commitment=old, state="confirmed", question__date_answered=date(2022, 4, 27))
+    CommitmentFactory(status="planned", title="Never evidenced")
+    done = CommitmentFactory(status="delivered", title="Delivered long ago")
+    EvidenceFactory(commitment=done, state="confirmed", question__date_answered=date(2021, 1, 5))
+    fresh = CommitmentFactory(status="in_progress", title="Evidenced this year")
+    EvidenceFactory(commitment=fresh, state="confirmed", question__date_answered=date.today())
+    listed = _page(client, "/commitments/")
+    assert "Last evidence" in listed and "27 Apr 2022" in listed and "None yet" in listed
+    home = _page(client, "/")
+    assert "2 open commitments</a>" in home and "no parliamentary evidence for over a year" in home
+    stale = _page(client, "/commitments/?evidence=stale")
+    assert "Waiting for news" in stale and "Never evidenced" in stale
+    assert "Delivered long ago" not in stale and "Evidenced this year" not in stale
+    assert client.get("/commitments/?evidence=recent").status_code == 400
+
+
 def test_filters_and_sort_stay_in_the_url_and_narrow_the_list(client, demo):
     page = _page(client, "/commitments/?theme=electronic-monitoring&status=delivered&sort=-title")
     assert "1 commitments found." in page

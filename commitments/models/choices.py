@@ -24,6 +24,12 @@ class Status(models.TextChoices):
     DELAYED = "delayed", "Delayed"
     DISCONTINUED = "discontinued", "Discontinued"
 
+    @classmethod
+    def open(cls) -> list[str]:
+        """Still to be done: only these can be overdue for news, so only these are ever flagged as
+        having no recent evidence."""
+        return [cls.PLANNED, cls.IN_PROGRESS, cls.DELAYED]
+
 
 class House(models.TextChoices):
     COMMONS = "Commons", "House of Commons"

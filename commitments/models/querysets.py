@@ -97,19 +97,22 @@ class CommitmentQuerySet(BulkWriteSignalsQuerySet):
         return self.with_evidence_recency().select_related("theme").prefetch_related("action_plans")
 
     def for_list(self) -> Self:
-        """What a public list shows: the theme, and when the current status took effect."""
-        return self.published().select_related("theme").with_latest_change_date()
+        """What a public list shows: the theme, when the current status took effect, and when it
+        was last evidenced."""
+        return self.published().select_related("theme").with_latest_change_date().with_evidence_recency()
 
     def with_evidence_recency(self, *, today: date | None = None) -> Self:
         """The one definition of *no recent evidence*: annotate `latest_evidence_on`, the newest
-        answer date of the confirmed evidence, and `no_recent_evidence`, true when that is older
-        than RECENT_EVIDENCE_DAYS or there is none. An answer whose exact date is unknown counts
-        from the date it is known to have come after."""
+        answer date of the confirmed evidence, and `no_recent_evidence`, true for a commitment still
+        open (planned, in progress, delayed) when that is older than RECENT_EVIDENCE_DAYS or there is
+        none: a delivered or discontinued commitment is not waiting for news. An answer whose exact
+        date is unknown counts from the date it is known to have come after."""
         answered = Coalesce("evidence__question__date_answered", "evidence__question__answered_after")
         return self.annotate(
             latest_evidence_on=Max(answered, filter=Q(evidence__state=EvidenceState.CONFIRMED))
         ).annotate(
             no_recent_evidence=Case(
+                When(~Q(status__in=Status.open()), then=Value(False)),
                 When(latest_evidence_on__gte=recent_evidence_cutoff(today), then=Value(False)),
                 default=Value(True),
                 output_field=BooleanField(),

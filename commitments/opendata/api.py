@@ -84,7 +84,8 @@ class CommitmentSerializer(serializers.ModelSerializer):
     )
     no_recent_evidence = serializers.BooleanField(
         read_only=True,
-        help_text="No confirmed evidence answered in the last twelve months (365 days), or none at all.",
+        help_text="An open commitment (planned, in progress, delayed) with no confirmed evidence answered "
+        "in the last twelve months (365 days), or none at all; never a delivered or discontinued one.",
     )
 
     class Meta:

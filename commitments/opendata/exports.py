@@ -208,7 +208,7 @@ def _list_export(request, filterset, name: str, header: list[str], rows, full_qu
 
 @transaction.non_atomic_requests  # read-only; a file served needs no transaction
 def commitments_csv(request):
-    queryset = Commitment.objects.published().order_by("slug")
+    queryset = Commitment.objects.published().with_evidence_recency().order_by("slug")
     filterset = CommitmentFilter(request.GET, queryset=queryset)
     return _list_export(request, filterset, "commitments.csv", COMMITMENT_COLUMNS, commitment_rows, queryset)
 

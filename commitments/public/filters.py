@@ -33,9 +33,17 @@ class CommitmentFilter(django_filters.FilterSet):
         widget=PlainSelect,
     )
 
+    evidence = django_filters.ChoiceFilter(
+        method="evidence_recency",
+        choices=[("stale", "None for over a year (open commitments)")],
+        empty_label="Any",
+        label="Evidence",
+        widget=PlainSelect,
+    )
+
     class Meta:
         model = Commitment
-        fields = ["q", "theme", "status", "owner", "plan"]
+        fields = ["q", "theme", "status", "owner", "plan", "evidence"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -48,6 +56,10 @@ class CommitmentFilter(django_filters.FilterSet):
         return queryset.filter(
             Q(title__icontains=value) | Q(summary__icontains=value) | Q(owner__icontains=value)
         )
+
+    def evidence_recency(self, queryset, name, value):
+        """Needs the recency annotation (CommitmentQuerySet.with_evidence_recency) on `queryset`."""
+        return queryset.filter(no_recent_evidence=True)
 
 
 class WrittenQuestionFilter(django_filters.FilterSet):

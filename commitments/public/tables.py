@@ -21,10 +21,13 @@ class CommitmentTable(tables.Table):
     status = tables.Column()
     owner = tables.Column()
     updated = UKDateColumn(accessor="latest_change_on", verbose_name="Status since")
+    last_evidence = UKDateColumn(
+        accessor="latest_evidence_on", verbose_name="Last evidence", default="None yet"
+    )
 
     class Meta:
         model = Commitment
-        fields = ["title", "theme", "status", "owner", "updated"]
+        fields = ["title", "theme", "status", "owner", "updated", "last_evidence"]
         order_by_field = "sort"
         page_field = "page"
         attrs = {"class": "data-table"}

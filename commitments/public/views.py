@@ -43,6 +43,7 @@ class HomeView(TemplateView):
         context["status_counts"] = [(status, counts.get(status.value, 0)) for status in Status]
         context["segments"] = status_bar(counts)
         context["total"] = sum(counts.values())
+        context["without_recent_evidence"] = Commitment.objects.published().without_recent_evidence().count()
         context["latest_changes"] = StatusChange.objects.published().for_display().newest_first()[:6]
         context["latest_evidence"] = Evidence.objects.published().newest_confirmed()[:6]
         context["themes"] = Theme.objects.annotate(
