@@ -1,12 +1,22 @@
 """Evidence and status suggestions: what the matcher writes, and what it must never overwrite."""
 
 import json
+from collections import Counter
+from dataclasses import replace
 from datetime import date
 
 import pytest
 from django.core.management import CommandError, call_command
 
-from commitments.analysis.matching import CommitmentProfile, Matcher
+from commitments.analysis.evaluation import (
+    Evaluation,
+    LabelledAnswer,
+    Outcome,
+    assign_folds,
+    cross_validate_scored,
+    ranked,
+)
+from commitments.analysis.matching import CommitmentProfile, Matcher, Tuning
 from commitments.analysis.status_cues import status_cue
 from commitments.analysis.suggestions import suggest_evidence, why_skipped
 from commitments.analysis.text import best_excerpt
@@ -338,3 +348,106 @@ def test_an_answer_a_new_watched_term_brings_in_is_analysed(demo, django_capture
     question.refresh_from_db()
     assert question.is_about_ipp
     assert question.evidence.filter(commitment__slug="em-183m-expansion").exists()
+
+
+def labelled(line: int, topics=(), scores=None) -> Outcome:
+    answer = LabelledAnswer(
+        line=line,
+        house="Commons",
+        uin=str(1000 + line),
+        date_answered="2024-01-01",
+        heading="",
+        question_text="",
+        answer_text=f"Answer {line}",
+        topics=frozenset(topics),
+    )
+    return Outcome(answer=answer, about_ipp=True, scores=dict(scores or {}))
+
+
+def test_recall_at_k_counts_labelled_links_among_the_first_k_candidates_ties_going_by_slug():
+    outcomes = [
+        # ranks: b (9), then a and c tie at 5 and go by slug: a 2nd, c 3rd; d 4th
+        labelled(1, {"c", "d"}, {"a": 5.0, "b": 9.0, "c": 5.0, "d": 1.0}),
+        labelled(2, {"x"}, {"x": 3.0}),  # first
+        labelled(3, {"y"}, {}),  # never scored: in no top k
+        labelled(4, (), {"z": 8.0}),  # no labels: counts for nothing in ranking figures
+    ]
+    result = Evaluation(outcomes, threshold=None, left_out_questions=0, unknown_topics=set())
+
+    assert ranked(outcomes[0]) == ["b", "a", "c", "d"]
+    assert result.labelled_links == 4
+    assert result.recall_at(1) == 1 / 4
+    assert result.recall_at(3) == 2 / 4
+    assert result.recall_at(5) == 3 / 4
+    assert result.answers_right_in_top(1) == 1 / 3
+    assert result.answers_right_in_top(3) == 2 / 3
+    assert "recall@5=0.750 top3_answers=0.667 answers=4" in result.figures()
+
+
+def test_folds_are_balanced_seeded_and_do_not_depend_on_the_files_order():
+    answers = [labelled(line).answer for line in range(1, 12)]
+
+    folds = assign_folds(answers, 3)
+
+    assert sorted(Counter(folds).values()) == [3, 4, 4]
+    assert assign_folds(answers[::-1], 3) == folds[::-1]
+    assert assign_folds(answers, 3, seed=1) != folds
+    with pytest.raises(ValueError, match="between 2 and 11 folds"):
+        assign_folds(answers, 12)
+
+
+def _two_kinds_of_answer(folds: list[int]) -> dict[Tuning, list[Outcome]]:
+    """Fold 0's right links score 10 and wrong ones 5; the others' 4 and 2: each needs its own cut."""
+    high, low = {"right": 10.0, "wrong": 5.0}, {"right": 4.0, "wrong": 2.0}
+    outcomes = [labelled(n, {"right"}, high if fold == 0 else low) for n, fold in enumerate(folds, start=1)]
+    return {Tuning(): outcomes, Tuning(title_min=0.5): [replace(o, scores={}) for o in outcomes]}
+
+
+def test_no_fold_measures_an_answer_it_was_tuned_on():
+    answers = [labelled(line).answer for line in range(1, 9)]
+    scored = _two_kinds_of_answer(assign_folds(answers, 4))
+
+    folds = cross_validate_scored(scored, folds=4)
+
+    held_out = [o.answer.line for fold in folds for o in fold.held_out.outcomes]
+    assert sorted(held_out) == list(range(1, 9))
+    for fold in folds:
+        tuned_on = {a.line for a in fold.trained_on}
+        assert tuned_on.isdisjoint(o.answer.line for o in fold.held_out.outcomes)
+        assert len(tuned_on) + len(fold.held_out.outcomes) == 8
+
+
+def test_each_fold_chooses_its_own_threshold_and_tuning_when_the_data_says_so():
+    answers = [labelled(line).answer for line in range(1, 5)]
+    scored = _two_kinds_of_answer(assign_folds(answers, 2))
+
+    first, second = cross_validate_scored(scored, folds=2)
+
+    # Tuned on the low-scoring half, fold 1 cuts between 2 and 4; tuned on the high one, fold 2
+    # cuts between 5 and 10. Each then fares worse on the half it did not see.
+    assert (first.threshold, second.threshold) == (3.0, 7.5)
+    assert first.tuning == second.tuning == Tuning()  # the other tuning scores nothing
+    assert first.held_out.precision == 0.5 and first.held_out.recall == 1.0
+    assert second.held_out.recall == 0.0
+
+
+def test_cross_validation_meets_the_targets_on_answers_it_did_not_tune_on(demo, capsys):
+    call_command("evaluate_matching", "--data", str(FIXTURES_DIR / "answers_dev.jsonl"), "--folds", "5")
+
+    out = capsys.readouterr().out
+    assert out.count("      held out ") == 5
+    figures = dict(part.split("=") for part in out.strip().splitlines()[-1].split())
+    assert figures["answers"] == "33"
+    assert float(figures["recall@5"]) >= 0.95
+    assert float(figures["precision"]) >= 0.8
+    assert float(figures["recall"]) >= 0.9
+
+
+def test_cross_validation_refuses_a_fixed_threshold_or_too_many_folds(demo, tmp_path):
+    labelled_file = tmp_path / "two.jsonl"
+    labelled_file.write_text('{"answer_text": "a", "topics": []}\n{"answer_text": "b", "topics": []}\n')
+
+    with pytest.raises(CommandError, match="do not go together"):
+        call_command("evaluate_matching", "--data", str(labelled_file), "--folds", "2", "--threshold", "7")
+    with pytest.raises(CommandError, match="between 2 and 2 folds"):
+        call_command("evaluate_matching", "--data", str(labelled_file), "--folds", "3")

@@ -2,12 +2,27 @@
 
 Read-only: nothing is written to the database. The answers' own confirmed evidence is left out of
 the commitments' profiles, so an answer is never matched by quotes taken from itself.
+
+Two kinds of figure:
+
+- At the threshold: precision and recall of the suggestions (score >= threshold) against the labels.
+- Ranking: every commitment the matcher scores for an answer (whatever the threshold), best first,
+  ties broken by slug so the order is deterministic. Recall@k is the share of labelled
+  (answer, commitment) links whose commitment is among its answer's first k; "right in top 3" is
+  the share of answers labelled with at least one link that have a right commitment in their first 3.
+  A commitment the matcher does not score at all (it failed the passage rules, or the answer is not
+  about IPP by the watched terms) is in no answer's top k.
+
+`cross_validate` measures each answer only with a threshold and constants chosen on the other folds.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from itertools import product
 from pathlib import Path
 
 from django.db.models import Q
@@ -15,7 +30,7 @@ from django.db.models import Q
 from ..models import Evidence
 from ..parliament.answer_html import normalised
 from ..parliament.watch import Watch
-from .matching import Matcher
+from .matching import Matcher, Tuning
 from .suggestions import background_answers, commitment_profiles, threshold
 
 
@@ -94,10 +109,18 @@ class Outcome:
     suggested: frozenset[str] = frozenset()
 
 
+def ranked(outcome: Outcome) -> list[str]:
+    """The commitments scored for the answer, best first; equal scores go by slug."""
+    return sorted(outcome.scores, key=lambda slug: (-outcome.scores[slug], slug))
+
+
+RANKS = (1, 3, 5)
+
+
 @dataclass
 class Evaluation:
     outcomes: list[Outcome]
-    threshold: float
+    threshold: float | None  # None when pooled from folds cut at their own thresholds
     left_out_questions: int
     unknown_topics: set[str]
 
@@ -131,6 +154,33 @@ class Evaluation:
         both = self.precision + self.recall
         return 2 * self.precision * self.recall / both if both else 0.0
 
+    @property
+    def labelled_links(self) -> int:
+        return sum(len(o.answer.topics) for o in self.outcomes)
+
+    def links_in_top(self, k: int) -> int:
+        return sum(len(o.answer.topics & set(ranked(o)[:k])) for o in self.outcomes)
+
+    def recall_at(self, k: int) -> float:
+        """Share of labelled links whose commitment is in its answer's first k candidates."""
+        wanted = self.labelled_links
+        return self.links_in_top(k) / wanted if wanted else 1.0
+
+    def answers_right_in_top(self, k: int) -> float:
+        """Share of answers with a label that have at least one right commitment in their first k."""
+        labelled = [o for o in self.outcomes if o.answer.topics]
+        if not labelled:
+            return 1.0
+        return sum(bool(o.answer.topics & set(ranked(o)[:k])) for o in labelled) / len(labelled)
+
+    def figures(self) -> str:
+        """One line of name=value pairs, the same in both modes, for people and scripts."""
+        ranks = " ".join(f"recall@{k}={self.recall_at(k):.3f}" for k in RANKS)
+        return (
+            f"precision={self.precision:.3f} recall={self.recall:.3f} f1={self.f1:.3f} {ranks} "
+            f"top3_answers={self.answers_right_in_top(3):.3f} answers={len(self.outcomes)}"
+        )
+
     def misses(self) -> list[tuple[Outcome, str, float]]:
         """Labelled links not suggested, the furthest below the threshold first."""
         found = [
@@ -146,30 +196,163 @@ class Evaluation:
         return sorted(found, key=lambda item: (-item[2], item[0].answer.line, item[1]))
 
 
-def evaluate(answers: list[LabelledAnswer], *, at: float | None = None) -> Evaluation:
-    """Run the matcher as ingest would (watched terms first, then scoring) on labelled answers."""
-    cut = threshold() if at is None else at
+def score_answers(
+    answers: list[LabelledAnswer], *, tunings: Sequence[Tuning] = (Tuning(),)
+) -> tuple[dict[Tuning, list[Outcome]], int, set[str]]:
+    """Every score of every answer under each tuning, not yet cut at a threshold.
+
+    Runs the matcher as ingest would (watched terms first, then scoring). Returns the outcomes per
+    tuning (in the answers' order), how many stored questions' evidence was left out, and the
+    labelled slugs that are not loaded.
+    """
     leave_out = own_evidence_questions(answers)
     profiles = commitment_profiles(leave_out_questions=leave_out)
     known = {profile.slug for profile in profiles}
-    # Every score is wanted, to show how far a miss fell short, so the cut is applied here.
-    matcher = Matcher(profiles, background=background_answers(), threshold=0.0)
+    background = background_answers()
     watch = Watch.load()
-    outcomes = []
-    for answer in answers:
-        about_ipp, _ = watch.matches(
-            f"{answer.heading}\n{answer.question_text}\n{answer.answer_text}", answering_body_id=None
-        )
-        outcome = Outcome(answer=answer, about_ipp=about_ipp)
-        if about_ipp:
-            for match in matcher.match(
-                answer.answer_text, question_text=answer.question_text, heading=answer.heading
-            ):
-                outcome.scores[match.slug] = match.score
-                outcome.excerpts[match.slug] = match.excerpt
-            outcome.suggested = frozenset(slug for slug, score in outcome.scores.items() if score >= cut)
-        outcomes.append(outcome)
+    about = [
+        watch.matches(f"{a.heading}\n{a.question_text}\n{a.answer_text}", answering_body_id=None)[0]
+        for a in answers
+    ]
+    scored = {}
+    for tuning in tunings:
+        # Every score is wanted, to rank and to show how far a miss fell short: the cut comes later.
+        matcher = Matcher(profiles, background=background, threshold=0.0, tuning=tuning)
+        outcomes = []
+        for answer, about_ipp in zip(answers, about, strict=True):
+            outcome = Outcome(answer=answer, about_ipp=about_ipp)
+            if about_ipp:
+                for match in matcher.match(
+                    answer.answer_text, question_text=answer.question_text, heading=answer.heading
+                ):
+                    outcome.scores[match.slug] = match.score
+                    outcome.excerpts[match.slug] = match.excerpt
+            outcomes.append(outcome)
+        scored[tuning] = outcomes
     unknown = {slug for answer in answers for slug in answer.topics} - known
+    return scored, len(leave_out), unknown
+
+
+def cut(outcomes: list[Outcome], at: float) -> list[Outcome]:
+    """The outcomes with the commitments scoring at least `at` suggested (copies: one scoring can
+    be cut at several thresholds)."""
+    return [
+        replace(o, suggested=frozenset(slug for slug, score in o.scores.items() if score >= at))
+        for o in outcomes
+    ]
+
+
+def evaluate(answers: list[LabelledAnswer], *, at: float | None = None) -> Evaluation:
+    """The matcher as configured (constants in code, threshold from settings unless `at`)."""
+    threshold_ = threshold() if at is None else at
+    scored, left_out, unknown = score_answers(answers)
     return Evaluation(
-        outcomes=outcomes, threshold=cut, left_out_questions=len(leave_out), unknown_topics=unknown
+        outcomes=cut(scored[Tuning()], threshold_),
+        threshold=threshold_,
+        left_out_questions=left_out,
+        unknown_topics=unknown,
+    )
+
+
+# The constants cross-validation chooses among: the defaults first (they win ties), then each
+# of the three moved down and up. The grid is small on purpose: 33 answers cannot tell apart more.
+TUNING_GRID: tuple[Tuning, ...] = tuple(
+    Tuning(passage_rel=rel, title_min=title, phrase_bonus=bonus)
+    for rel, title, bonus in product((0.5, 0.4, 0.6), (0.25, 0.15, 0.35), (1.0, 0.5, 1.5))
+)
+assert TUNING_GRID[0] == Tuning(), "the defaults come first: they win ties"
+
+
+def assign_folds(answers: Sequence[LabelledAnswer], folds: int, *, seed: int = 0) -> list[int]:
+    """Each answer's fold, 0..folds-1: answers sorted by a seeded hash of what identifies them,
+    then dealt out in turn, so folds differ in size by at most one and never depend on file order."""
+    if not 2 <= folds <= len(answers):
+        raise ValueError(f"Cross-validation needs between 2 and {len(answers)} folds, not {folds}.")
+
+    def key(answer: LabelledAnswer) -> str:
+        identity = f"{seed}\n{answer.house}\n{answer.uin}\n{answer.date_answered}\n{answer.answer_text}"
+        return hashlib.sha256(identity.encode()).hexdigest()
+
+    order = sorted(range(len(answers)), key=lambda i: (key(answers[i]), answers[i].line))
+    assignment = [0] * len(answers)
+    for rank, i in enumerate(order):
+        assignment[i] = rank % folds
+    return assignment
+
+
+def _candidate_thresholds(outcomes: list[Outcome]) -> list[float]:
+    """Cuts that change what is suggested: the lowest score, then midway between neighbours."""
+    scores = sorted({score for o in outcomes for score in o.scores.values()})
+    return scores[:1] + [round((a + b) / 2, 4) for a, b in zip(scores, scores[1:], strict=False)]
+
+
+def tune(scored: dict[Tuning, list[Outcome]]) -> tuple[Tuning, float]:
+    """The tuning and threshold with the best F1 on these outcomes; ties go to higher recall, then
+    to the earlier tuning (the defaults come first), then to the lower threshold."""
+    best: tuple[tuple[float, float, int, float], Tuning, float] | None = None
+    for order, (tuning, outcomes) in enumerate(scored.items()):
+        for at in _candidate_thresholds(outcomes) or [0.0]:
+            result = Evaluation(cut(outcomes, at), threshold=at, left_out_questions=0, unknown_topics=set())
+            key = (result.f1, result.recall, -order, -at)
+            if best is None or key > best[0]:
+                best = (key, tuning, at)
+    assert best is not None, "tune needs at least one tuning"
+    return best[1], best[2]
+
+
+@dataclass
+class Fold:
+    number: int  # from 1
+    tuning: Tuning
+    threshold: float
+    trained_on: list[LabelledAnswer]
+    held_out: Evaluation
+
+
+@dataclass
+class CrossValidation:
+    folds: list[Fold]
+    left_out_questions: int
+    unknown_topics: set[str]
+
+    @property
+    def pooled(self) -> Evaluation:
+        """Every answer once, as measured in the fold that held it out."""
+        return Evaluation(
+            outcomes=[o for fold in self.folds for o in fold.held_out.outcomes],
+            threshold=None,
+            left_out_questions=self.left_out_questions,
+            unknown_topics=self.unknown_topics,
+        )
+
+
+def cross_validate_scored(scored: dict[Tuning, list[Outcome]], *, folds: int, seed: int = 0) -> list[Fold]:
+    """Tune on all folds but one, measure on that one, for each fold in turn."""
+    answers = [o.answer for o in next(iter(scored.values()))]
+    assignment = assign_folds(answers, folds, seed=seed)
+    found = []
+    for number in range(folds):
+        training = [i for i, f in enumerate(assignment) if f != number]
+        testing = [i for i, f in enumerate(assignment) if f == number]
+        tuning, at = tune({t: [outcomes[i] for i in training] for t, outcomes in scored.items()})
+        held_out = Evaluation(
+            outcomes=cut([scored[tuning][i] for i in testing], at),
+            threshold=at,
+            left_out_questions=0,
+            unknown_topics=set(),
+        )
+        found.append(Fold(number + 1, tuning, at, [answers[i] for i in training], held_out))
+    return found
+
+
+def cross_validate(
+    answers: list[LabelledAnswer], *, folds: int, seed: int = 0, grid: Sequence[Tuning] = TUNING_GRID
+) -> CrossValidation:
+    """K-fold cross-validation of the threshold and the tunable constants on a labelled file."""
+    assign_folds(answers, folds, seed=seed)  # refuse a bad K before the slow part
+    scored, left_out, unknown = score_answers(answers, tunings=grid)
+    return CrossValidation(
+        folds=cross_validate_scored(scored, folds=folds, seed=seed),
+        left_out_questions=left_out,
+        unknown_topics=unknown,
     )

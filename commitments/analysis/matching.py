@@ -61,6 +61,19 @@ MAX_TERMS = 8
 
 
 @dataclass(frozen=True)
+class Tuning:
+    """The constants an evaluation may tune (the others stay fixed in code).
+
+    The defaults are the module's constants; `evaluate_matching --folds K` picks among a small grid
+    of these on K-1 parts of a labelled file, so the part left out measures the choice honestly.
+    """
+
+    passage_rel: float = PASSAGE_REL
+    title_min: float = TITLE_MIN
+    phrase_bonus: float = PHRASE_BONUS
+
+
+@dataclass(frozen=True)
 class CommitmentProfile:
     """What the matcher knows of a commitment: its own words and its confirmed quotes."""
 
@@ -101,8 +114,10 @@ class Matcher:
         *,
         background: Sequence[str] = (),
         threshold: float | None = None,
+        tuning: Tuning | None = None,
     ):
         self.profiles = list(profiles)
+        self.tuning = tuning or Tuning()
         self.threshold = DEFAULT_THRESHOLD if threshold is None else float(threshold)
         documents = [tokens(" ".join([p.title, p.summary, *p.keywords, *p.excerpts])) for p in self.profiles]
         self.vocabulary = sorted({stem for document in documents for stem in document})
@@ -183,7 +198,7 @@ class Matcher:
                     if tuple(stems[k : k + len(phrase)]) == phrase:
                         phrase_ids = [self.index[stem] for stem in phrase]
                         bonus = (self.weights[phrase_ids, commitment] * self.damping[phrase_ids]).sum()
-                        scores[commitment] += PHRASE_BONUS * bonus
+                        scores[commitment] += self.tuning.phrase_bonus * bonus
                         found.setdefault(commitment, []).append((words[k][1], words[k + len(phrase) - 1][2]))
                         break
         return _Passage(span, words, stems, ids, weights, scores, found)
@@ -205,8 +220,8 @@ class Matcher:
             if passage is None or passage.scores.max() <= 0:
                 continue
             present = set(passage.ids)
-            for commitment in np.nonzero(passage.scores >= PASSAGE_REL * passage.scores.max())[0]:
-                if self._title_coverage(commitment, present) < TITLE_MIN:
+            for commitment in np.nonzero(passage.scores >= self.tuning.passage_rel * passage.scores.max())[0]:
+                if self._title_coverage(commitment, present) < self.tuning.title_min:
                     continue
                 score = float(passage.scores[commitment])
                 if score > 0 and score > best.get(commitment, (0.0, None))[0]:
