@@ -200,7 +200,9 @@ def test_invalid_date_filter_on_questions_gets_a_message(client, demo):
     ],
 )
 def test_unknown_slugs_and_ids_are_friendly_404s(client, demo, url):
-    assert "Page not found" in _page(client, url, status=404)
+    page = _page(client, url, status=404)
+    assert "Page not found" in page
+    assert '<a href="/commitments/">Go to the list of commitments</a>' in page  # it goes where it says
 
 
 def test_questions_not_about_ipp_and_evidencing_nothing_stay_private(client):
