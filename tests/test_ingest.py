@@ -319,6 +319,9 @@ def test_second_run_while_one_holds_the_lock_exits_cleanly(parliament):
     assert parliament.state.requests == 0
 
 
+SUBPROCESS_APP = "tracker-test-subprocess"
+
+
 def _on_the_test_database(script: str, *args: str) -> subprocess.Popen:
     """`script` in a Python process of its own, on this test's database, its output piped."""
     database_url = urlparse(os.environ["DATABASE_URL"])._replace(path=f"/{connection.settings_dict['NAME']}")
@@ -329,10 +332,22 @@ def _on_the_test_database(script: str, *args: str) -> subprocess.Popen:
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "tracker.settings",
             "DATABASE_URL": urlunparse(database_url),
+            "PGAPPNAME": SUBPROCESS_APP,
         },
         stdout=subprocess.PIPE,
         text=True,
     )
+
+
+def _kill(process: subprocess.Popen) -> None:
+    """SIGKILL, then end any session it left, so the test database can be dropped at the end."""
+    process.kill()
+    process.wait(timeout=20)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = %s",
+            [SUBPROCESS_APP],
+        )
 
 
 def _wait_until_the_lock_is_free() -> None:
@@ -361,8 +376,7 @@ def test_a_run_killed_while_holding_the_lock_never_leaves_it_held(parliament):
         assert holder.stdout.readline().strip() == "held"
         assert recheck_answers(client=client_for(parliament)).outcome == RecheckRun.Outcome.SKIPPED
     finally:
-        holder.kill()
-        holder.wait(timeout=20)
+        _kill(holder)
     _wait_until_the_lock_is_free()
     run = recheck_answers(client=client_for(parliament))
     assert run.outcome == RecheckRun.Outcome.SUCCEEDED
@@ -419,8 +433,7 @@ def test_a_run_whose_worker_was_killed_is_marked_failed_by_the_next(transactiona
     try:
         assert worker.stdout.readline().startswith("wrote ")
     finally:
-        worker.kill()
-        worker.wait(timeout=20)
+        _kill(worker)
     killed = RecheckRun.objects.get()
     assert killed.outcome == RecheckRun.Outcome.RUNNING
     assert killed.questions_created > 0 and killed.pages_fetched == 1  # what it wrote is on record
