@@ -37,6 +37,16 @@ def _with_user(url: str, user: str) -> str:
     return parts._replace(netloc=f"{user}@{parts.hostname}:{parts.port or 5432}").geturl()
 
 
+# The default run (and CI) starts its own servers, so these programs are there and these tests run.
+# Only a run on servers you name (DATABASE_URL and REDIS_URL set) may lack them: `make test` then
+# does not install them, and the private-server path these tests exercise is not in use.
+needs_server_programs = pytest.mark.skipif(
+    not (find_pg_ctl() and find_redis_server()),
+    reason="pg_ctl or redis-server is not installed: this run uses servers named by DATABASE_URL/REDIS_URL, "
+    "so the suite's own servers cannot be started here",
+)
+
+
 def test_messages_name_the_url_without_its_password():
     assert redacted("postgres://me:s3cret@db.local:6543/tracker") == "postgres://me:***@db.local:6543/tracker"
     assert redacted("redis://:s3cret@cache.local:6380/2") == "redis://:***@cache.local:6380/2"
@@ -110,7 +120,7 @@ def test_deleting_keys_reaches_past_one_scan_batch():
         client.close()
 
 
-@pytest.mark.skipif(not (find_pg_ctl() and find_redis_server()), reason="no PostgreSQL or Redis server here")
+@needs_server_programs
 def test_private_servers_answer_then_stop_and_leave_no_folder():
     servers = PrivateServers()
     try:
@@ -125,7 +135,7 @@ def test_private_servers_answer_then_stop_and_leave_no_folder():
     assert not servers.folder.exists()
 
 
-@pytest.mark.skipif(not (find_pg_ctl() and find_redis_server()), reason="no PostgreSQL or Redis server here")
+@needs_server_programs
 def test_servers_left_by_a_killed_run_are_stopped_and_deleted_by_the_next():
     servers = PrivateServers()
     try:
