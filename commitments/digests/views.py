@@ -7,10 +7,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
-from rest_framework.throttling import BaseThrottle
 
 from ..exceptions import DigestLinkError, DigestLinkExpired, DigestLinkUnknown
 from ..models import Commitment, DigestFrequency, SubscriberState
+from ..ops.rate_limits import client_address
 from .forms import DigestChoicesForm, SubscribeForm
 from .subscriptions import (
     CONFIRM,
@@ -24,12 +24,6 @@ from .subscriptions import (
     unsubscribe,
     update_preferences,
 )
-
-
-def _client_ip(request) -> str:
-    """The client's address as the JSON API's throttle sees it: the last X-Forwarded-For hop behind
-    our proxy (REST_FRAMEWORK NUM_PROXIES, set by BEHIND_TLS_PROXY), REMOTE_ADDR otherwise."""
-    return BaseThrottle().get_ident(request)
 
 
 def _link_error_page(request, error: DigestLinkError):
@@ -58,7 +52,7 @@ def subscribe_view(request):
         valid = form.is_valid()
         # Only a valid, normalised address is counted as one: a variant of it is not a new address.
         email = form.cleaned_data["email"] if valid else None
-        if not allow_subscribe_request(email=email, client_ip=_client_ip(request)):
+        if not allow_subscribe_request(email=email, client_ip=client_address(request)):
             return render(request, "commitments/subscribe/rate_limited.html", status=429)
         if valid:
             subscribe(
