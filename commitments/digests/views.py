@@ -9,7 +9,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 
 from ..exceptions import DigestLinkError, DigestLinkExpired, DigestLinkUnknown
-from ..models import Commitment, DigestFrequency, SubscriberState
+from ..models import Commitment, DigestFrequency, SubscriberState, Theme
 from ..ops.rate_limits import client_address
 from .forms import DigestChoicesForm, SubscribeForm
 from .subscriptions import (
@@ -37,11 +37,16 @@ def _link_error_page(request, error: DigestLinkError):
 
 
 def _follow_initial(request) -> dict:
-    """What a "Follow this commitment" link opens: ?commitment=<slug> ticked and alerts as it
-    happens chosen. Unknown or unpublished slugs, and anything else in the query, are ignored."""
+    """What a "Follow" link opens. ?commitment=<slug> ticks that commitment with alerts as it
+    happens chosen; ?theme=<slug> (a theme page's link) ticks that theme with the weekly digest.
+    Unknown or unpublished slugs, and anything else in the query, are ignored."""
     slugs = request.GET.getlist("commitment")[:20]
     chosen = list(Commitment.objects.published().filter(slug__in=slugs)) if slugs else []
-    return {"commitments": chosen, "frequency": DigestFrequency.AS_IT_HAPPENS} if chosen else {}
+    if chosen:
+        return {"commitments": chosen, "frequency": DigestFrequency.AS_IT_HAPPENS}
+    theme_slugs = request.GET.getlist("theme")[:20]
+    themes = list(Theme.objects.filter(slug__in=theme_slugs)) if theme_slugs else []
+    return {"themes": themes, "frequency": DigestFrequency.WEEKLY} if themes else {}
 
 
 @never_cache

@@ -2,6 +2,7 @@
 
 from django.db import transaction
 from django.urls import path
+from django.views.generic import TemplateView
 
 from . import views
 from .cache import cached_public_page as cached
@@ -16,6 +17,11 @@ urlpatterns = [
     path("questions/", cached(views.QuestionListView.as_view()), name="question_list"),
     path("questions/<int:pk>/", cached(views.QuestionDetailView.as_view()), name="question"),
     path("figures/<slug:slug>/", cached(views.FigureTableView.as_view()), name="figure_table"),
+    path(
+        "what-is-an-ipp-sentence/",
+        cached(TemplateView.as_view(template_name="commitments/ipp_sentence.html")),
+        name="ipp_sentence",
+    ),
     # Conditional (ETag) but not cached whole: every reader's words would be a page in the cache.
     path("search/", public_data(transaction.non_atomic_requests(views.SearchView.as_view())), name="search"),
     # Neither cached nor conditional: it shows when Parliament was last re-checked.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.paginator import InvalidPage, Paginator
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404
@@ -215,6 +216,8 @@ class AboutView(TemplateView):
         context["last_recheck"] = RecheckRun.objects.succeeded().order_by("-finished_at").first()
         context["recent_days"] = RECENT_EVIDENCE_DAYS
         context["statuses"] = Status
+        context["run_by"] = settings.TRACKER_RUN_BY
+        context["contact_email"] = settings.CONTACT_EMAIL
         return context
 
 
