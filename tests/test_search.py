@@ -36,6 +36,7 @@ def test_finds_a_commitment_by_a_word_of_its_summary_and_an_answer_by_a_word_of_
     page = _search(client, {"q": "hostels"})
     assert "Approved Premises pilot" in page and "Unrelated" not in page
     assert "1 commitment and 0 written answers found." in page
+    assert "No written answers match “hostels”." in page
 
     page = _search(client, {"q": "dossier"})
     assert ">Prisoners</a>" in page and ">Other</a>" not in page
@@ -61,7 +62,9 @@ def test_results_are_ranked_title_words_before_summary_words(client):
 def test_only_published_commitments_and_answers_are_found(client):
     CommitmentFactory(title="Hidden pilot", summary="A secret pilot.", is_published=False)
     WrittenQuestionFactory(heading="Not about IPP", answer_text="A pilot elsewhere.", is_about_ipp=False)
-    assert "0 commitments and 0 written answers found." in _search(client, {"q": "pilot"})
+    page = _search(client, {"q": "pilot"})
+    assert "0 commitments and 0 written answers found." in page
+    assert "Nothing matches “pilot”. Try fewer or different words" in page
 
 
 def test_search_uses_the_gin_indexes_on_postgresql():

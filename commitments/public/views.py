@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.paginator import InvalidPage, Paginator
 from django.db.models import Count, Prefetch, Q
+from django.db.models.functions import Left
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -249,6 +250,7 @@ class SearchView(TemplateView):
         context["words"], context["kind"] = words, kind
         if words:
             context["groups"] = search_groups(words, kind=kind, number=number)
+            context["total"] = sum(group["count"] for group in context["groups"])
         return self.render_to_response(context)
 
 
@@ -256,7 +258,11 @@ def search_groups(words: str, *, kind: str, number: int) -> list[dict]:
     """The result groups for one search: each with its kind, label, count and (when shown) page."""
     found = {
         SearchKind.COMMITMENTS: Commitment.objects.published().select_related("theme").search(words),
-        SearchKind.ANSWERS: WrittenQuestion.objects.published().for_list().search(words),
+        # The start of each question, not its whole text: enough to say what it asked.
+        SearchKind.ANSWERS: WrittenQuestion.objects.published()
+        .for_list()
+        .annotate(question_start=Left("question_text", 400))
+        .search(words),
     }
     groups = []
     for group_kind, label in SearchKind.CHOICES[1:]:
