@@ -1,6 +1,11 @@
 """Search in the header: PostgreSQL full text over commitments and written answers, grouped, paged."""
 
+import os
+import subprocess
+import sys
+
 import pytest
+from django.conf import settings
 from django.db import connection
 
 from commitments.models import Commitment, WrittenQuestion
@@ -129,3 +134,42 @@ def test_search_costs_a_fixed_number_of_queries(client, django_assert_num_querie
         WrittenQuestionFactory(heading=f"Pilot answer {n}", answer_text="The pilot.", is_about_ipp=True)
     with django_assert_num_queries(queries):
         _search(client, {"q": "pilot", "kind": kind})
+
+
+SQLITE_SEARCH = """
+import django; django.setup()
+from django.core.management import call_command
+from django.test import Client
+call_command("migrate", verbosity=0)
+from commitments.models import Commitment, Theme, WrittenQuestion
+theme = Theme.objects.create(slug="panels", name="Progression panels")
+Commitment.objects.create(slug="a", title="Progression panels", summary="In each region.", theme=theme)
+Commitment.objects.create(slug="b", title="Other", summary="Nothing.", theme=theme)
+WrittenQuestion.objects.create(house="Lords", uin="HL7122", answer_text="The panels met.", is_about_ipp=True)
+print([c.title for c in Commitment.objects.published().search("PANELS")])
+print([q.uin for q in WrittenQuestion.objects.published().search("panels")])
+page = Client().get("/search/", {"q": "panels"}).content.decode()
+print("1 commitment and 1 written answer found." in page)
+"""
+
+
+def test_the_demo_on_sqlite_migrates_without_the_indexes_and_searches_with_a_plain_match(tmp_path):
+    """SQLite (the embedded demo) has no to_tsvector: migration 0014 leaves it alone and search
+    falls back to a case-insensitive substring match."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL", "CELERY_RESULT_BACKEND"}
+    }
+    env |= {"DEBUG": "1", "DJANGO_SETTINGS_MODULE": "tracker.settings"}
+    env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'demo.sqlite3'}"
+    ran = subprocess.run(
+        [sys.executable, "-c", SQLITE_SEARCH],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert ran.returncode == 0, ran.stderr
+    assert ran.stdout.split("\n")[-4:-1] == ["['Progression panels']", "['HL7122']", "True"], ran.stdout
