@@ -287,7 +287,7 @@ def test_pages_are_cached_and_a_change_shows_at_once(client, django_assert_num_q
     assert "Paused for review" in _page(client, url)
 
 
-def test_a_cached_page_costs_one_round_trip_to_the_cache_and_keeps_every_header(
+def test_a_cached_page_costs_one_round_trip_to_the_cache_skips_sessions_and_keeps_every_header(
     client, monkeypatch, django_assert_num_queries
 ):
     url = f"/commitments/{CommitmentFactory(title='Served from the cache').slug}/"
@@ -303,6 +303,9 @@ def test_a_cached_page_costs_one_round_trip_to_the_cache_and_keeps_every_header(
         response = client.get(url)
     assert response.status_code == 200 and b"Served from the cache" in response.content
     assert calls == ["get_many"]
+    # Served before the session, CSRF and authentication middlewares looked at the request.
+    assert not any(hasattr(response.wsgi_request, name) for name in ("session", "user"))
+    assert "CSRF_COOKIE" not in response.wsgi_request.META and not response.cookies
     assert response["ETag"] and response["Last-Modified"]
     assert "default-src 'self'" in response["Content-Security-Policy"]
     assert response["X-Content-Type-Options"] == "nosniff" and response["X-Frame-Options"] == "DENY"
