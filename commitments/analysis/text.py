@@ -97,6 +97,8 @@ def stem_words(words: list[str]) -> list[str]:
 LIST_ITEM = re.compile(r"\s*(?:[-•–*]\s|\(?[a-z0-9]{1,3}[.)]\s)")
 # An item that leaves its sentence open: "…;", "…; and", "…, or", "…:".
 _OPEN_END = re.compile(r"(?:[;,:]|\b(?:and|or))\s*$")
+# An unmarked first item: "Reduce the period;" or "…; and".
+_ITEM_END = re.compile(r";(?:\s*(?:and|or))?\s*$")
 
 
 def _line_passages(text: str, ends: re.Pattern) -> list[tuple[str, list[tuple[int, int]]]]:
@@ -150,19 +152,23 @@ def passages(text: str, *, clauses: bool = True) -> list[tuple[int, int]]:
 
 
 def _list_after(text: str, lines: list, index: int, end: int) -> tuple[int, int]:
-    """Where the list after a colon ends: items are lines that look like items, or that follow an
-    item left open ("…; and"); a table, a blank-separated paragraph of its own or a finished item
-    followed by plain text ends it. Returns the next line to read and the list's end."""
+    """Where the list after a colon ends: items are lines marked as items ("- ", "• ", "(a) "),
+    lines that follow an item left open ("…; and"), or, first, an unmarked item ending in ";" (as
+    answer HTML's list items arrive). A table or plain text after a finished item ends it.
+    Returns the next line to read and the list's end."""
     after_open_item = False
+    first = True
     while index < len(lines):
         line, spans = lines[index]
         if not line.strip():
             index += 1
             continue
-        if not spans or not (LIST_ITEM.match(line) or after_open_item or _OPEN_END.search(line)):
+        is_item = LIST_ITEM.match(line) or after_open_item or (first and _ITEM_END.search(line))
+        if not spans or not is_item:
             break
         end = spans[-1][1]
         after_open_item = bool(_OPEN_END.search(text[:end]))
+        first = False
         index += 1
     return index, end
 
