@@ -529,3 +529,16 @@ def test_figure_of_a_private_question_is_not_found(client, demo):
     WrittenQuestion.objects.filter(pk=table.question_id).update(is_about_ipp=False)
     Evidence.objects.filter(question_id=table.question_id).update(state="rejected")
     _page(client, f"/figures/{table.slug}/", status=404)
+
+
+def test_a_hostile_quote_and_source_address_stay_inert_on_the_commitment_page(client):
+    commitment = CommitmentFactory(source_urls=['javascript:alert("x")', "https://example.org/<script>"])
+    EvidenceFactory(
+        commitment=commitment,
+        state="confirmed",
+        question__answer_text="Work started.\n\nIt said: <script>alert(1)</script> and more; and\n- <b>x</b>",
+        excerpt="<script>alert(1)</script> and more; and",
+    )
+    page = _page(client, f"/commitments/{commitment.slug}/")
+    assert "<script>alert" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "<b>x</b>" not in page and 'href="javascript:' not in page
