@@ -74,6 +74,9 @@ def site(live_server):
         "commitment list": "/commitments/",
         "commitment list, filtered and sorted": "/commitments/?theme=electronic-monitoring&sort=-title",
         "commitment": "/commitments/em-gps-domestic-abuse/",
+        "commitment whose quote introduces a table": "/commitments/progression-panels/",
+        "commitment with an answer dated only by what it came after": "/commitments/ipp-delivery-plans/",
+        "commitment quoting a list": "/commitments/vpa-automatic-licence-termination/",
         "theme list": "/themes/",
         "theme": "/themes/electronic-monitoring/",
         "question list": "/questions/",
@@ -154,6 +157,30 @@ def test_every_page_type_at_phone_and_desktop_width_is_accessible_and_error_free
                 failures.append(f"{name} at {width_name}: the page is {overflow}px wider than the screen")
             context.close()
     assert failures == []
+
+
+def test_a_commitment_page_shows_promise_status_line_and_evidence_in_that_order(site, browser):
+    base, pages = site
+    for width in WIDTHS.values():
+        context, page, _, problems = _open(
+            browser, base + pages["commitment whose quote introduces a table"], width
+        )
+        parts = [
+            "#promise-heading",
+            ".promise-wording",
+            ".status-line",
+            "#evidence-heading",
+            ".timeline > li",
+        ]
+        tops = [page.locator(part).first.bounding_box()["y"] for part in parts]
+        assert tops == sorted(tops) and len(set(tops)) == len(tops), (width, tops)
+        assert page.locator(".status-line").inner_text().startswith("In progress since 8 March 2022.")
+        newest = page.locator(".timeline > li").first
+        assert "The following table shows" in newest.inner_text()
+        assert newest.locator(".table-title").inner_text().startswith("The number of progression panels")
+        assert newest.locator("table tbody tr").count() == 15
+        assert problems == []
+        context.close()
 
 
 def test_hostile_answer_html_never_runs(site, browser):

@@ -17,9 +17,10 @@ from commitments.analysis.evaluation import (
     ranked,
 )
 from commitments.analysis.matching import CommitmentProfile, Matcher, Tuning
+from commitments.analysis.quotes import quote_excerpt
 from commitments.analysis.status_cues import status_cue
 from commitments.analysis.suggestions import suggest_evidence, why_skipped
-from commitments.analysis.text import best_excerpt
+from commitments.analysis.text import best_excerpt, whole_sentences
 from commitments.exceptions import EvidenceError
 from commitments.loading import FIXTURES_DIR, load_demo
 from commitments.models import Commitment, Evidence, Status, StatusChange, WatchedTerm
@@ -96,8 +97,11 @@ def test_a_research_quote_is_the_sentence_sharing_most_words_with_the_commitment
     rows = [json.loads(line) for line in (FIXTURES_DIR / "answers_dev.jsonl").read_text().splitlines()]
     answer = next(row for row in rows if row["uin"] == "HL302")["answer_text"]
     quote = best_excerpt(answer, phrases=[automatic["title"], *automatic["keywords"]])
-    assert quote.startswith("- Introduce a provision that will automatically terminate the IPP licence")
-    assert quote in answer and "\n" not in quote
+    # The list item is quoted in its sentence: the line that introduces the list, and every item.
+    assert quote.startswith("The new measure will:\n\n- Reduce the qualifying period")
+    assert "- Introduce a provision that will automatically terminate the IPP licence" in quote
+    assert quote.endswith("Introduce a power to amend the qualifying period by Statutory Instrument.")
+    assert quote in answer
     assert best_excerpt("Some are terminated.", phrases=["terminate"]) == "Some are terminated."
     assert best_excerpt("Numbers below:\n| terminated | 12 |", phrases=["terminate"]) == ""
     cut_off = "Licences are reviewed. Licences terminated after the qualifying"
@@ -451,3 +455,50 @@ def test_cross_validation_refuses_a_fixed_threshold_or_too_many_folds(demo, tmp_
         call_command("evaluate_matching", "--data", str(labelled_file), "--folds", "2", "--threshold", "7")
     with pytest.raises(CommandError, match="between 2 and 2 folds"):
         call_command("evaluate_matching", "--data", str(labelled_file), "--folds", "3")
+
+
+def test_a_clause_or_a_list_item_is_widened_to_its_whole_sentences():
+    text = (
+        "Work has started; the pilot runs in two areas. It ends in May.\n\n"
+        "The new measure will:\n\n- Reduce the period;\n- Add a test; and\n- End licences.\n\n"
+        "Figures follow:\nRegion | 2021 |\nLondon | 4 |"
+    )
+    assert whole_sentences(text, "the pilot runs in two areas.") == (
+        "Work has started; the pilot runs in two areas."
+    )
+    assert whole_sentences(text, "- Add a test; and") == (
+        "The new measure will:\n\n- Reduce the period;\n- Add a test; and\n- End licences."
+    )
+    assert whole_sentences(text, "Figures follow:") == "Figures follow:"  # a table is not a list
+    assert whole_sentences(text, "Not in the answer") == "Not in the answer"  # never a guess
+    # An unmarked list, as answer HTML's items arrive: items left open (";", "; and") belong to it.
+    html_list = "The plan will:\n\nReduce the period;\n\nEnd licences.\n\nA new paragraph."
+    assert (
+        whole_sentences(html_list, "Reduce the period;")
+        == "The plan will:\n\nReduce the period;\n\nEnd licences."
+    )
+
+
+def test_the_matcher_quotes_the_whole_sentence_of_the_clause_it_scored():
+    """It scores clauses (a semicolon ends one) but never quotes half a sentence."""
+    matcher = Matcher(
+        [CommitmentProfile(slug="em", title="Electronic monitoring", summary="Tagging for IPP releases.")],
+        threshold=0.0,
+    )
+    sentence = "Budgets were set; electronic monitoring of IPP releases has started."
+    [match] = matcher.match(f"Prisons were inspected. {sentence} Staff were trained.")
+    assert match.excerpt == sentence
+
+
+def test_a_quote_is_shown_whole_with_the_picked_part_marked_and_the_table_it_introduces():
+    text = (
+        "Panels are held.\n\nThe following table shows panels: Covid disrupted them.\n"
+        "Region | 2021 |\nLondon | 4 |"
+    )
+    quote = quote_excerpt(text, "The following table shows panels:")
+    assert quote.text == "The following table shows panels:" and quote.table_index == 0 and not quote.widened
+    assert quote_excerpt(text, "Panels are held.").table_index is None
+    listed = quote_excerpt("It will:\n- Reduce the period; and\n- End licences.", "- End licences.")
+    assert listed.widened and [block.is_list for block in listed.blocks] == [False, True]
+    assert listed.blocks[1].lines[1].segments == (("End licences.", True),)
+    assert listed.blocks[1].lines[0].segments == (("Reduce the period; and", False),)

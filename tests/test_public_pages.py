@@ -10,9 +10,16 @@ from django.urls import reverse
 
 from commitments.loading import load_demo
 from commitments.models import Commitment, Evidence, FigureTable, WrittenQuestion
+from commitments.public.views import timeline
 from commitments.services import record_status_change
 
-from .factories import CommitmentFactory, EvidenceFactory, QuestionEventFactory, WrittenQuestionFactory
+from .factories import (
+    CommitmentFactory,
+    EvidenceFactory,
+    FigureCellFactory,
+    QuestionEventFactory,
+    WrittenQuestionFactory,
+)
 from .servers import clear_cache
 
 
@@ -69,12 +76,177 @@ def test_only_published_commitments_and_confirmed_evidence_appear(client):
     assert "A suggestion nobody reviewed yet." in _page(client, f"/commitments/{shown.slug}/")
 
 
-def test_commitment_timeline_merges_status_changes_and_quoted_evidence_with_sources(client, demo):
+def test_commitment_page_tells_the_promise_then_where_it_stands_then_the_evidence_newest_first(client, demo):
     page = _page(client, "/commitments/em-gps-domestic-abuse/")
-    assert page.index("27 April 2022") < page.index("1 August 2023")  # evidence, then the status change
+    promise, standing, evidence = (
+        page.index(f'id="{part}-heading"') for part in ("promise", "standing", "evidence")
+    )
+    assert promise < page.index("The tracker’s summary, not the plan’s own words.") < standing
+    assert standing < page.index("since <time") < evidence  # status, since when, the reason
+    timeline = page[evidence:]
+    assert timeline.index("1 August 2023") < timeline.index("27 April 2022")  # newest first
     assert "we expect to tag around 3,500 offenders." in page
     assert "https://questions-statements.parliament.uk/written-questions/detail/2022-03-21/HL7122" in page
-    assert "House of Lords written question HL7122" in page
+    assert "House of Lords written answer HL7122" in page
+
+
+def test_plan_versions_are_listed_with_their_dates_and_named_sources(client, demo):
+    page = _page(client, "/commitments/ipp-data-dashboard/")
+    promise = page[page.index('id="promise-heading"') : page.index('id="standing-heading"')]
+    assert "<strong>HMPPS IPP Action Plan (updated, April 2023)</strong>" in promise
+    assert '<time datetime="2023-04-26">26 April 2023</time>' in promise
+    assert ">Sentences of imprisonment for public protection updated action plan</a>" in promise
+    assert "(House of Lords Library)" in promise and "Official" in promise
+
+
+def test_promise_is_marked_as_the_trackers_summary_unless_it_quotes_a_source(client):
+    own = CommitmentFactory(summary="Every area has a plan.")
+    quoted = CommitmentFactory(
+        summary="We will roll out IPP Delivery Plans.",
+        summary_quoted_from="https://www.gov.uk/government/publications/ipp-action-plan",
+    )
+    assert "The tracker’s summary, not the plan’s own words." in _page(client, f"/commitments/{own.slug}/")
+    page = _page(client, f"/commitments/{quoted.slug}/")
+    assert "The tracker’s summary" not in page
+    assert (
+        '<blockquote class="promise-wording"><p>We will roll out IPP Delivery Plans.</p></blockquote>' in page
+    )
+    assert '>IPP action plan</a> <span class="publisher">(GOV.UK)</span> <strong class="official">' in page
+
+
+def test_where_it_stands_names_the_source_the_status_rests_on(client):
+    commitment = CommitmentFactory()
+    record_status_change(
+        commitment,
+        to="delivered",
+        reason="The provisions commenced.",
+        effective_on=date(2024, 11, 1),
+        source_url="https://www.legislation.gov.uk/uksi/2024/966/note/made/data.xht",
+    )
+    page = _page(client, f"/commitments/{commitment.slug}/")
+    standing = page[page.index('id="standing-heading"') : page.index('id="evidence-heading"')]
+    assert 'since <time datetime="2024-11-01">1 November 2024</time>. The provisions commenced.' in standing
+    assert (
+        '>Statutory instrument 2024/966</a> <span class="publisher">(legislation.gov.uk)</span>' in standing
+    )
+    assert '<strong class="official">Official</strong>' in standing
+    assert ">Source<" not in page
+
+
+def test_undated_evidence_is_placed_by_what_is_known_of_its_date(client):
+    commitment = CommitmentFactory()
+    record_status_change(commitment, to="in_progress", reason="Plan laid.", effective_on=date(2024, 11, 15))
+    older = EvidenceFactory(
+        commitment=commitment,
+        state="confirmed",
+        question__date_answered=date(2024, 6, 3),
+        question__answer_text="An older answer.",
+    )
+    after = EvidenceFactory(
+        commitment=commitment,
+        state="confirmed",
+        question__date_tabled=None,
+        question__date_answered=None,
+        question__answered_after=date(2024, 11, 15),
+        question__answer_text="An answer given after the refresh.",
+    )
+    unknown = EvidenceFactory(
+        commitment=commitment,
+        state="confirmed",
+        question__date_tabled=None,
+        question__date_answered=None,
+        question__answer_text="An answer nobody can date.",
+    )
+    changes = list(commitment.status_changes.all())
+    entries = timeline(changes, [older, unknown, after])
+    assert [entry.get("evidence", entry.get("change")) for entry in entries] == [
+        after,
+        changes[0],
+        older,
+        unknown,
+    ]
+    assert entries[0]["date"] == date(2024, 11, 15) and entries[0]["after"]
+    page = _page(client, f"/commitments/{commitment.slug}/")
+    evidence = page[page.index('id="evidence-heading"') :]
+    assert evidence.index("An answer given after the refresh.") < evidence.index("Plan laid.")
+    assert (
+        evidence.index("Plan laid.")
+        < evidence.index("An older answer.")
+        < evidence.index("An answer nobody can date.")
+    )
+    assert 'After <time datetime="2024-11-15">15 November 2024</time>' in evidence
+    assert "it was answered after" in evidence and "Date not known" in evidence
+
+
+def test_the_seed_answer_given_after_the_refresh_is_the_newest_evidence(client, demo):
+    page = _page(client, "/commitments/ipp-delivery-plans/")
+    evidence = page[page.index('id="evidence-heading"') :]
+    seed = evidence.index(
+        'After <time datetime="2024-11-15">15 November 2024</time>: House of Commons written answer 15167'
+    )
+    assert seed < evidence.index("15 November 2024</time>: status recorded as")
+    assert "Date not known" not in evidence
+
+
+def test_quotes_are_whole_sentences_with_the_picked_part_marked(client, demo):
+    page = _page(client, "/commitments/vpa-automatic-licence-termination/")
+    assert "<p>The new measure will:</p><ul><li>Reduce the qualifying period" in page
+    assert "<li><mark>Introduce a provision that will automatically terminate the IPP licence" in page
+    assert "<li>Introduce a power to amend the qualifying period by Statutory Instrument.</li></ul>" in page
+    for evidence in Evidence.objects.confirmed().select_related("question"):
+        text = evidence.quote.text
+        assert text[:1].isupper() and text.rstrip().endswith((".", "!", "?", ":")), (evidence, text)
+
+
+def test_a_quote_that_introduces_a_table_shows_that_table(client, demo):
+    page = _page(client, "/commitments/progression-panels/")
+    quote = page.index("The following table shows the number of progression panels")
+    table = page.index('<table class="data-table figures">')
+    assert quote < table < page.index("13,988") < page.index("House of Lords written answer HL7122, answered")
+    assert "East of England" in page[table:] and "Label missing in source" in page[table:]
+    assert 'href="/figures/hl7122-progression-panels-by-region/"' in page
+
+
+def test_other_sources_are_named_links_not_raw_addresses(client, demo):
+    page = _page(client, "/commitments/vpa-automatic-licence-termination/")
+    sources = page[page.index('id="sources-heading"') :]
+    assert ">Statutory instrument 2024/966</a>" in sources and "Official" in sources
+    assert (
+        '>Written question 29260: Prison sentences</a> <span class="publisher">(Parallel Parliament)</span>'
+        in sources
+    )
+    assert ">https://" not in page and ">http://" not in page
+
+
+def test_commitment_page_costs_the_same_queries_however_much_evidence_it_shows(client):
+    commitment = CommitmentFactory()
+    record_status_change(commitment, to="in_progress", reason="Started", effective_on=date(2024, 1, 1))
+
+    def add_evidence_with_a_table():
+        question = WrittenQuestionFactory(
+            answer_text="The following table shows panels:\n\nRegion | 2021 |\nLondon | 4 |"
+        )
+        EvidenceFactory(
+            commitment=commitment,
+            question=question,
+            state="confirmed",
+            excerpt="The following table shows panels:",
+        )
+        FigureCellFactory(row__table__question=question)
+
+    def queries():
+        clear_cache()
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(f"/commitments/{commitment.slug}/").status_code == 200
+        return len(captured)
+
+    add_evidence_with_a_table()
+    one = queries()
+    for _ in range(4):
+        add_evidence_with_a_table()
+    page = client.get(f"/commitments/{commitment.slug}/").content.decode()
+    assert page.count('<table class="data-table figures">') == 5
+    assert queries() == one
 
 
 def test_no_recent_evidence_notice_after_twelve_months(client):
@@ -287,7 +459,7 @@ def test_pages_are_cached_and_a_change_shows_at_once(client, django_assert_num_q
     assert "Paused for review" in _page(client, url)
 
 
-def test_a_cached_page_costs_one_round_trip_to_the_cache_and_keeps_every_header(
+def test_a_cached_page_costs_one_round_trip_to_the_cache_skips_sessions_and_keeps_every_header(
     client, monkeypatch, django_assert_num_queries
 ):
     url = f"/commitments/{CommitmentFactory(title='Served from the cache').slug}/"
@@ -303,6 +475,9 @@ def test_a_cached_page_costs_one_round_trip_to_the_cache_and_keeps_every_header(
         response = client.get(url)
     assert response.status_code == 200 and b"Served from the cache" in response.content
     assert calls == ["get_many"]
+    # Served before the session, CSRF and authentication middlewares looked at the request.
+    assert not any(hasattr(response.wsgi_request, name) for name in ("session", "user"))
+    assert "CSRF_COOKIE" not in response.wsgi_request.META and not response.cookies
     assert response["ETag"] and response["Last-Modified"]
     assert "default-src 'self'" in response["Content-Security-Policy"]
     assert response["X-Content-Type-Options"] == "nosniff" and response["X-Frame-Options"] == "DENY"
@@ -357,3 +532,16 @@ def test_figure_of_a_private_question_is_not_found(client, demo):
     WrittenQuestion.objects.filter(pk=table.question_id).update(is_about_ipp=False)
     Evidence.objects.filter(question_id=table.question_id).update(state="rejected")
     _page(client, f"/figures/{table.slug}/", status=404)
+
+
+def test_a_hostile_quote_and_source_address_stay_inert_on_the_commitment_page(client):
+    commitment = CommitmentFactory(source_urls=['javascript:alert("x")', "https://example.org/<script>"])
+    EvidenceFactory(
+        commitment=commitment,
+        state="confirmed",
+        question__answer_text="Work started.\n\nIt said: <script>alert(1)</script> and more; and\n- <b>x</b>",
+        excerpt="<script>alert(1)</script> and more; and",
+    )
+    page = _page(client, f"/commitments/{commitment.slug}/")
+    assert "<script>alert" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "<b>x</b>" not in page and 'href="javascript:' not in page

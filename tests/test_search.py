@@ -154,7 +154,7 @@ print("1 commitment and 1 written answer found." in page)
 
 
 def test_the_demo_on_sqlite_migrates_without_the_indexes_and_searches_with_a_plain_match(tmp_path):
-    """SQLite (the embedded demo) has no to_tsvector: migration 0014 leaves it alone and search
+    """SQLite (the embedded demo) has no to_tsvector: migration 0015 leaves it alone and search
     falls back to a case-insensitive substring match."""
     env = {
         key: value

@@ -38,6 +38,7 @@ class CommitmentAdminForm(forms.ModelForm):
             "owner",
             "action_plans",
             "summary",
+            "summary_quoted_from",
             "is_published",
             "keywords",
             "targets",

@@ -64,7 +64,7 @@ class CommitmentAdmin(HistoryAdmin):
     inlines = [EvidenceInline, StatusChangeInline]
     fieldsets = [
         (None, {"fields": ["title", "slug", "theme", "owner", "action_plans", "summary", "is_published"]}),
-        ("Details", {"fields": ["keywords", "targets", "source_urls"]}),
+        ("Details", {"fields": ["summary_quoted_from", "keywords", "targets", "source_urls"]}),
         (
             "Status",
             {

@@ -16,6 +16,7 @@ from django.utils.text import slugify
 
 from ..exceptions import TrackerError
 from ..models import FigureCell, FigureColumn, FigureRow, FigureTable, WrittenQuestion
+from .text import pipe_table_blocks
 
 SUPPRESSED = "*"
 NIL = "-"
@@ -188,17 +189,6 @@ PIPE_LINE = re.compile(r"\|")
 def pipe_table_lines(text: str) -> list[str]:
     """The consecutive lines of `text` that hold ` | `-separated cells."""
     return [line for line in text.splitlines() if PIPE_LINE.search(line)]
-
-
-def pipe_table_blocks(text: str) -> list[list[str]]:
-    """Each run of consecutive pipe-separated lines: one table apiece."""
-    blocks: list[list[str]] = [[]]
-    for line in text.splitlines():
-        if PIPE_LINE.search(line):
-            blocks[-1].append(line)
-        elif blocks[-1] and line.strip():
-            blocks.append([])
-    return [block for block in blocks if len(block) >= 2]
 
 
 def _sum_check(label: str, parts: list[ParsedCell], total: ParsedCell) -> str | None:

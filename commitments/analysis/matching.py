@@ -16,7 +16,8 @@ Every step can be shown to an editor:
    commitment is named for, and scores at least PASSAGE_REL of the passage's best commitment:
    a passage is evidence for what it is mainly about.
 6. A commitment's score for the answer is its best passage's; it is suggested from the threshold,
-   with that passage, verbatim, as the excerpt.
+   with the whole sentences of that passage, verbatim, as the excerpt (a clause or a list item is
+   quoted in its sentence).
 
 Tuned on fixtures/answers_dev.jsonl with general rules only (no answer or commitment is named);
 `manage.py evaluate_matching` measures it on any labelled file. Pure functions over text: ingest,
@@ -34,7 +35,7 @@ from dataclasses import dataclass
 import bm25s
 import numpy as np
 
-from .text import content_words, fold, passages, stem_words, tokens
+from .text import content_words, fold, passages, sentence_span, stem_words, tokens
 
 logging.getLogger("bm25s").setLevel(logging.WARNING)  # it sets itself to DEBUG when imported
 
@@ -91,7 +92,7 @@ class Match:
     slug: str
     score: float
     terms: tuple[str, ...]  # as written in the answer
-    excerpt: str  # the passage that matched, a verbatim part of the answer
+    excerpt: str  # the whole sentences of the passage that matched, verbatim
 
 
 @dataclass
@@ -231,7 +232,7 @@ class Matcher:
                 slug=self.profiles[commitment].slug,
                 score=round(score, 4),
                 terms=self._terms(text, commitment, passage),
-                excerpt=text[passage.span[0] : passage.span[1]],
+                excerpt=text[slice(*sentence_span(text, *passage.span))],
             )
             for commitment, (score, passage) in best.items()
             if score >= self.threshold

@@ -93,16 +93,22 @@ def stem_words(words: list[str]) -> list[str]:
     return _STEMMER.stemWords(words) if words else []
 
 
-def passages(text: str, *, clauses: bool = True) -> list[tuple[int, int]]:
-    """(start, end) of each passage of `text`, within paragraphs; table lines are left out.
+# A line that is an item of a list: "- Reduce …;", "• …", "(a) …", "2. …".
+LIST_ITEM = re.compile(r"\s*(?:[-•–*]\s|\(?[a-z0-9]{1,3}[.)]\s)")
+# An item that leaves its sentence open: "…;", "…; and", "…, or", "…:".
+_OPEN_END = re.compile(r"(?:[;,:]|\b(?:and|or))\s*$")
+# An unmarked first item: "Reduce the period;" or "…; and".
+_ITEM_END = re.compile(r";(?:\s*(?:and|or))?\s*$")
 
-    The matcher scores clauses (a semicolon ends one too); a quote is whole sentences.
-    """
-    ends = _CLAUSE_END if clauses else _SENTENCE_END
-    spans = []
+
+def _line_passages(text: str, ends: re.Pattern) -> list[tuple[str, list[tuple[int, int]]]]:
+    """Each line of `text` with the (start, end) of its passages; none for a table line."""
+    lines = []
     offset = 0
     for line in text.split("\n"):
         start, offset = offset, offset + len(line) + 1
+        spans: list[tuple[int, int]] = []
+        lines.append((line, spans))
         if "|" in line or not re.search(r"[A-Za-z]{3}", line):
             continue
         begin = 0
@@ -117,7 +123,73 @@ def passages(text: str, *, clauses: bool = True) -> list[tuple[int, int]]:
                 spans.append(
                     (start + a + len(sentence) - len(sentence.lstrip()), start + len(line[:b].rstrip()))
                 )
-    return spans
+    return lines
+
+
+def passages(text: str, *, clauses: bool = True) -> list[tuple[int, int]]:
+    """(start, end) of each passage of `text`, within paragraphs; table lines are left out.
+
+    The matcher scores clauses (a semicolon ends one too, and each item of a list is one); a quote
+    is whole sentences, so there a list belongs to the sentence that introduces it: "The new measure
+    will:" and its items "- Reduce …;", "- Include …; and", "- Introduce …." are one passage.
+    """
+    if clauses:
+        return [span for _, spans in _line_passages(text, _CLAUSE_END) for span in spans]
+    lines = _line_passages(text, _SENTENCE_END)
+    found = []
+    index = 0
+    while index < len(lines):
+        spans = lines[index][1]
+        index += 1
+        if not spans:
+            continue
+        found += spans[:-1]
+        start, end = spans[-1]
+        if text[start:end].endswith(":"):
+            index, end = _list_after(text, lines, index, end)
+        found.append((start, end))
+    return found
+
+
+def _list_after(text: str, lines: list, index: int, end: int) -> tuple[int, int]:
+    """Where the list after a colon ends: items are lines marked as items ("- ", "• ", "(a) "),
+    lines that follow an item left open ("…; and"), or, first, an unmarked item ending in ";" (as
+    answer HTML's list items arrive). A table or plain text after a finished item ends it.
+    Returns the next line to read and the list's end."""
+    after_open_item = False
+    first = True
+    while index < len(lines):
+        line, spans = lines[index]
+        if not line.strip():
+            index += 1
+            continue
+        is_item = LIST_ITEM.match(line) or after_open_item or (first and _ITEM_END.search(line))
+        if not spans or not is_item:
+            break
+        end = spans[-1][1]
+        after_open_item = bool(_OPEN_END.search(text[:end]))
+        first = False
+        index += 1
+    return index, end
+
+
+def sentence_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """The whole sentences of `text` that the span touches: a quote never starts or stops inside
+    one, so a clause the matcher scored, or a list item an editor picked, is read in its sentence."""
+    touched = [(a, b) for a, b in passages(text, clauses=False) if a < end and b > start]
+    if not touched:
+        return start, end
+    return min(start, touched[0][0]), max(end, touched[-1][1])
+
+
+def whole_sentences(text: str, excerpt: str) -> str:
+    """`excerpt` widened to the whole sentences of `text` it is part of; unchanged when it is not
+    found in `text` (an answer since corrected): never a guess."""
+    start = text.find(excerpt) if excerpt else -1
+    if start < 0:
+        return excerpt
+    a, b = sentence_span(text, start, start + len(excerpt))
+    return text[a:b]
 
 
 def best_excerpt(text: str, *, phrases: list[str], complete: bool = True) -> str:
@@ -136,3 +208,15 @@ def best_excerpt(text: str, *, phrases: list[str], complete: bool = True) -> str
         if score > best_score:
             best, best_score = text[start:end], score
     return best
+
+
+def pipe_table_blocks(text: str) -> list[list[str]]:
+    """Each run of consecutive pipe-separated lines: one table apiece (blank lines inside a run do not
+    end it). Here because quotes find the table a sentence introduces by the same rule."""
+    blocks: list[list[str]] = [[]]
+    for line in text.splitlines():
+        if "|" in line:
+            blocks[-1].append(line)
+        elif blocks[-1] and line.strip():
+            blocks.append([])
+    return [block for block in blocks if len(block) >= 2]

@@ -5,8 +5,10 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.functional import cached_property
 from simple_history.models import HistoricalRecords
 
+from ..analysis.quotes import Quote, quote_excerpt
 from .choices import EvidenceState, Status, in_choices
 from .plan import Commitment
 from .querysets import EvidenceQuerySet
@@ -92,6 +94,12 @@ class Evidence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.question} → {self.commitment.slug} ({self.state})"
+
+    @cached_property
+    def quote(self) -> Quote:
+        """What the public reads: the whole sentences of the answer holding the excerpt, and which
+        of the answer's tables it introduces. Reads the question's text: load it with the evidence."""
+        return quote_excerpt(self.question.answer_text, self.excerpt)
 
 
 class EvidenceSuggestion(Evidence):

@@ -62,6 +62,12 @@ class Commitment(models.Model):
     owner = models.CharField(max_length=200, blank=True, help_text="Who delivers it, e.g. HMPPS.")
     action_plans = models.ManyToManyField(ActionPlan, related_name="commitments", blank=True)
     summary = models.TextField()
+    summary_quoted_from = models.URLField(
+        max_length=500,
+        blank=True,
+        help_text="Only when the summary is a source's own words, quoted exactly: where they are. "
+        "Empty means the summary is the tracker's own wording, and the page says so.",
+    )
     keywords = models.JSONField(default=list, blank=True, help_text="A list of phrases.")
     targets = models.JSONField(default=list, blank=True, help_text="A list of published targets.")
     source_urls = models.JSONField(default=list, blank=True, help_text="A list of URLs.")

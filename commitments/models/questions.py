@@ -122,6 +122,16 @@ class WrittenQuestion(models.Model):
     def citation_url(self) -> str:
         return self.official_url or self.source_url
 
+    @property
+    def known_answer_date(self):
+        """The date to place the answer by: when it was answered or, when that is not known, the
+        date it is known to have come after (`answer_date_is_lower_bound` then says so)."""
+        return self.date_answered or self.answered_after
+
+    @property
+    def answer_date_is_lower_bound(self) -> bool:
+        return self.date_answered is None and self.answered_after is not None
+
 
 class QuestionEvent(models.Model):
     """Append-only record of a question's life, as we observed it."""

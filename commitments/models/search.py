@@ -2,7 +2,7 @@
 
 On PostgreSQL each model is matched against a weighted English `tsvector` (so "panels" finds
 "panel"), ranked with `ts_rank`, and served by a GIN expression index over the very same
-expression (migration 0014 holds a copy of each: change both together; a test checks the planner
+expression (migration 0015 holds a copy of each: change both together; a test checks the planner
 uses the indexes).
 On SQLite, the embedded demo's database, a plain case-insensitive substring match stands in.
 

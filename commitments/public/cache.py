@@ -26,6 +26,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date, quote_etag
@@ -71,7 +72,8 @@ def data_state_and_page(request, view) -> tuple[int, datetime, object | None]:
     page_key = getattr(view, "page_key", None) if settings.PUBLIC_PAGE_CACHE else None
     if request.method != "GET":
         page_key = None
-    guess = page_key(request, _last_version) if page_key and _last_version else None
+    guessed_version = _last_version
+    guess = page_key(request, guessed_version) if page_key and guessed_version else None
     found = cache.get_many([VERSION_KEY, CHANGED_AT_KEY, *([guess] if guess else [])])
     if VERSION_KEY in found and CHANGED_AT_KEY in found:
         version, changed_at = found[VERSION_KEY], found[CHANGED_AT_KEY]
@@ -80,8 +82,12 @@ def data_state_and_page(request, view) -> tuple[int, datetime, object | None]:
     _last_version = version
     page = None
     if page_key:
-        key = request.public_page_key = page_key(request, version)
-        page = found.get(guess) if key == guess else cache.get(key)
+        if guess and version == guessed_version:
+            key, page = guess, found.get(guess)
+        else:
+            key = page_key(request, version)
+            page = cache.get(key)
+        request.public_page_key = key
     return version, changed_at, page
 
 
@@ -160,24 +166,33 @@ def connect_signals() -> None:
 
 class ConditionalRequestMiddleware:
     """ETag and Last-Modified on every GET of a view marked as public data, derived from the data's
-    last change; a request that already holds the current version gets 304 before the view runs."""
+    last change. A request that already holds the current version gets 304, and a cached page is
+    served, before the middlewares below this one run: a hit needs no session, CSRF token, user or
+    message store, and the security middlewares above it (HSTS, nosniff, CSP, X-Frame-Options)
+    still add their headers to it."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        answered = self._answer_from_data_state(request)
+        if answered is not None:
+            return answered
         response = self.get_response(request)
         validators = getattr(request, "public_data_validators", None)
         if validators and response.status_code == 200 and not response.has_header("ETag"):
             response["ETag"], response["Last-Modified"] = validators
         return response
 
-    def process_view(self, request, view_func, view_args, view_kwargs):
-        if (
-            request.method not in ("GET", "HEAD")
-            or not getattr(view_func, "serves_public_data", False)
-            or settings.SESSION_COOKIE_NAME in request.COOKIES  # editors may see more than the public
-        ):
+    def _answer_from_data_state(self, request):
+        """A 304 or a cached page for an anonymous GET of public data; None lets the request go on."""
+        if request.method not in ("GET", "HEAD") or settings.SESSION_COOKIE_NAME in request.COOKIES:
+            return None  # editors may see more than the public
+        try:
+            view_func = resolve(request.path_info).func
+        except Resolver404:
+            return None
+        if not getattr(view_func, "serves_public_data", False):
             return None
         digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:16]
         version, changed_at, page = data_state_and_page(request, view_func)
@@ -188,4 +203,6 @@ class ConditionalRequestMiddleware:
         if not_modified is not None:
             return not_modified
         request.public_data_validators = (etag, http_date(last_modified))
-        return page  # a cached page, served without calling the view; None lets the view run
+        if page is not None:
+            page["ETag"], page["Last-Modified"] = request.public_data_validators
+        return page  # a cached page, served without the view; None lets the view run

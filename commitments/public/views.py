@@ -8,7 +8,6 @@ from django.db.models import Count, Prefetch, Q
 from django.db.models.functions import Left
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 from django.views.generic import DetailView, ListView, TemplateView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
@@ -111,6 +110,8 @@ class CommitmentListView(ValidatedListMixin, FilterView):
 
 
 class CommitmentDetailView(DetailView):
+    """The commitment as a story: what was promised, where it stands, and the evidence."""
+
     template_name = "commitments/commitment_detail.html"
     context_object_name = "commitment"
 
@@ -122,18 +123,73 @@ class CommitmentDetailView(DetailView):
         commitment = self.object
         changes = list(commitment.status_changes.select_related("question").order_by("effective_on", "pk"))
         evidence = list(commitment.evidence.confirmed().select_related("question"))
-        context["timeline"] = timeline(changes, evidence)
+        context["current_change"] = changes[-1] if changes else None
+        context["timeline"] = timeline(changes, evidence, tables=introduced_tables(evidence))
         context["evidence"] = evidence
         return context
 
 
-def timeline(changes: list[StatusChange], evidence: list[Evidence]) -> list[dict]:
-    """Status changes and confirmed evidence in one chronological list (undated evidence last)."""
-    entries = [{"kind": "status", "date": change.effective_on, "change": change} for change in changes]
-    entries += [
-        {"kind": "evidence", "date": item.question.date_answered, "evidence": item} for item in evidence
+def introduced_tables(evidence: list[Evidence]) -> dict[int, FigureTable]:
+    """The parsed table each quote introduces ("The following table shows…:"), by evidence id.
+
+    A fixed number of queries, and none when no quote introduces a table. An answer's tables are
+    numbered in the order they were stored, which is the order they appear in it.
+    """
+    wanted = {item.pk: item for item in evidence if item.quote.table_index is not None}
+    if not wanted:
+        return {}
+    cells = FigureCell.objects.select_related("column").order_by("column__position")
+    rows = FigureRow.objects.order_by("position").prefetch_related(Prefetch("cells", queryset=cells))
+    by_question: dict[int, list[FigureTable]] = {}
+    tables = (
+        FigureTable.objects.filter(question__in={item.question_id for item in wanted.values()})
+        .order_by("pk")
+        .prefetch_related("columns", Prefetch("rows", queryset=rows))
+    )
+    for table in tables:
+        by_question.setdefault(table.question_id, []).append(table)
+    found = {}
+    for pk, item in wanted.items():
+        answer_tables = by_question.get(item.question_id, [])
+        if item.quote.table_index < len(answer_tables):
+            found[pk] = answer_tables[item.quote.table_index]
+    return found
+
+
+def timeline(
+    changes: list[StatusChange], evidence: list[Evidence], *, tables: dict[int, FigureTable] | None = None
+) -> list[dict]:
+    """Status changes and confirmed evidence in one list, newest first.
+
+    An answer whose date is not known is placed by the date it is known to have come after (and
+    says so), above that day's other entries; one with nothing known goes last. On one day a status
+    change sits above the answer it rests on.
+    """
+    tables = tables or {}
+    entries = [
+        {
+            "kind": "status",
+            "date": change.effective_on,
+            "after": False,
+            "change": change,
+            "rank": (1, change.pk),
+        }
+        for change in changes
     ]
-    return sorted(entries, key=lambda entry: (entry["date"] is None, entry["date"] or timezone.localdate()))
+    for item in evidence:
+        after = item.question.answer_date_is_lower_bound
+        entries.append(
+            {
+                "kind": "evidence",
+                "date": item.question.known_answer_date,
+                "after": after,
+                "evidence": item,
+                "table": tables.get(item.pk),
+                "rank": (2 if after else 0, item.pk),
+            }
+        )
+    dated = sorted((e for e in entries if e["date"]), key=lambda e: (e["date"], e["rank"]), reverse=True)
+    return dated + [entry for entry in entries if not entry["date"]]
 
 
 class ThemeListView(ListView):

@@ -45,6 +45,6 @@ def remove_search_indexes(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("commitments", "0013_follow_commitments_and_alerts")]
+    dependencies = [("commitments", "0014_commitment_summary_quoted_from")]
 
     operations = [migrations.RunPython(add_search_indexes, remove_search_indexes)]

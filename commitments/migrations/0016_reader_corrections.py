@@ -15,7 +15,7 @@ def grant_corrections_to_editors(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("commitments", "0014_search_indexes"),
+        ("commitments", "0015_search_indexes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
