@@ -10,6 +10,7 @@ from django.utils import timezone
 from commitments.models import (
     ActionPlan,
     Commitment,
+    Correction,
     Evidence,
     FigureCell,
     FigureColumn,
@@ -169,3 +170,12 @@ class SubscriberFactory(factory.django.DjangoModelFactory):
             self.commitments.set(extracted)
             self.all_themes = False
             self.save(update_fields=["all_themes"])
+
+
+class CorrectionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Correction
+
+    commitment = factory.SubFactory(CommitmentFactory)
+    what_is_wrong = "The pilot started in 2024, not 2023."
+    source = "https://questions-statements.parliament.uk/written-questions/detail/2024-11-18/15167"

@@ -12,6 +12,7 @@ from commitments.services import record_status_change
 
 from .factories import (
     ActionPlanFactory,
+    CorrectionFactory,
     EvidenceFactory,
     FigureCellFactory,
     QuestionEventFactory,
@@ -176,6 +177,7 @@ def test_evidence_bulk_confirm_action_records_the_reviewer(client, editor):
         "recheckrun",
         "watchedterm",
         "watchedbody",
+        "correction",
     ],
 )
 def test_every_model_has_a_working_admin_list_and_search(client, superuser, model):
@@ -183,6 +185,7 @@ def test_every_model_has_a_working_admin_list_and_search(client, superuser, mode
     EvidenceFactory()
     QuestionEventFactory()
     FigureCellFactory()
+    CorrectionFactory()
     client.force_login(superuser)
     url = reverse(f"admin:commitments_{model}_changelist")
     assert client.get(url).status_code == 200

@@ -276,6 +276,12 @@ DIGEST_ALERTS_PER_DAY = env.int("DIGEST_ALERTS_PER_DAY", default=5)
 # Subscribe requests allowed per hour per client address and per email address (Django's cache).
 SUBSCRIBE_LIMIT_PER_IP = env.int("SUBSCRIBE_LIMIT_PER_IP", default=10)
 SUBSCRIBE_LIMIT_PER_ADDRESS = env.int("SUBSCRIBE_LIMIT_PER_ADDRESS", default=3)
+# Suggested corrections allowed per hour per client address (commitments/corrections/).
+CORRECTIONS_LIMIT_PER_IP = env.int("CORRECTIONS_LIMIT_PER_IP", default=20)
+# Who runs the tracker and the address readers write to, both shown on the about page (and the
+# address on the correction form); empty leaves them out, and readers use the correction form.
+TRACKER_RUN_BY = env.str("TRACKER_RUN_BY", default="")
+CONTACT_EMAIL = env.str("CONTACT_EMAIL", default="")
 
 # Production hardening; all on unless DEBUG.
 # HTTPS_ONLY=0 only where the site is served over plain HTTP on purpose (the test suite).

@@ -8,13 +8,11 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import time
 import unicodedata
 from collections.abc import Iterable
 
 from django.conf import settings
 from django.core import signing
-from django.core.cache import cache
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -23,6 +21,7 @@ from django.utils import timezone
 
 from ..exceptions import DigestLinkError, DigestLinkExpired, DigestLinkUnknown, EmailAddressRefused
 from ..models import Commitment, DigestDelivery, Subscriber, SubscriberState, Theme, new_subscriber_token
+from ..ops.rate_limits import within_hourly_limits
 
 logger = logging.getLogger(__name__)
 
@@ -35,7 +34,6 @@ PURPOSES = {
     MANAGE: "commitments:subscriber_preferences",
     UNSUBSCRIBE: "commitments:unsubscribe",
 }
-RATE_WINDOW_SECONDS = 60 * 60
 
 
 def _salt(purpose: str) -> str:
@@ -101,21 +99,11 @@ def allow_subscribe_request(*, email: str | None, client_ip: str) -> bool:
     itself, in its normalised form, so a variant of an address is the same address.
     Fixed one-hour windows in Django's cache (Redis in production, local memory in the demo).
     The email is hashed in the key so the cache holds no addresses."""
-    window = int(time.time() // RATE_WINDOW_SECONDS)
-    limits = [(f"subscribe-rate:ip:{client_ip}:{window}", settings.SUBSCRIBE_LIMIT_PER_IP)]
+    limits = [(f"subscribe-rate:ip:{client_ip}", settings.SUBSCRIBE_LIMIT_PER_IP)]
     if email is not None:
         address_key = hashlib.sha256(normalise_email(email).encode()).hexdigest()
-        limits.append((f"subscribe-rate:email:{address_key}:{window}", settings.SUBSCRIBE_LIMIT_PER_ADDRESS))
-    for key, limit in limits:
-        cache.add(key, 0, RATE_WINDOW_SECONDS)
-        try:
-            count = cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, RATE_WINDOW_SECONDS)
-            count = 1
-        if count > limit:
-            return False
-    return True
+        limits.append((f"subscribe-rate:email:{address_key}", settings.SUBSCRIBE_LIMIT_PER_ADDRESS))
+    return within_hourly_limits(limits)
 
 
 def _send(subscriber: Subscriber, *, template: str, subject: str) -> None:

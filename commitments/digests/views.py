@@ -7,10 +7,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
-from rest_framework.throttling import BaseThrottle
 
 from ..exceptions import DigestLinkError, DigestLinkExpired, DigestLinkUnknown
-from ..models import Commitment, DigestFrequency, SubscriberState
+from ..models import Commitment, DigestFrequency, SubscriberState, Theme
+from ..ops.rate_limits import client_address
 from .forms import DigestChoicesForm, SubscribeForm
 from .subscriptions import (
     CONFIRM,
@@ -26,12 +26,6 @@ from .subscriptions import (
 )
 
 
-def _client_ip(request) -> str:
-    """The client's address as the JSON API's throttle sees it: the last X-Forwarded-For hop behind
-    our proxy (REST_FRAMEWORK NUM_PROXIES, set by BEHIND_TLS_PROXY), REMOTE_ADDR otherwise."""
-    return BaseThrottle().get_ident(request)
-
-
 def _link_error_page(request, error: DigestLinkError):
     if isinstance(error, DigestLinkExpired):
         template, status = "commitments/subscribe/link_expired.html", 410
@@ -43,11 +37,16 @@ def _link_error_page(request, error: DigestLinkError):
 
 
 def _follow_initial(request) -> dict:
-    """What a "Follow this commitment" link opens: ?commitment=<slug> ticked and alerts as it
-    happens chosen. Unknown or unpublished slugs, and anything else in the query, are ignored."""
+    """What a "Follow" link opens. ?commitment=<slug> ticks that commitment with alerts as it
+    happens chosen; ?theme=<slug> (a theme page's link) ticks that theme with the weekly digest.
+    Unknown or unpublished slugs, and anything else in the query, are ignored."""
     slugs = request.GET.getlist("commitment")[:20]
     chosen = list(Commitment.objects.published().filter(slug__in=slugs)) if slugs else []
-    return {"commitments": chosen, "frequency": DigestFrequency.AS_IT_HAPPENS} if chosen else {}
+    if chosen:
+        return {"commitments": chosen, "frequency": DigestFrequency.AS_IT_HAPPENS}
+    theme_slugs = request.GET.getlist("theme")[:20]
+    themes = list(Theme.objects.filter(slug__in=theme_slugs)) if theme_slugs else []
+    return {"themes": themes, "frequency": DigestFrequency.WEEKLY} if themes else {}
 
 
 @never_cache
@@ -58,7 +57,7 @@ def subscribe_view(request):
         valid = form.is_valid()
         # Only a valid, normalised address is counted as one: a variant of it is not a new address.
         email = form.cleaned_data["email"] if valid else None
-        if not allow_subscribe_request(email=email, client_ip=_client_ip(request)):
+        if not allow_subscribe_request(email=email, client_ip=client_address(request)):
             return render(request, "commitments/subscribe/rate_limited.html", status=429)
         if valid:
             subscribe(

@@ -6,6 +6,7 @@ rules are in commitments.services. Nothing here filters for a page or talks HTTP
 """
 
 from .choices import (
+    CorrectionState,
     DeliveryState,
     DigestFrequency,
     EvidenceState,
@@ -19,6 +20,7 @@ from .choices import (
     SubscriberState,
     WatchedTermScope,
 )
+from .corrections import Correction
 from .digests import DigestDelivery, DigestPeriod, Subscriber, new_subscriber_token
 from .evidence import Evidence, EvidenceSuggestion
 from .figures import FigureAxisLabel, FigureCell, FigureColumn, FigureRow, FigureTable
@@ -28,6 +30,8 @@ from .questions import QuestionEvent, RecheckRun, WatchedBody, WatchedTerm, Writ
 __all__ = [
     "ActionPlan",
     "Commitment",
+    "Correction",
+    "CorrectionState",
     "DeliveryState",
     "DigestDelivery",
     "DigestFrequency",

@@ -104,3 +104,12 @@ class SubscriberState(models.TextChoices):
     PENDING = "pending", "Pending"
     CONFIRMED = "confirmed", "Confirmed"
     UNSUBSCRIBED = "unsubscribed", "Unsubscribed"
+
+
+class CorrectionState(models.TextChoices):
+    """Where a reader's suggested correction stands with the editors. Accepting one records the
+    decision only: any change to the commitment is made by an editor, through the usual doors."""
+
+    NEW = "new", "New"
+    ACCEPTED = "accepted", "Accepted"
+    DECLINED = "declined", "Declined"

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from ..exceptions import ImmutableRecord
 from .choices import DeliveryState, DigestFrequency, EvidenceState, RecheckRunOutcome, Status
+from .search import answer_search_vector, commitment_search_vector, full_text_search
 from .signals import bulk_written
 
 # "Recent" for the computed flag *no recent evidence*: newest confirmed evidence answered within
@@ -101,6 +102,13 @@ class CommitmentQuerySet(BulkWriteSignalsQuerySet):
         was last evidenced."""
         return self.published().select_related("theme").with_latest_change_date().with_evidence_recency()
 
+    def search(self, words: str) -> Self:
+        """Commitments matching a reader's words, best first (models/search.py)."""
+        found = full_text_search(
+            self, words, vector=commitment_search_vector(), fallback_fields=("title", "summary")
+        )
+        return found.order_by("-rank", "title", "pk")
+
     def with_evidence_recency(self, *, today: date | None = None) -> Self:
         """The one definition of *no recent evidence*: annotate `latest_evidence_on`, the newest
         answer date of the confirmed evidence, and `no_recent_evidence`, true for a commitment still
@@ -169,6 +177,16 @@ class WrittenQuestionQuerySet(BulkWriteSignalsQuerySet):
     def for_list(self) -> Self:
         """What a row of the answers list shows; the texts and the API record stay in the database."""
         return self.only("pk", "house", "uin", "heading", "date_answered", "answering_body")
+
+    def search(self, words: str) -> Self:
+        """Answers matching a reader's words, best first, then newest (models/search.py)."""
+        found = full_text_search(
+            self,
+            words,
+            vector=answer_search_vector(),
+            fallback_fields=("uin", "heading", "question_text", "answer_text"),
+        )
+        return found.order_by("-rank", models.F("date_answered").desc(nulls_last=True), "-pk")
 
     def answered(self) -> Self:
         return self.filter(date_answered__isnull=False, answer_is_holding=False)

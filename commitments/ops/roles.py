@@ -39,6 +39,9 @@ EDITOR_PERMISSIONS: tuple[tuple[str, str], ...] = (
     ("commitments", "view_recheckrun"),
     ("commitments", "view_statuschange"),
     ("commitments", "add_statuschange"),
+    # Readers' suggested corrections: read and decided on (state, note), never added or deleted.
+    ("commitments", "view_correction"),
+    ("commitments", "change_correction"),
     *(("commitments", f"view_historical{model}") for model in CURATED_MODELS),
 )
 

@@ -1,9 +1,12 @@
 """The public pages. Each page that shows only public data is cached whole (public/cache.py)."""
 
+from django.db import transaction
 from django.urls import path
+from django.views.generic import TemplateView
 
 from . import views
 from .cache import cached_public_page as cached
+from .cache import public_data
 
 urlpatterns = [
     path("", cached(views.HomeView.as_view()), name="home"),
@@ -14,6 +17,13 @@ urlpatterns = [
     path("questions/", cached(views.QuestionListView.as_view()), name="question_list"),
     path("questions/<int:pk>/", cached(views.QuestionDetailView.as_view()), name="question"),
     path("figures/<slug:slug>/", cached(views.FigureTableView.as_view()), name="figure_table"),
+    path(
+        "what-is-an-ipp-sentence/",
+        cached(TemplateView.as_view(template_name="commitments/ipp_sentence.html")),
+        name="ipp_sentence",
+    ),
+    # Conditional (ETag) but not cached whole: every reader's words would be a page in the cache.
+    path("search/", public_data(transaction.non_atomic_requests(views.SearchView.as_view())), name="search"),
     # Neither cached nor conditional: it shows when Parliament was last re-checked.
     path("about/", views.AboutView.as_view(), name="about"),
 ]

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from django.core.paginator import InvalidPage
+from django.conf import settings
+from django.core.paginator import InvalidPage, Paginator
 from django.db.models import Count, Prefetch, Q
+from django.db.models.functions import Left
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, ListView, TemplateView
@@ -25,10 +27,13 @@ from ..models import (
 from ..models.querysets import RECENT_EVIDENCE_DAYS
 from .charts import figure_column_charts, status_bar
 from .filters import CommitmentFilter, WrittenQuestionFilter
+from .forms import SearchForm, SearchKind
 from .pagination import page_number
 from .tables import CommitmentTable, WrittenQuestionTable
 
 PER_PAGE = 25
+# Results of each kind shown together on a search's first page, before "all N commitments".
+SEARCH_GROUP_SIZE = 10
 
 
 class HomeView(TemplateView):
@@ -268,4 +273,61 @@ class AboutView(TemplateView):
         context["last_recheck"] = RecheckRun.objects.succeeded().order_by("-finished_at").first()
         context["recent_days"] = RECENT_EVIDENCE_DAYS
         context["statuses"] = Status
+        context["run_by"] = settings.TRACKER_RUN_BY
+        context["contact_email"] = settings.CONTACT_EMAIL
         return context
+
+
+class SearchView(TemplateView):
+    """Commitments and written answers matching the reader's words, grouped by kind, best first.
+
+    `?q=` holds the words and `?kind=` one group to page through (`commitments` or `answers`);
+    without a kind both groups show their first results. Queries: none without words, else a count
+    per kind and one page per group shown. An over-long query is a 400 with the reason; a page
+    that is not one, or past the last, a 404."""
+
+    template_name = "commitments/search.html"
+
+    @classmethod
+    def query_parameters(cls) -> frozenset[str]:
+        return frozenset(["q", "kind", "page"])
+
+    def get(self, request, *args, **kwargs):
+        form = SearchForm(request.GET)
+        number = page_number(request.GET.get("page", "1"))
+        if number is None:
+            raise Http404("No such page of results.")
+        context = self.get_context_data(form=form, words="", groups=[])
+        if not form.is_valid():
+            return self.render_to_response(context, status=400)
+        words, kind = form.cleaned_data["q"], form.cleaned_data["kind"]
+        if kind == SearchKind.ALL and number != 1:
+            raise Http404("No such page of results.")
+        context["words"], context["kind"] = words, kind
+        if words:
+            context["groups"] = search_groups(words, kind=kind, number=number)
+            context["total"] = sum(group["count"] for group in context["groups"])
+        return self.render_to_response(context)
+
+
+def search_groups(words: str, *, kind: str, number: int) -> list[dict]:
+    """The result groups for one search: each with its kind, label, count and (when shown) page."""
+    found = {
+        SearchKind.COMMITMENTS: Commitment.objects.published().select_related("theme").search(words),
+        # The start of each question, not its whole text: enough to say what it asked.
+        SearchKind.ANSWERS: WrittenQuestion.objects.published()
+        .for_list()
+        .annotate(question_start=Left("question_text", 400))
+        .search(words),
+    }
+    groups = []
+    for group_kind, label in SearchKind.CHOICES[1:]:
+        paginator = Paginator(found[group_kind], PER_PAGE if kind else SEARCH_GROUP_SIZE)
+        group = {"kind": group_kind, "label": label, "count": paginator.count, "page": None}
+        if kind in (SearchKind.ALL, group_kind):
+            try:
+                group["page"] = paginator.page(number)
+            except InvalidPage:
+                raise Http404("No such page of results.") from None
+        groups.append(group)
+    return groups

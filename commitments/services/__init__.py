@@ -1,5 +1,6 @@
 """Writes that carry rules. Views, admin, tasks, commands and tests all come through here."""
 
+from .corrections import decide_correction, suggest_correction
 from .review import accept_status_suggestion, confirm_evidence, reject_evidence
 from .status import check_status_change, record_status_change, status_history_mismatches
 
@@ -7,7 +8,9 @@ __all__ = [
     "accept_status_suggestion",
     "check_status_change",
     "confirm_evidence",
+    "decide_correction",
     "record_status_change",
     "reject_evidence",
     "status_history_mismatches",
+    "suggest_correction",
 ]

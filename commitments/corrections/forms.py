@@ -1,0 +1,29 @@
+from django import forms
+
+
+class CorrectionForm(forms.Form):
+    """What a reader may tell us: what is wrong, where the right information is, and optionally
+    where to reply. Plain text, stored as typed (and shown escaped)."""
+
+    what_is_wrong = forms.CharField(
+        label="What is wrong or out of date?",
+        help_text="Say which part of the page, and what it should say.",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": "Tell us what is wrong or out of date."},
+    )
+    source = forms.CharField(
+        label="Where can we check it?",
+        help_text="A link to an official page (gov.uk, parliament.uk, legislation.gov.uk) or a reference "
+        "such as a written question’s number.",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Tell us where we can check it: a link or a reference."},
+    )
+    email = forms.EmailField(
+        label="Your email address (optional)",
+        help_text="Only if you would like a reply. It is used for nothing else.",
+        max_length=254,
+        required=False,
+        error_messages={"invalid": "Enter an email address in the right format, like name@example.org."},
+    )

@@ -1,0 +1,40 @@
+"""Hourly request limits for the public forms that write (subscribing, suggesting a correction).
+
+Fixed one-hour windows counted in Django's cache (Redis in production, local memory in the demo):
+cheap, shared by every web process, and forgotten after the hour.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+
+from django.core.cache import cache
+from rest_framework.throttling import BaseThrottle
+
+RATE_WINDOW_SECONDS = 60 * 60
+
+
+def client_address(request) -> str:
+    """The client's address as the JSON API's throttle sees it: the last X-Forwarded-For hop behind
+    our proxy (REST_FRAMEWORK NUM_PROXIES, set by BEHIND_TLS_PROXY), REMOTE_ADDR otherwise."""
+    return BaseThrottle().get_ident(request)
+
+
+def within_hourly_limits(limits: Iterable[tuple[str, int]]) -> bool:
+    """Count one request against each (key, limit) in turn for this hour; False at the first that
+    is over its limit (the keys after it are not counted). A refused request counts against the key
+    that refused it. Keys name what is limited, e.g. `subscribe-rate:ip:<address>`; the window is
+    added here."""
+    window = int(time.time() // RATE_WINDOW_SECONDS)
+    for key, limit in limits:
+        windowed = f"{key}:{window}"
+        cache.add(windowed, 0, RATE_WINDOW_SECONDS)
+        try:
+            count = cache.incr(windowed)
+        except ValueError:  # expired between add and incr
+            cache.set(windowed, 1, RATE_WINDOW_SECONDS)
+            count = 1
+        if count > limit:
+            return False
+    return True

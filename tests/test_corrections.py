@@ -1,0 +1,130 @@
+"""Readers suggest a correction on a commitment: stored for editors, rate-limited, never published."""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from commitments.models import Correction, CorrectionState
+
+from .factories import CorrectionFactory, EditorFactory, UserFactory
+from .servers import clear_cache
+
+HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    clear_cache()  # the rate limit counts in the cache
+
+
+def _suggest(client, commitment, *, remote_addr="127.0.0.1", **fields):
+    data = {"what_is_wrong": "The status is out of date.", "source": "HL7122", "email": "", **fields}
+    return client.post(
+        reverse("commitments:correction", args=[commitment.slug]), data, REMOTE_ADDR=remote_addr
+    )
+
+
+def test_a_reader_suggests_a_correction_without_an_account_and_it_is_kept_as_new(client, commitment):
+    page = client.get(f"/commitments/{commitment.slug}/").content.decode()
+    assert f'href="/commitments/{commitment.slug}/correction/">Suggest a correction</a>' in page
+    form = client.get(f"/commitments/{commitment.slug}/correction/")
+    assert form.status_code == 200 and b"csrfmiddlewaretoken" in form.content
+    response = _suggest(client, commitment, email="reader@example.org")
+    assert response.status_code == 302
+    assert response["Location"] == f"/commitments/{commitment.slug}/correction/sent/"
+    assert b"reached the editors" in client.get(response["Location"]).content
+    correction = Correction.objects.get()
+    assert (correction.commitment, correction.state, correction.email) == (
+        commitment,
+        CorrectionState.NEW,
+        "reader@example.org",
+    )
+
+
+def test_the_form_refuses_a_post_without_its_csrf_token(commitment):
+    strict = Client(enforce_csrf_checks=True)
+    assert _suggest(strict, commitment).status_code == 403
+    assert not Correction.objects.exists()
+
+
+def test_an_invalid_correction_is_refused_with_the_reason_and_keeps_what_was_typed(client, commitment):
+    response = _suggest(client, commitment, source="", email="not an address", what_is_wrong="Kept text")
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "Tell us where we can check it" in page and "Enter an email address in the right format" in page
+    assert ">Kept text</textarea>" in page and 'value="not an address"' in page
+    assert _suggest(client, commitment, what_is_wrong="x" * 2001).status_code == 400
+    assert not Correction.objects.exists()
+
+
+def test_a_21st_request_from_one_address_in_an_hour_is_refused(client, commitment):
+    answers = [_suggest(client, commitment, what_is_wrong=f"Note {n}").status_code for n in range(20)]
+    assert answers == [302] * 20
+    refused = _suggest(client, commitment, what_is_wrong="The 21st")
+    assert refused.status_code == 429
+    assert b"Too many suggestions" in refused.content and b">The 21st</textarea>" in refused.content
+    assert _suggest(client, commitment, source="").status_code == 429  # invalid ones count too
+    assert Correction.objects.count() == 20
+    # Another client address has its own hour.
+    assert _suggest(client, commitment, remote_addr="192.0.2.7").status_code == 302
+
+
+def test_unknown_or_unpublished_commitments_have_no_correction_form(client, commitment):
+    assert client.get("/commitments/no-such-thing/correction/").status_code == 404
+    commitment.is_published = False
+    commitment.save()
+    assert _suggest(client, commitment).status_code == 404
+
+
+def test_hostile_input_is_stored_as_typed_and_never_published(client, commitment):
+    assert _suggest(client, commitment, what_is_wrong=HOSTILE, source=HOSTILE).status_code == 302
+    correction = Correction.objects.get()
+    assert correction.what_is_wrong == HOSTILE  # stored as typed, plain text
+    clear_cache()
+    page = client.get(f"/commitments/{commitment.slug}/").content.decode()
+    assert "alert" not in page  # nothing a reader suggests is shown on the public pages
+
+
+def test_hostile_input_is_shown_inert_in_the_admin(client, superuser):
+    correction = CorrectionFactory(what_is_wrong=HOSTILE, source=HOSTILE, email="reader@example.org")
+    client.force_login(superuser)
+    for url in [
+        reverse("admin:commitments_correction_changelist"),
+        reverse("admin:commitments_correction_change", args=[correction.pk]),
+    ]:
+        page = client.get(url).content.decode()
+        assert "<script>alert" not in page and "<img src=x" not in page
+        assert "&lt;script&gt;alert(" in page
+
+
+def test_editors_see_corrections_and_decide_them_but_cannot_add_or_delete(client, editor):
+    correction = CorrectionFactory()
+    client.force_login(editor)
+    changelist = reverse("admin:commitments_correction_changelist")
+    page = client.get(changelist, {"state": "new", "q": "pilot"}).content.decode()
+    assert "The pilot started in 2024" in page
+    response = client.post(changelist, {"action": "accept_selected", "_selected_action": [correction.pk]})
+    assert response.status_code == 302
+    correction.refresh_from_db()
+    assert (correction.state, correction.reviewed_by) == (CorrectionState.ACCEPTED, editor)
+
+    change = reverse("admin:commitments_correction_change", args=[correction.pk])
+    data = {"state": "declined", "editor_note": "The source says otherwise."}
+    assert client.post(change, data).status_code == 302
+    correction.refresh_from_db()
+    assert (correction.state, correction.editor_note) == (
+        CorrectionState.DECLINED,
+        "The source says otherwise.",
+    )
+    assert (
+        correction.what_is_wrong == "The pilot started in 2024, not 2023."
+    )  # the reader's text is read-only
+
+    assert client.get(reverse("admin:commitments_correction_add")).status_code == 403
+    assert client.get(reverse("admin:commitments_correction_delete", args=[correction.pk])).status_code == 403
+
+
+def test_staff_outside_the_editors_group_cannot_see_corrections(client):
+    client.force_login(UserFactory(is_staff=True))
+    assert client.get(reverse("admin:commitments_correction_changelist")).status_code == 403
+    assert EditorFactory().has_perm("commitments.change_correction")
