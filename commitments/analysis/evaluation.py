@@ -13,7 +13,8 @@ Two kinds of figure:
   A commitment the matcher does not score at all (it failed the passage rules, or the answer is not
   about IPP by the watched terms) is in no answer's top k.
 
-`cross_validate` measures each answer only with a threshold and constants chosen on the other folds.
+`cross_validate` measures each answer only with a threshold and constants chosen on the other folds,
+and `simulate_learning` what editors' decisions on the other folds would change (see its docstring).
 """
 
 from __future__ import annotations
@@ -30,8 +31,8 @@ from django.db.models import Q
 from ..models import Evidence
 from ..parliament.answer_html import normalised
 from ..parliament.watch import Watch
-from .matching import Matcher, Tuning
-from .suggestions import background_answers, commitment_profiles, threshold
+from .matching import CommitmentProfile, Matcher, Tuning
+from .suggestions import background_answers, commitment_profiles, not_evidence_answers, threshold
 
 
 class LabelledFileError(ValueError):
@@ -86,15 +87,16 @@ def read_labelled(path: Path) -> list[LabelledAnswer]:
 
 
 def own_evidence_questions(answers: list[LabelledAnswer]) -> set[int]:
-    """Stored questions that are the evaluated answers: same house and UIN, or the same text."""
+    """Stored questions that are the evaluated answers (same house and UIN, or the same text) and
+    have reviewed evidence: what editors decided about an answer must not vouch for or against it."""
     keys = {(a.house, a.uin.upper()) for a in answers if a.uin}
     texts = {normalised(a.answer_text) for a in answers if a.answer_text.strip()}
     by_key = Q(pk__in=[])
     for house, uin in keys:
         by_key |= Q(question__house=house, question__uin__iexact=uin)
-    confirmed = Evidence.objects.confirmed()
-    found = set(confirmed.filter(by_key).values_list("question_id", flat=True))
-    for pk, text in confirmed.values_list("question_id", "question__answer_text").distinct():
+    reviewed = Evidence.objects.filter(state__in=[Evidence.State.CONFIRMED, Evidence.State.REJECTED])
+    found = set(reviewed.filter(by_key).values_list("question_id", flat=True))
+    for pk, text in reviewed.values_list("question_id", "question__answer_text").distinct():
         if normalised(text) in texts:
             found.add(pk)
     return found
@@ -196,41 +198,79 @@ class Evaluation:
         return sorted(found, key=lambda item: (-item[2], item[0].answer.line, item[1]))
 
 
-def score_answers(
-    answers: list[LabelledAnswer], *, tunings: Sequence[Tuning] = (Tuning(),)
-) -> tuple[dict[Tuning, list[Outcome]], int, set[str]]:
-    """Every score of every answer under each tuning, not yet cut at a threshold.
+@dataclass(frozen=True)
+class Setup:
+    """What every scoring of a labelled file shares: the commitments as stored (less the evaluated
+    answers' own reviewed evidence), the background, and which answers the watch lets through."""
 
-    Runs the matcher as ingest would (watched terms first, then scoring). Returns the outcomes per
-    tuning (in the answers' order), how many stored questions' evidence was left out, and the
-    labelled slugs that are not loaded.
-    """
+    answers: list[LabelledAnswer]
+    profiles: list[CommitmentProfile]
+    not_evidence: list[str]
+    background: tuple[str, ...]
+    about: list[bool]
+
+
+def prepare(answers: list[LabelledAnswer]) -> tuple[Setup, int, set[str]]:
+    """The setup, how many stored questions' evidence was left out, and unknown labelled slugs."""
     leave_out = own_evidence_questions(answers)
     profiles = commitment_profiles(leave_out_questions=leave_out)
-    known = {profile.slug for profile in profiles}
-    background = background_answers()
     watch = Watch.load()
     about = [
         watch.matches(f"{a.heading}\n{a.question_text}\n{a.answer_text}", answering_body_id=None)[0]
         for a in answers
     ]
+    setup = Setup(
+        answers=answers,
+        profiles=profiles,
+        not_evidence=not_evidence_answers(leave_out_questions=leave_out),
+        background=background_answers(),
+        about=about,
+    )
+    unknown = {slug for answer in answers for slug in answer.topics} - {p.slug for p in profiles}
+    return setup, len(leave_out), unknown
+
+
+def outcomes_of(matcher: Matcher, answers: Sequence[LabelledAnswer], about: Sequence[bool]) -> list[Outcome]:
+    """Every score of every answer, as ingest would run the matcher (watched terms first)."""
+    outcomes = []
+    for answer, about_ipp in zip(answers, about, strict=True):
+        outcome = Outcome(answer=answer, about_ipp=about_ipp)
+        if about_ipp:
+            for match in matcher.match(
+                answer.answer_text, question_text=answer.question_text, heading=answer.heading
+            ):
+                outcome.scores[match.slug] = match.score
+                outcome.excerpts[match.slug] = match.excerpt
+        outcomes.append(outcome)
+    return outcomes
+
+
+def score_setup(setup: Setup, *, tunings: Sequence[Tuning] = (Tuning(),)) -> dict[Tuning, list[Outcome]]:
+    """The outcomes per tuning (in the answers' order), not yet cut at a threshold."""
     scored = {}
     for tuning in tunings:
         # Every score is wanted, to rank and to show how far a miss fell short: the cut comes later.
-        matcher = Matcher(profiles, background=background, threshold=0.0, tuning=tuning)
-        outcomes = []
-        for answer, about_ipp in zip(answers, about, strict=True):
-            outcome = Outcome(answer=answer, about_ipp=about_ipp)
-            if about_ipp:
-                for match in matcher.match(
-                    answer.answer_text, question_text=answer.question_text, heading=answer.heading
-                ):
-                    outcome.scores[match.slug] = match.score
-                    outcome.excerpts[match.slug] = match.excerpt
-            outcomes.append(outcome)
-        scored[tuning] = outcomes
-    unknown = {slug for answer in answers for slug in answer.topics} - known
-    return scored, len(leave_out), unknown
+        matcher = Matcher(
+            setup.profiles,
+            background=setup.background,
+            not_evidence=setup.not_evidence,
+            threshold=0.0,
+            tuning=tuning,
+        )
+        scored[tuning] = outcomes_of(matcher, setup.answers, setup.about)
+    return scored
+
+
+def score_answers(
+    answers: list[LabelledAnswer], *, tunings: Sequence[Tuning] = (Tuning(),)
+) -> tuple[dict[Tuning, list[Outcome]], int, set[str]]:
+    """Every score of every answer under each tuning, not yet cut at a threshold.
+
+    Returns the outcomes per tuning (in the answers' order), how many stored questions' evidence
+    was left out, and the labelled slugs that are not loaded.
+    """
+    setup, left_out, unknown = prepare(answers)
+    return score_setup(setup, tunings=tunings), left_out, unknown
 
 
 def cut(outcomes: list[Outcome], at: float) -> list[Outcome]:
@@ -314,6 +354,8 @@ class CrossValidation:
     folds: list[Fold]
     left_out_questions: int
     unknown_topics: set[str]
+    learning: dict[str, Evaluation] = field(default_factory=dict)  # see simulate_learning
+    learning_weight: float | None = None
 
     @property
     def pooled(self) -> Evaluation:
@@ -345,14 +387,123 @@ def cross_validate_scored(scored: dict[Tuning, list[Outcome]], *, folds: int, se
     return found
 
 
+# The weight given to editors' rejections when the evaluation simulates them. Chosen before looking
+# (halfway between off and "a passage identical to a rejected one scores nothing"), not tuned.
+LEARNING_WEIGHT = 0.5
+# How many candidates a simulated editor sees per answer, as the triage screen shows.
+CANDIDATES_SEEN = 5
+
+
+@dataclass
+class EditorDecisions:
+    """What simulated editors decided on some answers."""
+
+    confirmed: dict[str, list[str]] = field(default_factory=dict)  # slug → passages
+    rejected: dict[str, list[str]] = field(default_factory=dict)
+    not_evidence: list[str] = field(default_factory=list)  # answers
+
+
+def simulate_editors(outcomes: Sequence[Outcome], *, seen: int = CANDIDATES_SEEN) -> EditorDecisions:
+    """Editors who know the labels: each labelled link is confirmed with the passage the matcher
+    found for it, every other candidate among an answer's first `seen` is rejected with its
+    passage, and an answer labelled with no commitment but shown some is marked not evidence.
+    Answers the watched terms skip are never shown, so nothing is decided about them."""
+    decisions = EditorDecisions()
+    for outcome in outcomes:
+        if not outcome.about_ipp:
+            continue
+        shown = ranked(outcome)[:seen]
+        for slug in sorted(outcome.answer.topics & outcome.excerpts.keys()):
+            decisions.confirmed.setdefault(slug, []).append(outcome.excerpts[slug])
+        for slug in shown:
+            if slug not in outcome.answer.topics:
+                decisions.rejected.setdefault(slug, []).append(outcome.excerpts[slug])
+        if shown and not outcome.answer.topics:
+            decisions.not_evidence.append(outcome.answer.answer_text)
+    return decisions
+
+
+# What each measured variant learns from editors' decisions.
+LEARNING_VARIANTS: tuple[tuple[str, bool, bool, bool], ...] = (
+    # name, confirmations, rejections, not-evidence answers
+    ("without learning", False, False, False),
+    ("with learning from confirmations only", True, False, False),
+    ("with learning from confirmations and rejections", True, True, False),
+    ("with learning from confirmations, rejections and not-evidence answers", True, True, True),
+)
+
+
+def _learned(setup: Setup, decisions: EditorDecisions, *, confirmations: bool, rejections: bool):
+    return [
+        replace(
+            profile,
+            excerpts=profile.excerpts
+            + tuple(decisions.confirmed.get(profile.slug, []) if confirmations else ()),
+            rejected=profile.rejected + tuple(decisions.rejected.get(profile.slug, []) if rejections else ()),
+        )
+        for profile in setup.profiles
+    ]
+
+
+def simulate_learning(
+    setup: Setup,
+    scored: dict[Tuning, list[Outcome]],
+    folds: Sequence[Fold],
+    assignment: Sequence[int],
+    *,
+    weight: float = LEARNING_WEIGHT,
+) -> dict[str, Evaluation]:
+    """Per variant, the held-out answers pooled, each measured by a matcher that learned from
+    editors simulated on the other folds' answers (shown that fold's ranking under its tuning).
+
+    Each fold keeps the tuning and threshold chosen on its training answers without learning, so
+    nothing here is chosen by looking at the held-out answers; `weight` is fixed in advance.
+    """
+    pooled: dict[str, list[Outcome]] = {name: [] for name, *_ in LEARNING_VARIANTS}
+    for fold in folds:
+        number = fold.number - 1
+        training = [o for o, f in zip(scored[fold.tuning], assignment, strict=True) if f != number]
+        testing = [i for i, f in enumerate(assignment) if f == number]
+        decisions = simulate_editors(training)
+        for name, confirmations, rejections, not_evidence in LEARNING_VARIANTS:
+            matcher = Matcher(
+                _learned(setup, decisions, confirmations=confirmations, rejections=rejections),
+                background=setup.background,
+                not_evidence=setup.not_evidence + (decisions.not_evidence if not_evidence else []),
+                threshold=0.0,
+                tuning=replace(fold.tuning, negative_weight=weight) if rejections else fold.tuning,
+            )
+            held_out = outcomes_of(
+                matcher, [setup.answers[i] for i in testing], [setup.about[i] for i in testing]
+            )
+            pooled[name] += cut(held_out, fold.threshold)
+    return {
+        name: Evaluation(outcomes, threshold=None, left_out_questions=0, unknown_topics=set())
+        for name, outcomes in pooled.items()
+    }
+
+
 def cross_validate(
-    answers: list[LabelledAnswer], *, folds: int, seed: int = 0, grid: Sequence[Tuning] = TUNING_GRID
+    answers: list[LabelledAnswer],
+    *,
+    folds: int,
+    seed: int = 0,
+    grid: Sequence[Tuning] = TUNING_GRID,
+    learning_weight: float | None = LEARNING_WEIGHT,
 ) -> CrossValidation:
-    """K-fold cross-validation of the threshold and the tunable constants on a labelled file."""
-    assign_folds(answers, folds, seed=seed)  # refuse a bad K before the slow part
-    scored, left_out, unknown = score_answers(answers, tunings=grid)
+    """K-fold cross-validation of the threshold and the tunable constants on a labelled file, and
+    (unless `learning_weight` is None) of learning from editors simulated on the training folds."""
+    assignment = assign_folds(answers, folds, seed=seed)  # refuse a bad K before the slow part
+    setup, left_out, unknown = prepare(answers)
+    scored = score_setup(setup, tunings=grid)
+    found = cross_validate_scored(scored, folds=folds, seed=seed)
+    learning = {}
+    if learning_weight is not None:
+        learning = simulate_learning(setup, scored, found, assignment, weight=learning_weight)
     return CrossValidation(
-        folds=cross_validate_scored(scored, folds=folds, seed=seed),
+        folds=found,
         left_out_questions=left_out,
         unknown_topics=unknown,
+        learning=learning,
+        learning_weight=learning_weight,
     )

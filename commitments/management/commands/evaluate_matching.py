@@ -3,6 +3,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from commitments.analysis.evaluation import (
+    CANDIDATES_SEEN,
+    LEARNING_WEIGHT,
     Evaluation,
     LabelledFileError,
     cross_validate,
@@ -39,8 +41,15 @@ class Command(BaseCommand):
             help="Cross-validate: tune the threshold and constants on K-1 parts, measure on the rest.",
         )
         parser.add_argument("--seed", type=int, default=0, help="Seed of the split into folds.")
+        parser.add_argument(
+            "--learning-weight",
+            type=float,
+            default=LEARNING_WEIGHT,
+            help="With --folds: the weight of editors' rejections in the simulated learning "
+            f"(default {LEARNING_WEIGHT:g}, fixed in advance; matching.NEGATIVE_WEIGHT is what ingest uses).",
+        )
 
-    def handle(self, *args, data, threshold, show, folds, seed, **options):
+    def handle(self, *args, data, threshold, show, folds, seed, learning_weight, **options):
         if not data.is_file():
             raise CommandError(f"{data} is not a file.")
         try:
@@ -55,7 +64,7 @@ class Command(BaseCommand):
             if threshold is not None:
                 raise CommandError("--threshold and --folds do not go together: the folds choose it.")
             try:
-                validation = cross_validate(answers, folds=folds, seed=seed)
+                validation = cross_validate(answers, folds=folds, seed=seed, learning_weight=learning_weight)
             except ValueError as error:
                 raise CommandError(str(error)) from None
             result = validation.pooled
@@ -81,6 +90,14 @@ class Command(BaseCommand):
                     f"\n      held out {len(fold.held_out.outcomes)} ({fold.held_out.labelled_links} links): "
                     f"{fold.held_out.figures()}"
                 )
+            self.stdout.write(
+                "\nLearning from editors, simulated on each fold's other answers (labelled links "
+                f"confirmed, the other top-{CANDIDATES_SEEN} candidates rejected, unlabelled answers "
+                f"marked not evidence; rejections weigh {learning_weight:g}), measured on the answers "
+                "held out, at each fold's threshold:"
+            )
+            for name, evaluation in validation.learning.items():
+                self.stdout.write(f"  {name}: {evaluation.figures()}")
         self._examples(result, show)
         self.stdout.write(
             f"\ntrue positives={result.true_positives} false positives={result.false_positives} "
