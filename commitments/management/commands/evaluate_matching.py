@@ -23,8 +23,9 @@ class Command(BaseCommand):
         "Measure the evidence matcher on labelled answers: a JSON Lines file, one answer a line with "
         "question_text, answer_text and a “topics” list of the commitment slugs it evidences (empty for "
         "none), as fixtures/answers_dev.jsonl. Runs against the commitments in the database, writes "
-        "nothing, and leaves out confirmed evidence taken from the evaluated answers. With --folds K, "
-        "the threshold and tunable constants are chosen on K-1 parts and measured on the part left out. "
+        "nothing, and leaves out reviewed evidence taken from the evaluated answers. With --folds K, "
+        "the threshold and tunable constants are chosen on K-1 parts and measured on the part left out, "
+        "with and without learning from editors simulated on those K-1 parts. "
         "The last line is `precision=P recall=R f1=F recall@1=… recall@3=… recall@5=… top3_answers=… "
         "answers=N`."
     )
@@ -73,7 +74,7 @@ class Command(BaseCommand):
         self.stdout.write(
             f"{len(answers)} answers ({labelled} labelled with commitments, {len(answers) - labelled} with "
             f"none); {cut}. {skipped} skipped as not about IPP (watched terms). "
-            f"Left out the confirmed evidence of {result.left_out_questions} stored copies of these answers."
+            f"Left out the reviewed evidence of {result.left_out_questions} stored copies of these answers."
         )
         if result.unknown_topics:
             self.stderr.write(
