@@ -4,7 +4,10 @@ from datetime import date
 
 import pytest
 from django.contrib.auth.models import Group, Permission
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from commitments.models import Commitment, StatusChange
 from commitments.ops.roles import EDITOR_PERMISSIONS, EDITORS_GROUP
@@ -13,6 +16,7 @@ from commitments.services import record_status_change
 from .factories import (
     ActionPlanFactory,
     CommitmentFactory,
+    EditorFactory,
     EvidenceFactory,
     FigureCellFactory,
     QuestionEventFactory,
@@ -401,3 +405,40 @@ def test_commitment_list_shows_the_day_of_the_last_edit_and_whether_it_is_public
     page = client.get(reverse("admin:commitments_commitment_changelist")).content.decode()
     assert 'class="field-published"><img src="/static/admin/img/icon-yes.svg" alt="True">' in page
     assert "a.m." not in page and "p.m." not in page  # a day, not a time of day
+
+
+def _queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_the_commitment_page_and_lists_cost_the_same_queries_however_many_rows(client, editor, commitment):
+    """Except one per evidence row on the commitment page: Django's autocomplete box for its
+    answer looks up the answer it shows."""
+    client.force_login(editor)
+    change = reverse("admin:commitments_commitment_change", args=[commitment.pk])
+    lists = [
+        reverse("admin:commitments_commitment_changelist"),
+        reverse("admin:commitments_evidence_changelist"),
+    ]
+    EvidenceFactory(commitment=commitment, state="confirmed", reviewed_by=editor, reviewed_at=timezone.now())
+    record_status_change(
+        commitment, to="in_progress", reason="Begun.", effective_on=date(2024, 11, 15), by=editor
+    )
+    before = [_queries(client, url) for url in [change, *lists]]
+    for day in (16, 17):
+        EvidenceFactory(
+            commitment=commitment, state="confirmed", reviewed_by=EditorFactory(), reviewed_at=timezone.now()
+        )
+        record_status_change(
+            commitment,
+            to="delayed",
+            reason="Paused.",
+            effective_on=date(2024, 11, day),
+            by=EditorFactory(),
+            source_url="https://www.gov.uk/x",
+        )
+        CommitmentFactory()
+    change_page, *list_pages = before
+    assert [_queries(client, url) for url in [change, *lists]] == [change_page + 2, *list_pages]

@@ -9,15 +9,14 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from commitments.analysis.evaluation import (
-    LEARNING_VARIANTS,
     Evaluation,
     LabelledAnswer,
     Outcome,
     assign_folds,
     cross_validate_scored,
     ranked,
-    simulate_editors,
 )
+from commitments.analysis.learning import LEARNING_VARIANTS, simulate_editors
 from commitments.analysis.matching import CommitmentProfile, Matcher, Tuning
 from commitments.analysis.status_cues import status_cue
 from commitments.analysis.suggestions import (

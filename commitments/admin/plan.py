@@ -24,7 +24,7 @@ class StatusChangeInline(ReadOnlyInline):
     verbose_name_plural = "Status history (add a new status in the form above)"
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("question", "changed_by")
+        return super().get_queryset(request).select_related("commitment", "question", "changed_by")
 
     @admin.display(description="change")
     def change(self, obj):
@@ -62,7 +62,7 @@ class EvidenceInline(admin.TabularInline):
     autocomplete_fields = ["question"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("reviewed_by")
+        return super().get_queryset(request).select_related("reviewed_by", "question", "commitment")
 
     @admin.display(description="score, reviewed")
     def review(self, obj):

@@ -13,8 +13,8 @@ Two kinds of figure:
   A commitment the matcher does not score at all (it failed the passage rules, or the answer is not
   about IPP by the watched terms) is in no answer's top k.
 
-`cross_validate` measures each answer only with a threshold and constants chosen on the other folds,
-and `simulate_learning` what editors' decisions on the other folds would change (see its docstring).
+`cross_validate` measures each answer only with a threshold and constants chosen on the other folds;
+`learning.simulate_learning` what editors' decisions on the other folds would change.
 """
 
 from __future__ import annotations
@@ -261,18 +261,6 @@ def score_setup(setup: Setup, *, tunings: Sequence[Tuning] = (Tuning(),)) -> dic
     return scored
 
 
-def score_answers(
-    answers: list[LabelledAnswer], *, tunings: Sequence[Tuning] = (Tuning(),)
-) -> tuple[dict[Tuning, list[Outcome]], int, set[str]]:
-    """Every score of every answer under each tuning, not yet cut at a threshold.
-
-    Returns the outcomes per tuning (in the answers' order), how many stored questions' evidence
-    was left out, and the labelled slugs that are not loaded.
-    """
-    setup, left_out, unknown = prepare(answers)
-    return score_setup(setup, tunings=tunings), left_out, unknown
-
-
 def cut(outcomes: list[Outcome], at: float) -> list[Outcome]:
     """The outcomes with the commitments scoring at least `at` suggested (copies: one scoring can
     be cut at several thresholds)."""
@@ -285,9 +273,9 @@ def cut(outcomes: list[Outcome], at: float) -> list[Outcome]:
 def evaluate(answers: list[LabelledAnswer], *, at: float | None = None) -> Evaluation:
     """The matcher as configured (constants in code, threshold from settings unless `at`)."""
     threshold_ = threshold() if at is None else at
-    scored, left_out, unknown = score_answers(answers)
+    setup, left_out, unknown = prepare(answers)
     return Evaluation(
-        outcomes=cut(scored[Tuning()], threshold_),
+        outcomes=cut(score_setup(setup)[Tuning()], threshold_),
         threshold=threshold_,
         left_out_questions=left_out,
         unknown_topics=unknown,
@@ -354,8 +342,10 @@ class CrossValidation:
     folds: list[Fold]
     left_out_questions: int
     unknown_topics: set[str]
-    learning: dict[str, Evaluation] = field(default_factory=dict)  # see simulate_learning
-    learning_weight: float | None = None
+    # What learning.simulate_learning needs to re-score the held-out answers.
+    setup: Setup | None = None
+    scored: dict[Tuning, list[Outcome]] = field(default_factory=dict)
+    assignment: list[int] = field(default_factory=list)
 
     @property
     def pooled(self) -> Evaluation:
@@ -387,123 +377,18 @@ def cross_validate_scored(scored: dict[Tuning, list[Outcome]], *, folds: int, se
     return found
 
 
-# The weight given to editors' rejections when the evaluation simulates them. Chosen before looking
-# (halfway between off and "a passage identical to a rejected one scores nothing"), not tuned.
-LEARNING_WEIGHT = 0.5
-# How many candidates a simulated editor sees per answer, as the triage screen shows.
-CANDIDATES_SEEN = 5
-
-
-@dataclass
-class EditorDecisions:
-    """What simulated editors decided on some answers."""
-
-    confirmed: dict[str, list[str]] = field(default_factory=dict)  # slug → passages
-    rejected: dict[str, list[str]] = field(default_factory=dict)
-    not_evidence: list[str] = field(default_factory=list)  # answers
-
-
-def simulate_editors(outcomes: Sequence[Outcome], *, seen: int = CANDIDATES_SEEN) -> EditorDecisions:
-    """Editors who know the labels: each labelled link is confirmed with the passage the matcher
-    found for it, every other candidate among an answer's first `seen` is rejected with its
-    passage, and an answer labelled with no commitment but shown some is marked not evidence.
-    Answers the watched terms skip are never shown, so nothing is decided about them."""
-    decisions = EditorDecisions()
-    for outcome in outcomes:
-        if not outcome.about_ipp:
-            continue
-        shown = ranked(outcome)[:seen]
-        for slug in sorted(outcome.answer.topics & outcome.excerpts.keys()):
-            decisions.confirmed.setdefault(slug, []).append(outcome.excerpts[slug])
-        for slug in shown:
-            if slug not in outcome.answer.topics:
-                decisions.rejected.setdefault(slug, []).append(outcome.excerpts[slug])
-        if shown and not outcome.answer.topics:
-            decisions.not_evidence.append(outcome.answer.answer_text)
-    return decisions
-
-
-# What each measured variant learns from editors' decisions.
-LEARNING_VARIANTS: tuple[tuple[str, bool, bool, bool], ...] = (
-    # name, confirmations, rejections, not-evidence answers
-    ("without learning", False, False, False),
-    ("with learning from confirmations only", True, False, False),
-    ("with learning from confirmations and rejections", True, True, False),
-    ("with learning from confirmations, rejections and not-evidence answers", True, True, True),
-)
-
-
-def _learned(setup: Setup, decisions: EditorDecisions, *, confirmations: bool, rejections: bool):
-    return [
-        replace(
-            profile,
-            excerpts=profile.excerpts
-            + tuple(decisions.confirmed.get(profile.slug, []) if confirmations else ()),
-            rejected=profile.rejected + tuple(decisions.rejected.get(profile.slug, []) if rejections else ()),
-        )
-        for profile in setup.profiles
-    ]
-
-
-def simulate_learning(
-    setup: Setup,
-    scored: dict[Tuning, list[Outcome]],
-    folds: Sequence[Fold],
-    assignment: Sequence[int],
-    *,
-    weight: float = LEARNING_WEIGHT,
-) -> dict[str, Evaluation]:
-    """Per variant, the held-out answers pooled, each measured by a matcher that learned from
-    editors simulated on the other folds' answers (shown that fold's ranking under its tuning).
-
-    Each fold keeps the tuning and threshold chosen on its training answers without learning, so
-    nothing here is chosen by looking at the held-out answers; `weight` is fixed in advance.
-    """
-    pooled: dict[str, list[Outcome]] = {name: [] for name, *_ in LEARNING_VARIANTS}
-    for fold in folds:
-        number = fold.number - 1
-        training = [o for o, f in zip(scored[fold.tuning], assignment, strict=True) if f != number]
-        testing = [i for i, f in enumerate(assignment) if f == number]
-        decisions = simulate_editors(training)
-        for name, confirmations, rejections, not_evidence in LEARNING_VARIANTS:
-            matcher = Matcher(
-                _learned(setup, decisions, confirmations=confirmations, rejections=rejections),
-                background=setup.background,
-                not_evidence=setup.not_evidence + (decisions.not_evidence if not_evidence else []),
-                threshold=0.0,
-                tuning=replace(fold.tuning, negative_weight=weight) if rejections else fold.tuning,
-            )
-            held_out = outcomes_of(
-                matcher, [setup.answers[i] for i in testing], [setup.about[i] for i in testing]
-            )
-            pooled[name] += cut(held_out, fold.threshold)
-    return {
-        name: Evaluation(outcomes, threshold=None, left_out_questions=0, unknown_topics=set())
-        for name, outcomes in pooled.items()
-    }
-
-
 def cross_validate(
-    answers: list[LabelledAnswer],
-    *,
-    folds: int,
-    seed: int = 0,
-    grid: Sequence[Tuning] = TUNING_GRID,
-    learning_weight: float | None = LEARNING_WEIGHT,
+    answers: list[LabelledAnswer], *, folds: int, seed: int = 0, grid: Sequence[Tuning] = TUNING_GRID
 ) -> CrossValidation:
-    """K-fold cross-validation of the threshold and the tunable constants on a labelled file, and
-    (unless `learning_weight` is None) of learning from editors simulated on the training folds."""
+    """K-fold cross-validation of the threshold and the tunable constants on a labelled file."""
     assignment = assign_folds(answers, folds, seed=seed)  # refuse a bad K before the slow part
     setup, left_out, unknown = prepare(answers)
     scored = score_setup(setup, tunings=grid)
-    found = cross_validate_scored(scored, folds=folds, seed=seed)
-    learning = {}
-    if learning_weight is not None:
-        learning = simulate_learning(setup, scored, found, assignment, weight=learning_weight)
     return CrossValidation(
-        folds=found,
+        folds=cross_validate_scored(scored, folds=folds, seed=seed),
         left_out_questions=left_out,
         unknown_topics=unknown,
-        learning=learning,
-        learning_weight=learning_weight,
+        setup=setup,
+        scored=scored,
+        assignment=assignment,
     )

@@ -3,14 +3,13 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from commitments.analysis.evaluation import (
-    CANDIDATES_SEEN,
-    LEARNING_WEIGHT,
     Evaluation,
     LabelledFileError,
     cross_validate,
     evaluate,
     read_labelled,
 )
+from commitments.analysis.learning import CANDIDATES_SEEN, LEARNING_WEIGHT, simulate_learning
 
 
 def _shorten(text: str, limit: int = 160) -> str:
@@ -65,7 +64,7 @@ class Command(BaseCommand):
             if threshold is not None:
                 raise CommandError("--threshold and --folds do not go together: the folds choose it.")
             try:
-                validation = cross_validate(answers, folds=folds, seed=seed, learning_weight=learning_weight)
+                validation = cross_validate(answers, folds=folds, seed=seed)
             except ValueError as error:
                 raise CommandError(str(error)) from None
             result = validation.pooled
@@ -97,7 +96,7 @@ class Command(BaseCommand):
                 f"marked not evidence; rejections weigh {learning_weight:g}), measured on the answers "
                 "held out, at each fold's threshold:"
             )
-            for name, evaluation in validation.learning.items():
+            for name, evaluation in simulate_learning(validation, weight=learning_weight).items():
                 self.stdout.write(f"  {name}: {evaluation.figures()}")
         self._examples(result, show)
         self.stdout.write(
