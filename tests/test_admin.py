@@ -4,7 +4,10 @@ from datetime import date
 
 import pytest
 from django.contrib.auth.models import Group, Permission
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from commitments.models import Commitment, StatusChange
 from commitments.ops.roles import EDITOR_PERMISSIONS, EDITORS_GROUP
@@ -12,10 +15,13 @@ from commitments.services import record_status_change
 
 from .factories import (
     ActionPlanFactory,
+    CommitmentFactory,
     CorrectionFactory,
+    EditorFactory,
     EvidenceFactory,
     FigureCellFactory,
     QuestionEventFactory,
+    WrittenQuestionFactory,
 )
 
 
@@ -27,9 +33,9 @@ def _change_form(commitment, **extra):
         "owner": commitment.owner,
         "summary": commitment.summary,
         "is_published": "on",
-        "keywords": "[]",
-        "targets": "[]",
-        "source_urls": "[]",
+        "keywords": "",
+        "targets": "",
+        "source_urls": "",
         "evidence-TOTAL_FORMS": "0",
         "evidence-INITIAL_FORMS": "0",
         "status_changes-TOTAL_FORMS": "0",
@@ -293,3 +299,149 @@ def test_question_page_shows_its_event_timeline(client, editor):
     page = client.get(reverse("admin:commitments_writtenquestion_change", args=[event.question_id]))
     assert page.status_code == 200
     assert "Answered" in page.content.decode()
+
+
+def test_keywords_targets_and_sources_are_edited_as_one_box_per_item_and_stored_as_lists(
+    client, editor, commitment
+):
+    commitment.keywords = ["ipp delivery plans", "hmpps"]
+    commitment.save()
+    client.force_login(editor)
+    url = reverse("admin:commitments_commitment_change", args=[commitment.pk])
+    page = client.get(url).content.decode()
+    assert 'name="keywords" id="id_keywords_0" value="ipp delivery plans" aria-label="Keyword 1"' in page
+    assert 'id="id_keywords_4"' in page and 'id="id_keywords_5"' not in page  # two items, three blanks
+    assert '["ipp delivery plans"' not in page  # no JSON for an editor to type
+    response = client.post(
+        url,
+        _change_form(
+            commitment,
+            keywords=["  ipp delivery plans ", "", "operational area", ""],
+            targets=["Every area to have a delivery plan by March 2025", ""],
+            source_urls=["https://www.gov.uk/ipp-action-plan", "parallelparliament.co.uk/question/15167", ""],
+        ),
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    commitment.refresh_from_db()
+    assert commitment.keywords == ["ipp delivery plans", "operational area"]
+    assert commitment.targets == ["Every area to have a delivery plan by March 2025"]
+    assert commitment.source_urls == [
+        "https://www.gov.uk/ipp-action-plan",
+        "https://parallelparliament.co.uk/question/15167",
+    ]
+
+
+def test_emptying_every_box_stores_an_empty_list(client, editor, commitment):
+    commitment.targets = ["A target"]
+    commitment.save()
+    client.force_login(editor)
+    url = reverse("admin:commitments_commitment_change", args=[commitment.pk])
+    response = client.post(url, _change_form(commitment, targets=["", "  "]))
+    assert response.status_code == 302
+    commitment.refresh_from_db()
+    assert commitment.targets == []
+
+
+def test_a_bad_item_is_named_in_the_error_and_everything_typed_is_kept(client, editor, commitment):
+    client.force_login(editor)
+    url = reverse("admin:commitments_commitment_change", args=[commitment.pk])
+    response = client.post(
+        url,
+        _change_form(
+            commitment,
+            keywords=["hmpps", "HMPPS", "<b>plans</b>"],
+            source_urls=["https://www.gov.uk/ok", "not a web address"],
+            owner="Changed owner",
+        ),
+    )
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert errors["keywords"] == ["Keyword 2 (“HMPPS”) is already in the list."]
+    assert errors["source_urls"] == ["Source 2 (“not a web address”): is not a web address (https://…)."]
+    page = response.content.decode()
+    assert 'value="not a web address"' in page and 'value="&lt;b&gt;plans&lt;/b&gt;"' in page
+    assert "<b>plans</b>" not in page
+    commitment.refresh_from_db()
+    assert commitment.keywords == [] and commitment.owner == "HMPPS"
+
+
+def test_an_over_long_keyword_is_refused_with_its_length(client, editor, commitment):
+    client.force_login(editor)
+    url = reverse("admin:commitments_commitment_change", args=[commitment.pk])
+    response = client.post(url, _change_form(commitment, keywords=["x" * 101]))
+    assert response.context["adminform"].form.errors["keywords"] == [
+        f"Keyword 1 (“{'x' * 39}…”) is 101 characters; at most 100."
+    ]
+
+
+def test_action_plans_are_chosen_with_tick_boxes(client, editor, commitment):
+    plan = ActionPlanFactory()
+    client.force_login(editor)
+    url = reverse("admin:commitments_commitment_change", args=[commitment.pk])
+    assert f'type="checkbox" name="action_plans" value="{plan.pk}"' in client.get(url).content.decode()
+    response = client.post(url, _change_form(commitment, action_plans=[plan.pk]))
+    assert response.status_code == 302
+    assert list(commitment.action_plans.all()) == [plan]
+
+
+def test_evidence_list_filters_and_drills_down_by_the_day_the_answer_was_given(client, editor):
+    EvidenceFactory(question=WrittenQuestionFactory(date_answered=date(2024, 11, 26)))
+    EvidenceFactory(question=WrittenQuestionFactory(date_answered=date(2025, 3, 4)))
+    client.force_login(editor)
+    url = reverse("admin:commitments_evidence_changelist")
+    page = client.get(url).content.decode()
+    assert "?question__date_answered__year=2024" in page and "?question__date_answered__year=2025" in page
+    drilled = client.get(
+        url, {"question__date_answered__year": "2025", "question__date_answered__month": "3"}
+    )
+    assert [row.question.date_answered for row in drilled.context["cl"].result_list] == [date(2025, 3, 4)]
+    filtered = client.get(
+        url, {"question__date_answered__gte": "2024-11-01", "question__date_answered__lt": "2024-12-01"}
+    )
+    assert [row.question.date_answered for row in filtered.context["cl"].result_list] == [date(2024, 11, 26)]
+    assert "4 Mar 2025" in client.get(url).content.decode()  # the answered column
+
+
+def test_commitment_list_shows_the_day_of_the_last_edit_and_whether_it_is_public(client, editor):
+    CommitmentFactory(title="Shown", is_published=True)
+    client.force_login(editor)
+    page = client.get(reverse("admin:commitments_commitment_changelist")).content.decode()
+    assert 'class="field-published"><img src="/static/admin/img/icon-yes.svg" alt="True">' in page
+    assert "a.m." not in page and "p.m." not in page  # a day, not a time of day
+
+
+def _queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_the_commitment_page_and_lists_cost_the_same_queries_however_many_rows(client, editor, commitment):
+    """Except one per evidence row on the commitment page: Django's autocomplete box for its
+    answer looks up the answer it shows."""
+    client.force_login(editor)
+    change = reverse("admin:commitments_commitment_change", args=[commitment.pk])
+    lists = [
+        reverse("admin:commitments_commitment_changelist"),
+        reverse("admin:commitments_evidence_changelist"),
+    ]
+    EvidenceFactory(commitment=commitment, state="confirmed", reviewed_by=editor, reviewed_at=timezone.now())
+    record_status_change(
+        commitment, to="in_progress", reason="Begun.", effective_on=date(2024, 11, 15), by=editor
+    )
+    before = [_queries(client, url) for url in [change, *lists]]
+    for day in (16, 17):
+        EvidenceFactory(
+            commitment=commitment, state="confirmed", reviewed_by=EditorFactory(), reviewed_at=timezone.now()
+        )
+        record_status_change(
+            commitment,
+            to="delayed",
+            reason="Paused.",
+            effective_on=date(2024, 11, day),
+            by=EditorFactory(),
+            source_url="https://www.gov.uk/x",
+        )
+        CommitmentFactory()
+    change_page, *list_pages = before
+    assert [_queries(client, url) for url in [change, *lists]] == [change_page + 2, *list_pages]

@@ -3,6 +3,7 @@
 import re
 
 from django.contrib import admin, messages
+from django.utils.formats import date_format
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
@@ -40,8 +41,9 @@ class ReviewActions:
 
 @admin.register(Evidence)
 class EvidenceAdmin(ReviewActions, HistoryAdmin):
-    list_display = ["question", "commitment", "state", "score", "reviewed_by", "reviewed_at"]
-    list_filter = ["state", "commitment__theme"]
+    list_display = ["question", "answered", "commitment", "state", "score", "reviewed"]
+    # By the day the answer was given, which is what an editor knows; not the day it was imported.
+    list_filter = ["state", ("question__date_answered", admin.DateFieldListFilter), "commitment__theme"]
     search_fields = ["excerpt", "commitment__title", "question__uin", "question__heading"]
     autocomplete_fields = ["commitment", "question"]
     # The state changes only through the confirm / reject actions, which record the reviewer; what
@@ -60,8 +62,18 @@ class EvidenceAdmin(ReviewActions, HistoryAdmin):
         "updated_at",
     ]
     list_select_related = ["question", "commitment", "reviewed_by"]
-    date_hierarchy = "created_at"
+    date_hierarchy = "question__date_answered"
     actions = ["confirm_selected", "reject_selected"]
+
+    @admin.display(description="answered", ordering="question__date_answered")
+    def answered(self, obj):
+        return date_format(obj.question.date_answered) if obj.question.date_answered else "—"
+
+    @admin.display(description="reviewed", ordering="reviewed_at")
+    def reviewed(self, obj):
+        if not obj.reviewed_at:
+            return "—"
+        return format_html("{}<br>{}", obj.reviewed_by or "—", date_format(obj.reviewed_at.date()))
 
     @admin.action(description="Confirm selected evidence")
     def confirm_selected(self, request, queryset):

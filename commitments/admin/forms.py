@@ -3,10 +3,34 @@ from django import forms
 from ..exceptions import StatusChangeError
 from ..models import Commitment, Status, WrittenQuestion
 from ..services import check_status_change
+from .lists import ListOfTextField, web_address
 
 
 class CommitmentAdminForm(forms.ModelForm):
-    """The commitment form, plus an optional new status change recorded through the service."""
+    """The commitment form, plus an optional new status change recorded through the service.
+
+    Keywords, targets and sources are JSON lists of strings in the database; here each is a list of
+    boxes, one item per box, so an editor never types JSON and the stored shape never changes."""
+
+    keywords = ListOfTextField(
+        item_label="Keyword",
+        max_length=100,
+        help_text="Phrases the matcher looks for in answers, one per box. Empty boxes are ignored; "
+        "save and continue editing for more boxes.",
+    )
+    targets = ListOfTextField(
+        item_label="Target",
+        max_length=500,
+        help_text="Published targets, one per box, as the commitment's public page lists them.",
+    )
+    source_urls = ListOfTextField(
+        item_label="Source",
+        max_length=500,
+        check_item=web_address,
+        input_type="url",
+        label="Sources",
+        help_text="Web addresses of the documents this commitment comes from, one per box.",
+    )
 
     new_status = forms.ChoiceField(
         choices=[("", "— keep the current status —"), *Status.choices],
@@ -44,6 +68,8 @@ class CommitmentAdminForm(forms.ModelForm):
             "targets",
             "source_urls",
         ]
+        # Seven plans at most: boxes to tick fit any screen and need no script.
+        widgets = {"action_plans": forms.CheckboxSelectMultiple}
 
     def clean(self):
         cleaned = super().clean()

@@ -1,6 +1,11 @@
 """The plan: commitments (with their status history and evidence inline), action plans, themes."""
 
+from urllib.parse import urlsplit
+
+from django import forms
 from django.contrib import admin
+from django.utils.formats import date_format
+from django.utils.html import format_html
 
 from ..models import ActionPlan, Commitment, Evidence, StatusChange, Theme
 from ..models.querysets import RECENT_EVIDENCE_DAYS
@@ -11,28 +16,60 @@ from .forms import CommitmentAdminForm
 
 class StatusChangeInline(ReadOnlyInline):
     model = StatusChange
-    fields = [
-        "effective_on",
-        "from_status",
-        "to_status",
-        "reason",
-        "question",
-        "source_url",
-        "origin",
-        "changed_by",
-        "created_at",
-    ]
+    # Within 1280 px: the reason gets the room to wrap as prose; the source is a short link named by
+    # its site, and who and when share a column.
+    fields = ["effective_on", "change", "reason", "question", "source", "origin", "recorded"]
     readonly_fields = fields
     ordering = ["-effective_on", "-pk"]
     verbose_name_plural = "Status history (add a new status in the form above)"
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("commitment", "question", "changed_by")
+
+    @admin.display(description="change")
+    def change(self, obj):
+        return f"{obj.get_from_status_display() or '—'} → {obj.get_to_status_display()}"
+
+    @admin.display(description="source")
+    def source(self, obj):
+        if not obj.source_url:
+            return "—"
+        return format_html('<a href="{}">{}</a>', obj.source_url, urlsplit(obj.source_url).hostname)
+
+    @admin.display(description="recorded")
+    def recorded(self, obj):
+        return format_html("{}<br>{}", obj.changed_by or "import", date_format(obj.created_at.date()))
+
+
+class EvidenceInlineForm(forms.ModelForm):
+    """A tabular row's inputs have no label of their own: each is named for assistive technology."""
+
+    class Meta:
+        model = Evidence
+        fields = ["question", "state", "excerpt"]
+        widgets = {
+            "state": forms.Select(attrs={"aria-label": "State"}),
+            "excerpt": forms.Textarea(attrs={"aria-label": "Excerpt", "rows": 4, "cols": 40}),
+        }
+
 
 class EvidenceInline(admin.TabularInline):
     model = Evidence
+    form = EvidenceInlineForm
     extra = 0
-    fields = ["question", "state", "excerpt", "score", "reviewed_by", "reviewed_at"]
-    readonly_fields = ["score", "reviewed_by", "reviewed_at"]
+    fields = ["question", "state", "excerpt", "review"]
+    readonly_fields = ["review"]
     autocomplete_fields = ["question"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("reviewed_by", "question", "commitment")
+
+    @admin.display(description="score, reviewed")
+    def review(self, obj):
+        score = "—" if obj.score is None else f"{obj.score:.2f}"
+        if not obj.reviewed_at:
+            return score
+        return format_html("{}<br>{}, {}", score, obj.reviewed_by or "—", date_format(obj.reviewed_at.date()))
 
 
 class NoRecentEvidenceFilter(admin.SimpleListFilter):
@@ -54,12 +91,12 @@ class NoRecentEvidenceFilter(admin.SimpleListFilter):
 @admin.register(Commitment)
 class CommitmentAdmin(HistoryAdmin):
     form = CommitmentAdminForm
-    list_display = ["title", "theme", "status", "owner", "is_published", "follower_count", "updated_at"]
+    # Within 1280 px beside the menu and the filters: short headers, and the day of the last edit.
+    list_display = ["title", "theme", "status", "owner", "published", "follower_count", "updated"]
     list_filter = ["status", "theme", "action_plans", "is_published", NoRecentEvidenceFilter]
     search_fields = ["title", "slug", "summary", "owner"]
     prepopulated_fields = {"slug": ["title"]}
     readonly_fields = ["status", "follower_count", "created_at", "updated_at"]
-    filter_horizontal = ["action_plans"]
     date_hierarchy = "updated_at"
     inlines = [EvidenceInline, StatusChangeInline]
     fieldsets = [
@@ -85,6 +122,14 @@ class CommitmentAdmin(HistoryAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_follower_count()
+
+    @admin.display(description="public", boolean=True, ordering="is_published")
+    def published(self, obj) -> bool:
+        return obj.is_published
+
+    @admin.display(description="updated", ordering="updated_at")
+    def updated(self, obj) -> str:
+        return date_format(obj.updated_at.date())
 
     @admin.display(description="followers", ordering="follower_count")
     def follower_count(self, obj) -> int:

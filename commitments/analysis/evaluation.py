@@ -13,7 +13,8 @@ Two kinds of figure:
   A commitment the matcher does not score at all (it failed the passage rules, or the answer is not
   about IPP by the watched terms) is in no answer's top k.
 
-`cross_validate` measures each answer only with a threshold and constants chosen on the other folds.
+`cross_validate` measures each answer only with a threshold and constants chosen on the other folds;
+`learning.simulate_learning` what editors' decisions on the other folds would change.
 """
 
 from __future__ import annotations
@@ -30,8 +31,8 @@ from django.db.models import Q
 from ..models import Evidence
 from ..parliament.answer_html import normalised
 from ..parliament.watch import Watch
-from .matching import Matcher, Tuning
-from .suggestions import background_answers, commitment_profiles, threshold
+from .matching import CommitmentProfile, Matcher, Tuning
+from .suggestions import background_answers, commitment_profiles, not_evidence_answers, threshold
 
 
 class LabelledFileError(ValueError):
@@ -86,15 +87,16 @@ def read_labelled(path: Path) -> list[LabelledAnswer]:
 
 
 def own_evidence_questions(answers: list[LabelledAnswer]) -> set[int]:
-    """Stored questions that are the evaluated answers: same house and UIN, or the same text."""
+    """Stored questions that are the evaluated answers (same house and UIN, or the same text) and
+    have reviewed evidence: what editors decided about an answer must not vouch for or against it."""
     keys = {(a.house, a.uin.upper()) for a in answers if a.uin}
     texts = {normalised(a.answer_text) for a in answers if a.answer_text.strip()}
     by_key = Q(pk__in=[])
     for house, uin in keys:
         by_key |= Q(question__house=house, question__uin__iexact=uin)
-    confirmed = Evidence.objects.confirmed()
-    found = set(confirmed.filter(by_key).values_list("question_id", flat=True))
-    for pk, text in confirmed.values_list("question_id", "question__answer_text").distinct():
+    reviewed = Evidence.objects.filter(state__in=[Evidence.State.CONFIRMED, Evidence.State.REJECTED])
+    found = set(reviewed.filter(by_key).values_list("question_id", flat=True))
+    for pk, text in reviewed.values_list("question_id", "question__answer_text").distinct():
         if normalised(text) in texts:
             found.add(pk)
     return found
@@ -196,41 +198,67 @@ class Evaluation:
         return sorted(found, key=lambda item: (-item[2], item[0].answer.line, item[1]))
 
 
-def score_answers(
-    answers: list[LabelledAnswer], *, tunings: Sequence[Tuning] = (Tuning(),)
-) -> tuple[dict[Tuning, list[Outcome]], int, set[str]]:
-    """Every score of every answer under each tuning, not yet cut at a threshold.
+@dataclass(frozen=True)
+class Setup:
+    """What every scoring of a labelled file shares: the commitments as stored (less the evaluated
+    answers' own reviewed evidence), the background, and which answers the watch lets through."""
 
-    Runs the matcher as ingest would (watched terms first, then scoring). Returns the outcomes per
-    tuning (in the answers' order), how many stored questions' evidence was left out, and the
-    labelled slugs that are not loaded.
-    """
+    answers: list[LabelledAnswer]
+    profiles: list[CommitmentProfile]
+    not_evidence: list[str]
+    background: tuple[str, ...]
+    about: list[bool]
+
+
+def prepare(answers: list[LabelledAnswer]) -> tuple[Setup, int, set[str]]:
+    """The setup, how many stored questions' evidence was left out, and unknown labelled slugs."""
     leave_out = own_evidence_questions(answers)
     profiles = commitment_profiles(leave_out_questions=leave_out)
-    known = {profile.slug for profile in profiles}
-    background = background_answers()
     watch = Watch.load()
     about = [
         watch.matches(f"{a.heading}\n{a.question_text}\n{a.answer_text}", answering_body_id=None)[0]
         for a in answers
     ]
+    setup = Setup(
+        answers=answers,
+        profiles=profiles,
+        not_evidence=not_evidence_answers(leave_out_questions=leave_out),
+        background=background_answers(),
+        about=about,
+    )
+    unknown = {slug for answer in answers for slug in answer.topics} - {p.slug for p in profiles}
+    return setup, len(leave_out), unknown
+
+
+def outcomes_of(matcher: Matcher, answers: Sequence[LabelledAnswer], about: Sequence[bool]) -> list[Outcome]:
+    """Every score of every answer, as ingest would run the matcher (watched terms first)."""
+    outcomes = []
+    for answer, about_ipp in zip(answers, about, strict=True):
+        outcome = Outcome(answer=answer, about_ipp=about_ipp)
+        if about_ipp:
+            for match in matcher.match(
+                answer.answer_text, question_text=answer.question_text, heading=answer.heading
+            ):
+                outcome.scores[match.slug] = match.score
+                outcome.excerpts[match.slug] = match.excerpt
+        outcomes.append(outcome)
+    return outcomes
+
+
+def score_setup(setup: Setup, *, tunings: Sequence[Tuning] = (Tuning(),)) -> dict[Tuning, list[Outcome]]:
+    """The outcomes per tuning (in the answers' order), not yet cut at a threshold."""
     scored = {}
     for tuning in tunings:
         # Every score is wanted, to rank and to show how far a miss fell short: the cut comes later.
-        matcher = Matcher(profiles, background=background, threshold=0.0, tuning=tuning)
-        outcomes = []
-        for answer, about_ipp in zip(answers, about, strict=True):
-            outcome = Outcome(answer=answer, about_ipp=about_ipp)
-            if about_ipp:
-                for match in matcher.match(
-                    answer.answer_text, question_text=answer.question_text, heading=answer.heading
-                ):
-                    outcome.scores[match.slug] = match.score
-                    outcome.excerpts[match.slug] = match.excerpt
-            outcomes.append(outcome)
-        scored[tuning] = outcomes
-    unknown = {slug for answer in answers for slug in answer.topics} - known
-    return scored, len(leave_out), unknown
+        matcher = Matcher(
+            setup.profiles,
+            background=setup.background,
+            not_evidence=setup.not_evidence,
+            threshold=0.0,
+            tuning=tuning,
+        )
+        scored[tuning] = outcomes_of(matcher, setup.answers, setup.about)
+    return scored
 
 
 def cut(outcomes: list[Outcome], at: float) -> list[Outcome]:
@@ -245,9 +273,9 @@ def cut(outcomes: list[Outcome], at: float) -> list[Outcome]:
 def evaluate(answers: list[LabelledAnswer], *, at: float | None = None) -> Evaluation:
     """The matcher as configured (constants in code, threshold from settings unless `at`)."""
     threshold_ = threshold() if at is None else at
-    scored, left_out, unknown = score_answers(answers)
+    setup, left_out, unknown = prepare(answers)
     return Evaluation(
-        outcomes=cut(scored[Tuning()], threshold_),
+        outcomes=cut(score_setup(setup)[Tuning()], threshold_),
         threshold=threshold_,
         left_out_questions=left_out,
         unknown_topics=unknown,
@@ -314,6 +342,10 @@ class CrossValidation:
     folds: list[Fold]
     left_out_questions: int
     unknown_topics: set[str]
+    # What learning.simulate_learning needs to re-score the held-out answers.
+    setup: Setup | None = None
+    scored: dict[Tuning, list[Outcome]] = field(default_factory=dict)
+    assignment: list[int] = field(default_factory=list)
 
     @property
     def pooled(self) -> Evaluation:
@@ -349,10 +381,14 @@ def cross_validate(
     answers: list[LabelledAnswer], *, folds: int, seed: int = 0, grid: Sequence[Tuning] = TUNING_GRID
 ) -> CrossValidation:
     """K-fold cross-validation of the threshold and the tunable constants on a labelled file."""
-    assign_folds(answers, folds, seed=seed)  # refuse a bad K before the slow part
-    scored, left_out, unknown = score_answers(answers, tunings=grid)
+    assignment = assign_folds(answers, folds, seed=seed)  # refuse a bad K before the slow part
+    setup, left_out, unknown = prepare(answers)
+    scored = score_setup(setup, tunings=grid)
     return CrossValidation(
         folds=cross_validate_scored(scored, folds=folds, seed=seed),
         left_out_questions=left_out,
         unknown_topics=unknown,
+        setup=setup,
+        scored=scored,
+        assignment=assignment,
     )
