@@ -120,15 +120,18 @@ def _open(browser, url: str, width: int):
     return context, page, response, problems
 
 
-def _axe_violations(page) -> list[str]:
+def _axe_violations(page, impacts=("serious", "critical")) -> list[str]:
     page.add_script_tag(path=str(AXE))
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     return [
         f"{violation['id']} ({violation['impact']}): {violation['help']} at "
         f"{[node['target'] for node in violation['nodes']][:3]}"
         for violation in result["violations"]
-        if violation["impact"] in {"serious", "critical"}
+        if violation["impact"] in impacts
     ]
+
+
+EVERY_IMPACT = ("minor", "moderate", "serious", "critical")
 
 
 def test_every_page_type_at_phone_and_desktop_width_is_accessible_and_error_free(site, browser):
@@ -193,7 +196,8 @@ SVG_TEXT = """() => [...document.querySelectorAll('.chart svg')].flatMap(svg => 
 
 def test_figures_are_legible_on_a_phone_and_a_desk(site, browser):
     """Chart text renders at 11 px or more (its font size times the SVG's scale) and inside the
-    chart, at both widths; the answer shows its table as a table, headed and captioned."""
+    chart, at both widths; the answer shows its table as a table, headed and captioned. Both pages
+    have no axe violation of any impact (the Nu checker runs on them with every page type)."""
     base, pages = site
     for width_name, width in WIDTHS.items():
         context, page, _, problems = _open(browser, base + pages["figure table"], width)
@@ -203,6 +207,7 @@ def test_figures_are_legible_on_a_phone_and_a_desk(site, browser):
         assert small == [], (width_name, small[:3])
         assert max(t["px"] for t in texts) <= 22, width_name  # legible, not shouting, on a desk
         assert [t["text"] for t in texts if not t["inside"]] == [], width_name
+        assert _axe_violations(page, EVERY_IMPACT) == [], width_name
         context.close()
 
         context, page, _, problems = _open(browser, base + pages["question"], width)
@@ -210,6 +215,7 @@ def test_figures_are_legible_on_a_phone_and_a_desk(site, browser):
         assert table.count() == 1 and "progression panels" in table.locator("caption").inner_text()
         assert table.locator('th[scope="row"]', has_text="East of England").is_visible()
         assert "| 224 |" not in page.locator(".answer").inner_text()
+        assert _axe_violations(page, EVERY_IMPACT) == [], width_name
         assert problems == []
         context.close()
 
