@@ -202,6 +202,21 @@ def test_chart_text_renders_at_eleven_pixels_or_more_on_a_390_pixel_phone(demo):
         assert all(bar.width <= chart.plot_width for bar in chart.bars)
 
 
+def test_a_long_row_label_wraps_onto_more_lines_and_is_never_cut(db):
+    label = "Kent, Surrey and Sussex Probation Region (including Brighton)"
+    question = WrittenQuestionFactory(answer_text=f"Region | 2020\n{label} | 4\nWales | 5", is_about_ipp=True)
+    [table] = extract_figure_tables(question).tables
+
+    [chart] = figure_column_charts(FigureTable.objects.with_grid().get(pk=table.pk))
+
+    long = chart.bars[0]
+    assert " ".join(long.label_lines) == label and len(long.label_lines) >= 4
+    assert all(len(line) <= 17 for line in long.label_lines)
+    assert chart.row_pitch >= len(long.label_lines) * chart.line_height
+    first, last = long.label_rows[0][0], long.label_rows[-1][0]
+    assert first - chart.font_size >= long.y - chart.row_pitch // 2 and last <= long.y + chart.row_pitch
+
+
 @pytest.mark.parametrize(
     ("largest", "ticks"),
     [

@@ -27,7 +27,7 @@ LABEL_WIDTH = 136  # row labels, right-aligned against the bars
 LABEL_CHARS = 17  # a label wraps onto a second line past this many characters
 AXIS_TITLE_CHARS = 42
 PLOT_WIDTH = 176  # bars; the rest of WIDTH holds the value printed after each bar
-ROW_PITCH = 31
+ROW_PITCH = 31  # per bar, when no label needs more than two lines
 BAR_HEIGHT = 18
 TOP = 26  # room for the rows' heading above the bars
 MAX_TICKS = 4
@@ -53,8 +53,8 @@ class Bar:
 
     @property
     def label_rows(self) -> list[tuple[int, str]]:
-        """Each line of the label with its baseline: two lines sit either side of the bar's middle."""
-        first = self.text_y - (LINE_HEIGHT // 2 if len(self.label_lines) > 1 else 0)
+        """Each line of the label with its baseline, the lines centred on the bar's middle."""
+        first = self.text_y - (len(self.label_lines) - 1) * LINE_HEIGHT // 2
         return [(first + index * LINE_HEIGHT, line) for index, line in enumerate(self.label_lines)]
 
 
@@ -97,10 +97,11 @@ class BarChart:
     font_size: int = FONT_SIZE
     tick_font_size: int = TICK_FONT_SIZE
     line_height: int = LINE_HEIGHT
+    row_pitch: int = ROW_PITCH
 
     @property
     def axis_y(self) -> int:
-        return TOP + len(self.bars) * ROW_PITCH
+        return TOP + len(self.bars) * self.row_pitch
 
     @property
     def tick_text_y(self) -> int:
@@ -161,7 +162,14 @@ def _number(value: Decimal) -> str:
 
 
 def _label_lines(text: str) -> list[str]:
-    return textwrap.wrap(text, LABEL_CHARS, break_long_words=False)[:2] or [""]
+    """A label on as many lines as it needs, none wider than the label column: nothing is cut."""
+    return textwrap.wrap(text, LABEL_CHARS) or [""]
+
+
+def _row_pitch(rows: list[FigureRow]) -> int:
+    """Room per bar: ROW_PITCH, or more when some label needs more than two lines."""
+    lines = max((len(_label_lines(row.display_label)) for row in rows), default=1)
+    return max(ROW_PITCH, lines * LINE_HEIGHT + 4)
 
 
 def figure_column_charts(table: FigureTable) -> list[BarChart]:
@@ -175,7 +183,8 @@ def figure_column_charts(table: FigureTable) -> list[BarChart]:
     rows_label = table.row_heading or "Row"
     axis = table.measure or "Number, as published"
     axis_lines = textwrap.wrap(axis, AXIS_TITLE_CHARS) or [axis]
-    return [_column_chart(column, rows, cells, scale, rows_label, axis_lines) for column in columns]
+    pitch = _row_pitch(rows)
+    return [_column_chart(column, rows, cells, scale, rows_label, axis_lines, pitch) for column in columns]
 
 
 def _column_chart(
@@ -185,11 +194,12 @@ def _column_chart(
     scale: Scale,
     rows_label: str,
     axis_lines: list[str],
+    pitch: int,
 ) -> BarChart:
     bars = []
     for index, row in enumerate(rows):
         cell: FigureCell | None = cells.get((row.pk, column.pk))
-        y = TOP + index * ROW_PITCH + (ROW_PITCH - BAR_HEIGHT) // 2
+        y = TOP + index * pitch + (pitch - BAR_HEIGHT) // 2
         lines = _label_lines(row.display_label)
         if cell is None:
             bars.append(Bar(lines, y, 0, "no value", "missing", row.label_missing))
@@ -200,7 +210,12 @@ def _column_chart(
             text = "suppressed (*)" if cell.kind == FigureCell.Kind.SUPPRESSED else "nil (-)"
             bars.append(Bar(lines, y, 0, text, cell.kind, row.label_missing))
     return BarChart(
-        title=column.display_label, bars=bars, scale=scale, rows_label=rows_label, axis_lines=axis_lines
+        title=column.display_label,
+        bars=bars,
+        scale=scale,
+        rows_label=rows_label,
+        axis_lines=axis_lines,
+        row_pitch=pitch,
     )
 
 
