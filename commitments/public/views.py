@@ -256,7 +256,7 @@ class FigureTableView(DetailView):
         table = self.object
         context["grid"] = Grid.from_figure_table(table)
         context["charts"] = figure_column_charts(table)
-        context["evidence"] = (
+        context["evidence"] = list(
             table.question.evidence.published().select_related("commitment").order_by("commitment__title")
         )
         return context
