@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('commitments', '0013_follow_commitments_and_alerts'),
+        ('commitments', '0014_commitment_summary_quoted_from'),
     ]
 
     operations = [
