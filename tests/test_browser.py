@@ -126,15 +126,18 @@ def _open(browser, url: str, width: int):
     return context, page, response, problems
 
 
-def _axe_violations(page) -> list[str]:
+def _axe_violations(page, impacts=("serious", "critical")) -> list[str]:
     page.add_script_tag(path=str(AXE))
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     return [
         f"{violation['id']} ({violation['impact']}): {violation['help']} at "
         f"{[node['target'] for node in violation['nodes']][:3]}"
         for violation in result["violations"]
-        if violation["impact"] in {"serious", "critical"}
+        if violation["impact"] in impacts
     ]
+
+
+EVERY_IMPACT = ("minor", "moderate", "serious", "critical")
 
 
 def test_every_page_type_at_phone_and_desktop_width_is_accessible_and_error_free(site, browser):
@@ -179,6 +182,46 @@ def test_a_commitment_page_shows_promise_status_line_and_evidence_in_that_order(
         assert "The following table shows" in newest.inner_text()
         assert newest.locator(".table-title").inner_text().startswith("The number of progression panels")
         assert newest.locator("table tbody tr").count() == 15
+        assert problems == []
+        context.close()
+
+
+SVG_TEXT = """() => [...document.querySelectorAll('.chart svg')].flatMap(svg => {
+    const box = svg.getBoundingClientRect();
+    const scale = box.width / svg.viewBox.baseVal.width;
+    return [...svg.querySelectorAll('text')].map(text => {
+        const own = text.getBoundingClientRect();
+        return {
+            text: text.textContent,
+            px: parseFloat(getComputedStyle(text).fontSize) * scale,
+            inside: own.left >= box.left - 1 && own.right <= box.right + 1,
+        };
+    });
+})"""
+
+
+def test_figures_are_legible_on_a_phone_and_a_desk(site, browser):
+    """Chart text renders at 11 px or more (its font size times the SVG's scale) and inside the
+    chart, at both widths; the answer shows its table as a table, headed and captioned. Both pages
+    have no axe violation of any impact (the Nu checker runs on them with every page type)."""
+    base, pages = site
+    for width_name, width in WIDTHS.items():
+        context, page, _, problems = _open(browser, base + pages["figure table"], width)
+        texts = page.evaluate(SVG_TEXT)
+        assert len(texts) > 5 * 15, width_name  # five charts of 14 bars, with their axes
+        small = [t for t in texts if t["px"] < 11]
+        assert small == [], (width_name, small[:3])
+        assert max(t["px"] for t in texts) <= 22, width_name  # legible, not shouting, on a desk
+        assert [t["text"] for t in texts if not t["inside"]] == [], width_name
+        assert _axe_violations(page, EVERY_IMPACT) == [], width_name
+        context.close()
+
+        context, page, _, problems = _open(browser, base + pages["question"], width)
+        table = page.locator(".answer table")
+        assert table.count() == 1 and "progression panels" in table.locator("caption").inner_text()
+        assert table.locator('th[scope="row"]', has_text="East of England").is_visible()
+        assert "| 224 |" not in page.locator(".answer").inner_text()
+        assert _axe_violations(page, EVERY_IMPACT) == [], width_name
         assert problems == []
         context.close()
 

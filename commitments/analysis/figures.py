@@ -50,6 +50,7 @@ class ParsedTable:
     row_heading: str
     columns: list[str]
     rows: list[ParsedRow] = field(default_factory=list)
+    measure: str = ""  # what the numbers count, from a caption line
 
 
 NUMBER = re.compile(r"^-?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?%?$")
@@ -105,11 +106,11 @@ def parse_pipe_table(lines: list[str]) -> ParsedTable:
     split = [_split(line) for line in lines if line.strip()]
     if len(split) < 2:
         raise FigureParseError("A table needs a header line and at least one row.")
-    row_heading = ""
+    row_heading = measure = ""
     header_index = 0
     # A caption line such as "Probation Region | The number of … | ||||" precedes the header.
     if len(split[0]) == 2 and len(split[1]) > 2:
-        row_heading = split[0][0]
+        row_heading, measure = split[0]
         header_index = 1
     columns = split[header_index]
     data = split[header_index + 1 :]
@@ -122,9 +123,9 @@ def parse_pipe_table(lines: list[str]) -> ParsedTable:
     labelled = any(not _is_value(cells[0]) for cells in data)
     if not row_heading and same_width and labelled and not _is_value(columns[0]):
         row_heading, columns = columns[0], columns[1:]
-    for label in [row_heading, *columns]:
+    for label in [row_heading, measure, *columns]:
         _check_label(label)
-    table = ParsedTable(row_heading=row_heading, columns=columns)
+    table = ParsedTable(row_heading=row_heading, columns=columns, measure=measure)
     for number, cells in enumerate(data, start=header_index + 2):
         if len(cells) == len(columns) + 1:
             label, values = _check_label(cells[0]), cells[1:]
@@ -154,6 +155,7 @@ def save_figure_table(
                 slug=slug,
                 caption=caption,
                 row_heading=parsed.row_heading,
+                measure=parsed.measure,
                 notes=notes,
                 total_mismatches=total_mismatches(parsed),
             )

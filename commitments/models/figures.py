@@ -7,8 +7,11 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from .choices import FigureCellKind, in_choices
-from .querysets import BulkWriteSignalsQuerySet
+from .querysets import BulkWriteSignalsQuerySet, FigureTableQuerySet
 from .questions import WrittenQuestion
+
+MISSING_LABEL = "Label missing in source"
+BLANK_LABEL = "No label"
 
 
 class FigureTable(models.Model):
@@ -18,6 +21,11 @@ class FigureTable(models.Model):
     slug = models.SlugField(max_length=100, unique=True)
     caption = models.TextField()
     row_heading = models.CharField(max_length=200, blank=True, help_text="What the rows are.")
+    measure = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="What the numbers count, as published above the columns (the charts' axis label).",
+    )
     notes = models.TextField(blank=True, help_text="The notes published under the table.")
     total_mismatches = models.JSONField(
         default=list,
@@ -28,6 +36,7 @@ class FigureTable(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     history = HistoricalRecords()
+    objects = FigureTableQuerySet.as_manager()
 
     class Meta:
         ordering = ["question", "slug"]
@@ -56,7 +65,10 @@ class FigureAxisLabel(models.Model):
 
     @property
     def display_label(self) -> str:
-        return "Label missing in source" if self.label_missing else self.label
+        """What a reader sees: a lost label is named as lost, a blank one as blank, never guessed."""
+        if self.label_missing:
+            return MISSING_LABEL
+        return self.label or BLANK_LABEL
 
 
 class FigureRow(FigureAxisLabel):

@@ -11,16 +11,26 @@ import io
 import json
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
+from decimal import Decimal
 from typing import BinaryIO
 
 from django.conf import settings
 from django.db import transaction
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.http import quote_etag
 from rest_framework.throttling import SimpleRateThrottle
 
-from ..models import Commitment, Evidence, FigureCell, QuestionEvent, StatusChange, WrittenQuestion
+from ..models import (
+    Commitment,
+    Evidence,
+    FigureCell,
+    FigureTable,
+    QuestionEvent,
+    StatusChange,
+    WrittenQuestion,
+)
 from ..public.filters import CommitmentFilter, WrittenQuestionFilter
 from .snapshots import SnapshotBuilding, snapshot
 from .spreadsheets import csv_writer
@@ -218,6 +228,42 @@ def questions_csv(request):
     queryset = WrittenQuestion.objects.published().order_by("-date_answered", "-pk")
     filterset = WrittenQuestionFilter(request.GET, queryset=queryset)
     return _list_export(request, filterset, "questions.csv", QUESTION_COLUMNS, question_rows, queryset)
+
+
+def figure_table_rows(table: FigureTable) -> tuple[list[str], list[list]]:
+    """The table as a reader sees it: one line per published row, one column per published column.
+
+    The first column is the row's label, empty where the source lost it. Numbers are written as
+    numbers (1600, not "1,600"); a suppressed cell as `*` and a nil cell as `-` (which the writer
+    turns into `'-`), never as 0. Rows, columns and cells must be prefetched (`with_grid()`)."""
+    header = [table.row_heading or "row", *(column.label for column in table.columns.all())]
+    rows = [
+        ["" if row.label_missing else row.label, *(_figure_value(cell) for cell in row.cells.all())]
+        for row in table.rows.all()
+    ]
+    return header, rows
+
+
+def _figure_value(cell: FigureCell) -> Decimal | int | str:
+    if cell.value is None:
+        return cell.published
+    return int(cell.value) if cell.value == cell.value.to_integral_value() else cell.value.normalize()
+
+
+@transaction.non_atomic_requests  # read-only
+def figure_table_csv(request, slug: str):
+    """One figure table as CSV, linked from its figures page. A table of an answer the public
+    cannot see is a 404, as its page is."""
+    public = WrittenQuestion.objects.published().values("pk")
+    table = get_object_or_404(FigureTable.objects.with_grid(), slug=slug, question__in=public)
+    header, rows = figure_table_rows(table)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{table.slug}.csv"'
+    writer = csv_writer(response)
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow(row)
+    return response
 
 
 def _tables() -> dict[str, tuple[list[str], Iterable[list]]]:

@@ -8,6 +8,7 @@ from django.db.models import Count, Prefetch, Q
 from django.db.models.functions import Left
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.html import linebreaks
 from django.views.generic import DetailView, ListView, TemplateView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
@@ -26,6 +27,7 @@ from ..models import (
 )
 from ..models.querysets import RECENT_EVIDENCE_DAYS
 from .charts import figure_column_charts, status_bar
+from .figure_grids import Grid, answer_with_tables
 from .filters import CommitmentFilter, WrittenQuestionFilter
 from .forms import SearchForm, SearchKind
 from .pagination import page_number
@@ -236,7 +238,10 @@ class QuestionDetailView(DetailView):
             question.evidence.published().select_related("commitment").order_by("commitment__title")
         )
         context["events"] = question.events.order_by("occurred_on", "observed_at")
-        context["figure_tables"] = question.figure_tables.all()
+        figure_tables = list(question.figure_tables.with_grid().order_by("pk"))
+        context["figure_tables"] = figure_tables
+        answer = question.answer_html_safe or linebreaks(question.answer_text, autoescape=True)
+        context["answer_html"] = answer_with_tables(answer, figure_tables)
         return context
 
 
@@ -245,11 +250,7 @@ class FigureTableView(DetailView):
     context_object_name = "table"
 
     def get_object(self, queryset=None):
-        cells = FigureCell.objects.select_related("column").order_by("column__position")
-        rows = FigureRow.objects.order_by("position").prefetch_related(Prefetch("cells", queryset=cells))
-        queryset = FigureTable.objects.select_related("question").prefetch_related(
-            "columns", Prefetch("rows", queryset=rows)
-        )
+        queryset = FigureTable.objects.select_related("question").with_grid()
         table = get_object_or_404(queryset, slug=self.kwargs["slug"])
         if not WrittenQuestion.objects.published().filter(pk=table.question_id).exists():
             raise Http404("No such figure table.")
@@ -258,10 +259,11 @@ class FigureTableView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         table = self.object
-        columns = list(table.columns.all())
-        context["columns"] = columns
-        context["rows"] = [(row, list(row.cells.all())) for row in table.rows.all()]
+        context["grid"] = Grid.from_figure_table(table)
         context["charts"] = figure_column_charts(table)
+        context["evidence"] = list(
+            table.question.evidence.published().select_related("commitment").order_by("commitment__title")
+        )
         return context
 
 
