@@ -7,6 +7,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from commitments.loading import load_demo
 from commitments.models import Commitment, Evidence, FigureTable, WrittenQuestion
@@ -545,3 +546,41 @@ def test_a_hostile_quote_and_source_address_stay_inert_on_the_commitment_page(cl
     page = _page(client, f"/commitments/{commitment.slug}/")
     assert "<script>alert" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "<b>x</b>" not in page and 'href="javascript:' not in page
+
+
+def test_home_lists_each_newly_evidenced_answer_once_dated_with_its_asker(client):
+    question = WrittenQuestionFactory(
+        uin="HL1234", is_about_ipp=True, asking_member="Lord Example", date_answered=date(2024, 3, 5)
+    )
+    for title in ["Delivery plans everywhere", "Psychology after release"]:
+        EvidenceFactory(
+            question=question, commitment__title=title, state="confirmed", reviewed_at=timezone.now()
+        )
+    page = _page(client, "/")
+    assert page.count("HL1234") == 1
+    assert 'answered <time datetime="2024-03-05">5 March 2024</time>, asked by Lord Example' in page
+    evidence = page[page.index("Newly evidenced answers") :]
+    assert "Delivery plans everywhere</a>" in evidence and "Psychology after release</a>" in evidence
+    assert "</a> and <a" in evidence
+
+
+def test_the_answers_list_shows_who_asked_and_when_or_what_is_known_of_when(client):
+    WrittenQuestionFactory(uin="UIN-DATED", is_about_ipp=True, asking_member="Kate Hollern")
+    WrittenQuestionFactory(
+        uin="UIN-UNDATED", is_about_ipp=True, date_answered=None, answered_after=date(2024, 11, 15)
+    )
+    page = _page(client, "/questions/")
+    assert ">Asked by<" in page and ">Kate Hollern</td>" in page and "26 Nov 2024" in page
+    assert "After 15 Nov 2024" in page
+
+
+@pytest.mark.parametrize("url", ["/no-such-page/", "/commitments/no-such-commitment/"])
+def test_the_demo_answers_an_unknown_address_with_the_sites_own_404_page(client, settings, url):
+    """`make run` has DEBUG on; TRACKER_DEMO adds the middleware that keeps Django's debug 404 away."""
+    settings.DEBUG = True
+    settings.MIDDLEWARE = [*settings.MIDDLEWARE, "commitments.devtools.not_found.SiteNotFoundPageMiddleware"]
+    response = client.get(url)
+    page = response.content.decode()
+    assert response.status_code == 404
+    assert "<h1>Page not found</h1>" in page and "URLconf" not in page and "Raised by" not in page
+    assert response.headers["X-Frame-Options"] == "DENY"  # the other middleware still ran

@@ -44,11 +44,22 @@ class HomeView(TemplateView):
         context["total"] = sum(counts.values())
         context["without_recent_evidence"] = Commitment.objects.published().without_recent_evidence().count()
         context["latest_changes"] = StatusChange.objects.published().for_display().newest_first()[:6]
-        context["latest_evidence"] = Evidence.objects.published().newest_confirmed()[:6]
+        context["newly_evidenced"] = newly_evidenced_answers()
         context["themes"] = Theme.objects.annotate(
             n=Count("commitments", filter=Q(commitments__is_published=True))
         ).filter(n__gt=0)
         return context
+
+
+def newly_evidenced_answers(limit: int = 6, window: int = 60) -> list[dict]:
+    """The answers most recently confirmed as evidence, each once with every commitment it was
+    confirmed for in that time. One query: the newest `window` confirmations (an index walks them),
+    grouped here, so an answer evidencing five commitments takes one line, not five."""
+    answers: dict[int, dict] = {}
+    for item in Evidence.objects.published().newest_confirmed()[:window]:
+        entry = answers.setdefault(item.question.pk, {"question": item.question, "commitments": []})
+        entry["commitments"].append(item.commitment)
+    return list(answers.values())[:limit]
 
 
 class ValidatedListMixin(SingleTableMixin):
