@@ -1,5 +1,9 @@
 """The public, read-only pages: what they show, what they refuse, how many queries they cost."""
 
+import csv
+import html
+import io
+import re
 from datetime import date
 
 import pytest
@@ -584,3 +588,63 @@ def test_the_demo_answers_an_unknown_address_with_the_sites_own_404_page(client,
     assert response.status_code == 404
     assert "<h1>Page not found</h1>" in page and "URLconf" not in page and "Raised by" not in page
     assert response.headers["X-Frame-Options"] == "DENY"  # the other middleware still ran
+
+
+def _head_tags(page: str) -> dict[str, str]:
+    """The description, OpenGraph and canonical tags of a page, by name."""
+    head = page[: page.index("</head>")]
+    tags = dict(re.findall(r'<meta (?:name|property)="([^"]+)" content="([^"]*)">', head))
+    canonical = re.findall(r'<link rel="canonical" href="([^"]*)">', head)
+    if canonical:
+        tags["canonical"] = canonical[0]
+    return {name: html.unescape(value) for name, value in tags.items()}
+
+
+def test_each_page_has_its_own_description_preview_tags_and_absolute_canonical_address(client, settings):
+    settings.SITE_URL = "https://ipp.example.org"
+    commitment = CommitmentFactory(
+        title="Psychology after release", summary='Support "after" <b>release</b>.'
+    )
+    question = WrittenQuestionFactory(is_about_ipp=True, uin="HL42", asking_member="Lord Example")
+    home, detail, answer = (
+        _head_tags(_page(client, url))
+        for url in ["/", f"/commitments/{commitment.slug}/", f"/questions/{question.pk}/"]
+    )
+    assert detail["og:title"] == "Psychology after release" and detail["og:type"] == "article"
+    assert detail["description"] == detail["og:description"] == 'Planned. Support "after" release.'
+    assert (
+        detail["canonical"] == detail["og:url"] == f"https://ipp.example.org/commitments/{commitment.slug}/"
+    )
+    assert answer["og:title"] == "House of Commons written question HL42: Probation"
+    assert answer["description"].startswith("Answered 26 November 2024, asked by Lord Example. To ask")
+    assert home["description"] != detail["description"] and home["canonical"] == "https://ipp.example.org/"
+    assert {"og:site_name", "og:type", "og:url"} <= home.keys()
+
+
+def test_a_lists_canonical_address_keeps_its_filters_and_drops_its_order_and_page(client, demo, settings):
+    settings.SITE_URL = "https://ipp.example.org"
+    page = _page(client, "/commitments/?sort=-title&status=delivered&page=1&q=&theme=electronic-monitoring")
+    expected = "https://ipp.example.org/commitments/?theme=electronic-monitoring&status=delivered"
+    assert _head_tags(page)["canonical"] == expected
+    invalid = _page(client, "/commitments/?status=abandoned", status=400)
+    assert _head_tags(invalid)["canonical"] == "https://ipp.example.org/commitments/"
+
+
+def test_not_found_and_one_persons_pages_have_no_canonical_address(client, demo):
+    assert "canonical" not in _head_tags(_page(client, "/commitments/no-such-commitment/", status=404))
+    assert "canonical" not in _head_tags(_page(client, "/no-such-page/", status=404))
+    assert "canonical" not in _head_tags(_page(client, "/subscribe/check-your-email/"))
+
+
+def test_download_csv_carries_the_lists_filters_and_gives_only_those_rows(client, demo):
+    page = _page(client, "/commitments/?status=delivered&theme=electronic-monitoring&sort=-title&page=1")
+    link = re.search(r'<a href="([^"]+)">Download CSV</a>', page).group(1)
+    assert link == "/exports/commitments.csv?theme=electronic-monitoring&amp;status=delivered"
+    response = client.get(link.replace("&amp;", "&"))
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    expected = Commitment.objects.filter(
+        theme__slug="electronic-monitoring", status="delivered", is_published=True
+    )
+    assert sorted(row["slug"] for row in rows) == sorted(expected.values_list("slug", flat=True)) != []
+    questions = _page(client, "/questions/?house=Lords")
+    assert '<a href="/exports/questions.csv?house=Lords">Download CSV</a>' in questions

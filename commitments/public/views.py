@@ -26,6 +26,7 @@ from ..models.querysets import RECENT_EVIDENCE_DAYS
 from .charts import figure_column_charts, status_bar
 from .filters import CommitmentFilter, WrittenQuestionFilter
 from .pagination import page_number
+from .sharing import canonical_url, filter_query
 from .tables import CommitmentTable, WrittenQuestionTable
 
 PER_PAGE = 25
@@ -67,6 +68,7 @@ class ValidatedListMixin(SingleTableMixin):
     400 with the reason on the page; a page number out of range is a 404. Never a silent guess."""
 
     table_pagination = {"per_page": PER_PAGE, "silent": False}
+    csv_url_name: str  # the open-data export of this list, which takes the same filters
 
     @classmethod
     def query_parameters(cls) -> frozenset[str]:
@@ -103,12 +105,16 @@ class ValidatedListMixin(SingleTableMixin):
         context = super().get_context_data(**kwargs)
         context["sort_error"] = self.sort_error
         context["query_string"] = self.request.GET.urlencode()
+        context["filter_query"] = filter_query(self.filterset)
+        context["canonical_url"] = canonical_url(self.request, context["filter_query"])
+        context["csv_url_name"] = self.csv_url_name
         return context
 
 
 class CommitmentListView(ValidatedListMixin, FilterView):
     table_class = CommitmentTable
     filterset_class = CommitmentFilter
+    csv_url_name = "commitments-csv"
     template_name = "commitments/commitment_list.html"
 
     def get_queryset(self):
@@ -221,6 +227,7 @@ class ThemeDetailView(DetailView):
 class QuestionListView(ValidatedListMixin, FilterView):
     table_class = WrittenQuestionTable
     filterset_class = WrittenQuestionFilter
+    csv_url_name = "questions-csv"
     template_name = "commitments/question_list.html"
 
     def get_queryset(self):
