@@ -562,7 +562,7 @@ def test_home_lists_each_newly_evidenced_answer_once_dated_with_its_asker(client
         )
     page = _page(client, "/")
     assert page.count("HL1234") == 1
-    assert 'answered <time datetime="2024-03-05">5 March 2024</time>, asked by Lord Example' in page
+    assert 'Answered <time datetime="2024-03-05">5 March 2024</time>, asked by Lord Example' in page
     evidence = page[page.index("Newly evidenced answers") :]
     assert "Delivery plans everywhere</a>" in evidence and "Psychology after release</a>" in evidence
     assert "</a> and <a" in evidence
