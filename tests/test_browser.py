@@ -126,6 +126,42 @@ def _open(browser, url: str, width: int):
     return context, page, response, problems
 
 
+# Text squeezed into a narrow box: an element narrower than 12 characters ("0" in its own font,
+# the CSS `ch`) whose own text runs onto more than one line. Lines are told apart by the tops of the
+# text's line boxes (Range.getClientRects); an inline element spans several when it wraps. SVG text
+# never wraps and visually hidden text (1 px boxes) is not seen; half a pixel absorbs rounding.
+NARROW_WRAPPED_TEXT = """() => {
+  const measure = document.createElement("canvas").getContext("2d");
+  const found = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_ELEMENT);
+  for (let el = walker.currentNode; el; el = walker.nextNode()) {
+    if (el instanceof SVGElement) continue;
+    const texts = [...el.childNodes].filter((n) => n.nodeType === Node.TEXT_NODE && n.textContent.trim());
+    if (!texts.length) continue;
+    const box = el.getBoundingClientRect();
+    if (box.width <= 1 || box.height <= 1) continue;
+    const style = getComputedStyle(el);
+    measure.font = `${style.fontStyle} ${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+    if (box.width + 0.5 >= 12 * measure.measureText("0").width) continue;
+    const range = document.createRange();
+    const lines = [];
+    for (const text of texts) {
+      range.selectNodeContents(text);
+      for (const rect of range.getClientRects()) {
+        if (rect.width > 0 && !lines.some((top) => Math.abs(top - rect.top) < rect.height / 2)) {
+          lines.push(rect.top);
+        }
+      }
+    }
+    if (lines.length > 1) {
+      found.push(`${el.tagName.toLowerCase()} "${el.textContent.trim().slice(0, 40)}" ` +
+                 `(${Math.round(box.width)}px wide, ${lines.length} lines)`);
+    }
+  }
+  return found;
+}"""
+
+
 def _axe_violations(page, impacts=("serious", "critical")) -> list[str]:
     page.add_script_tag(path=str(AXE))
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
@@ -153,6 +189,7 @@ def test_every_page_type_at_phone_and_desktop_width_is_accessible_and_error_free
                 problems = [p for p in problems if "status of 40" not in p]
             failures += [f"{name} at {width_name}: console: {p}" for p in problems]
             failures += [f"{name} at {width_name}: axe: {v}" for v in _axe_violations(page)]
+            failures += [f"{name} at {width_name}: squeezed: {t}" for t in page.evaluate(NARROW_WRAPPED_TEXT)]
             if page.locator("h1").count() != 1:
                 failures.append(f"{name} at {width_name}: {page.locator('h1').count()} h1 elements")
             overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
@@ -224,6 +261,48 @@ def test_figures_are_legible_on_a_phone_and_a_desk(site, browser):
         assert _axe_violations(page, EVERY_IMPACT) == [], width_name
         assert problems == []
         context.close()
+
+
+LISTS = {
+    "commitment list": "/commitments/",
+    "question list": "/questions/",
+    "theme list": "/themes/",
+    "theme": "/themes/electronic-monitoring/",
+}
+
+
+def test_lists_read_as_labelled_blocks_on_a_phone_and_as_tables_on_a_desk(site, browser):
+    base, _ = site
+    failures = []
+    for name, path in LISTS.items():
+        heights = {}
+        for width_name, width in WIDTHS.items():
+            context, page, _, _ = _open(browser, base + path, width)
+            heights[width_name] = page.evaluate("document.documentElement.scrollHeight")
+            rows = page.locator(".data-table tbody tr")
+            if rows.count():
+                row = rows.first
+                display = row.evaluate("row => getComputedStyle(row).display")
+                expected = {"phone": "block", "desktop": "table-row"}[width_name]
+                if display != expected:
+                    failures.append(f"{name} at {width_name}: a row is displayed as {display}")
+                if width_name == "phone":
+                    labels = row.evaluate(
+                        "row => [...row.cells].slice(1).map(c => getComputedStyle(c, '::before').content)"
+                    )
+                    if any(label in ("none", "normal", '""') for label in labels):
+                        failures.append(f"{name} at phone: a cell has no visible label: {labels}")
+                # Nothing is cut: no table scrolls sideways inside its box.
+                cut = page.evaluate(
+                    "[...document.querySelectorAll('.table-container, .table-scroll')]"
+                    ".filter(box => box.scrollWidth > box.clientWidth + 1).length"
+                )
+                if cut:
+                    failures.append(f"{name} at {width_name}: {cut} table(s) cut at the side")
+            context.close()
+        if heights["phone"] > 3 * heights["desktop"]:
+            failures.append(f"{name}: {heights['phone']}px tall on a phone, {heights['desktop']}px on a desk")
+    assert failures == []
 
 
 def test_hostile_answer_html_never_runs(site, browser):

@@ -1,5 +1,9 @@
 """The public, read-only pages: what they show, what they refuse, how many queries they cost."""
 
+import csv
+import html
+import io
+import re
 from datetime import date
 
 import pytest
@@ -7,6 +11,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from commitments.loading import load_demo
 from commitments.models import Commitment, Evidence, FigureTable, WrittenQuestion
@@ -545,3 +550,101 @@ def test_a_hostile_quote_and_source_address_stay_inert_on_the_commitment_page(cl
     page = _page(client, f"/commitments/{commitment.slug}/")
     assert "<script>alert" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "<b>x</b>" not in page and 'href="javascript:' not in page
+
+
+def test_home_lists_each_newly_evidenced_answer_once_dated_with_its_asker(client):
+    question = WrittenQuestionFactory(
+        uin="HL1234", is_about_ipp=True, asking_member="Lord Example", date_answered=date(2024, 3, 5)
+    )
+    for title in ["Delivery plans everywhere", "Psychology after release"]:
+        EvidenceFactory(
+            question=question, commitment__title=title, state="confirmed", reviewed_at=timezone.now()
+        )
+    page = _page(client, "/")
+    assert page.count("HL1234") == 1
+    assert 'Answered <time datetime="2024-03-05">5 March 2024</time>, asked by Lord Example' in page
+    evidence = page[page.index("Newly evidenced answers") :]
+    assert "Delivery plans everywhere</a>" in evidence and "Psychology after release</a>" in evidence
+    assert "</a> and <a" in evidence
+
+
+def test_the_answers_list_shows_who_asked_and_when_or_what_is_known_of_when(client):
+    WrittenQuestionFactory(uin="UIN-DATED", is_about_ipp=True, asking_member="Kate Hollern")
+    WrittenQuestionFactory(
+        uin="UIN-UNDATED", is_about_ipp=True, date_answered=None, answered_after=date(2024, 11, 15)
+    )
+    page = _page(client, "/questions/")
+    assert ">Asked by<" in page and ">Kate Hollern</td>" in page and "26 Nov 2024" in page
+    assert "After 15 Nov 2024" in page
+
+
+@pytest.mark.parametrize("url", ["/no-such-page/", "/commitments/no-such-commitment/"])
+def test_the_demo_answers_an_unknown_address_with_the_sites_own_404_page(client, settings, url):
+    """`make run` has DEBUG on; TRACKER_DEMO adds the middleware that keeps Django's debug 404 away."""
+    settings.DEBUG = True
+    settings.MIDDLEWARE = [*settings.MIDDLEWARE, "commitments.devtools.not_found.SiteNotFoundPageMiddleware"]
+    response = client.get(url)
+    page = response.content.decode()
+    assert response.status_code == 404
+    assert "<h1>Page not found</h1>" in page and "URLconf" not in page and "Raised by" not in page
+    assert response.headers["X-Frame-Options"] == "DENY"  # the other middleware still ran
+
+
+def _head_tags(page: str) -> dict[str, str]:
+    """The description, OpenGraph and canonical tags of a page, by name."""
+    head = page[: page.index("</head>")]
+    tags = dict(re.findall(r'<meta (?:name|property)="([^"]+)" content="([^"]*)">', head))
+    canonical = re.findall(r'<link rel="canonical" href="([^"]*)">', head)
+    if canonical:
+        tags["canonical"] = canonical[0]
+    return {name: html.unescape(value) for name, value in tags.items()}
+
+
+def test_each_page_has_its_own_description_preview_tags_and_absolute_canonical_address(client, settings):
+    settings.SITE_URL = "https://ipp.example.org"
+    commitment = CommitmentFactory(
+        title="Psychology after release", summary='Support "after" <b>release</b>.'
+    )
+    question = WrittenQuestionFactory(is_about_ipp=True, uin="HL42", asking_member="Lord Example")
+    home, detail, answer = (
+        _head_tags(_page(client, url))
+        for url in ["/", f"/commitments/{commitment.slug}/", f"/questions/{question.pk}/"]
+    )
+    assert detail["og:title"] == "Psychology after release" and detail["og:type"] == "article"
+    assert detail["description"] == detail["og:description"] == 'Planned. Support "after" release.'
+    assert (
+        detail["canonical"] == detail["og:url"] == f"https://ipp.example.org/commitments/{commitment.slug}/"
+    )
+    assert answer["og:title"] == "House of Commons written question HL42: Probation"
+    assert answer["description"].startswith("Answered 26 November 2024, asked by Lord Example. To ask")
+    assert home["description"] != detail["description"] and home["canonical"] == "https://ipp.example.org/"
+    assert {"og:site_name", "og:type", "og:url"} <= home.keys()
+
+
+def test_a_lists_canonical_address_keeps_its_filters_and_drops_its_order_and_page(client, demo, settings):
+    settings.SITE_URL = "https://ipp.example.org"
+    page = _page(client, "/commitments/?sort=-title&status=delivered&page=1&q=&theme=electronic-monitoring")
+    expected = "https://ipp.example.org/commitments/?theme=electronic-monitoring&status=delivered"
+    assert _head_tags(page)["canonical"] == expected
+    invalid = _page(client, "/commitments/?status=abandoned", status=400)
+    assert _head_tags(invalid)["canonical"] == "https://ipp.example.org/commitments/"
+
+
+def test_not_found_and_one_persons_pages_have_no_canonical_address(client, demo):
+    assert "canonical" not in _head_tags(_page(client, "/commitments/no-such-commitment/", status=404))
+    assert "canonical" not in _head_tags(_page(client, "/no-such-page/", status=404))
+    assert "canonical" not in _head_tags(_page(client, "/subscribe/check-your-email/"))
+
+
+def test_download_csv_carries_the_lists_filters_and_gives_only_those_rows(client, demo):
+    page = _page(client, "/commitments/?status=delivered&theme=electronic-monitoring&sort=-title&page=1")
+    link = re.search(r'<a href="([^"]+)">Download CSV</a>', page).group(1)
+    assert link == "/exports/commitments.csv?theme=electronic-monitoring&amp;status=delivered"
+    response = client.get(link.replace("&amp;", "&"))
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    expected = Commitment.objects.filter(
+        theme__slug="electronic-monitoring", status="delivered", is_published=True
+    )
+    assert sorted(row["slug"] for row in rows) == sorted(expected.values_list("slug", flat=True)) != []
+    questions = _page(client, "/questions/?house=Lords")
+    assert '<a href="/exports/questions.csv?house=Lords">Download CSV</a>' in questions

@@ -82,6 +82,10 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
+if DEMO_MODE:
+    # The demo runs with DEBUG=1 but answers unknown addresses with the site's own 404 page.
+    # Innermost, so the page still gets every header (CSP, security) the others add.
+    MIDDLEWARE.append("commitments.devtools.not_found.SiteNotFoundPageMiddleware")
 
 # Admin hardening. Failed logins are throttled and locked out per username and address
 # (django-axes); staff need a second factor (TOTP, django-otp) unless ADMIN_REQUIRE_2FA=0, which
@@ -132,6 +136,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "commitments.public.sharing.page_address",
             ],
         },
     },

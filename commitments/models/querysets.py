@@ -157,6 +157,10 @@ class EvidenceQuerySet(BulkWriteSignalsQuerySet):
                 "commitment__title",
                 "question__house",
                 "question__uin",
+                "question__heading",
+                "question__asking_member",
+                "question__date_answered",
+                "question__answered_after",
             )
             .order_by("-reviewed_at", "-pk")
         )
@@ -176,7 +180,16 @@ class WrittenQuestionQuerySet(BulkWriteSignalsQuerySet):
 
     def for_list(self) -> Self:
         """What a row of the answers list shows; the texts and the API record stay in the database."""
-        return self.only("pk", "house", "uin", "heading", "date_answered", "answering_body")
+        return self.only(
+            "pk",
+            "house",
+            "uin",
+            "heading",
+            "asking_member",
+            "date_answered",
+            "answered_after",
+            "answering_body",
+        )
 
     def search(self, words: str) -> Self:
         """Answers matching a reader's words, best first, then newest (models/search.py)."""

@@ -11,8 +11,28 @@ from ..models import Commitment, WrittenQuestion
 class UKDateColumn(tables.Column):
     """A date as "3 Dec 2026". django-tables2's DateColumn compiles a template for every cell."""
 
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("attrs", {"td": {"class": "nowrap"}})
+        super().__init__(*args, **kwargs)
+
     def render(self, value):
         return format_date(value, "j M Y")
+
+
+class AnswerDateColumn(UKDateColumn):
+    """When an answer was given; an undated copy says what it is known to have come after."""
+
+    empty_values = ()
+
+    def render(self, value, record):
+        if value:
+            return super().render(value)
+        if record.answered_after:
+            return f"After {format_date(record.answered_after, 'j M Y')}"
+        return "Not known"
+
+
+STACKED_TABLE_ATTRS = {"class": "data-table stack-table sortable"}
 
 
 class CommitmentTable(tables.Table):
@@ -30,7 +50,7 @@ class CommitmentTable(tables.Table):
         fields = ["title", "theme", "status", "owner", "updated", "last_evidence"]
         order_by_field = "sort"
         page_field = "page"
-        attrs = {"class": "data-table"}
+        attrs = STACKED_TABLE_ATTRS
         empty_text = "No commitments match these filters."
 
     def render_status(self, record):
@@ -44,19 +64,21 @@ class WrittenQuestionTable(tables.Table):
         accessor="uin",
         verbose_name="Question",
         order_by=("house", "uin"),
+        attrs={"td": {"class": "nowrap"}},
         linkify=lambda record: reverse("commitments:question", args=[record.pk]),
     )
     heading = tables.Column(verbose_name="Subject")
+    asking_member = tables.Column(verbose_name="Asked by")
     house = tables.Column()
-    date_answered = UKDateColumn(verbose_name="Answered")
+    date_answered = AnswerDateColumn(verbose_name="Answered")
     answering_body = tables.Column(verbose_name="Answered by")
 
     class Meta:
         model = WrittenQuestion
-        fields = ["reference", "heading", "house", "date_answered", "answering_body"]
+        fields = ["reference", "heading", "asking_member", "house", "date_answered", "answering_body"]
         order_by_field = "sort"
         page_field = "page"
-        attrs = {"class": "data-table"}
+        attrs = STACKED_TABLE_ATTRS
         empty_text = "No written questions match these filters."
 
     def render_reference(self, record):

@@ -31,6 +31,7 @@ from .figure_grids import Grid, answer_with_tables
 from .filters import CommitmentFilter, WrittenQuestionFilter
 from .forms import SearchForm, SearchKind
 from .pagination import page_number
+from .sharing import canonical_url, filter_query
 from .tables import CommitmentTable, WrittenQuestionTable
 
 PER_PAGE = 25
@@ -51,11 +52,22 @@ class HomeView(TemplateView):
         context["total"] = sum(counts.values())
         context["without_recent_evidence"] = Commitment.objects.published().without_recent_evidence().count()
         context["latest_changes"] = StatusChange.objects.published().for_display().newest_first()[:6]
-        context["latest_evidence"] = Evidence.objects.published().newest_confirmed()[:6]
+        context["newly_evidenced"] = newly_evidenced_answers()
         context["themes"] = Theme.objects.annotate(
             n=Count("commitments", filter=Q(commitments__is_published=True))
         ).filter(n__gt=0)
         return context
+
+
+def newly_evidenced_answers(limit: int = 6, window: int = 60) -> list[dict]:
+    """The answers most recently confirmed as evidence, each once with every commitment it was
+    confirmed for in that time. One query: the newest `window` confirmations (an index walks them),
+    grouped here, so an answer evidencing five commitments takes one line, not five."""
+    answers: dict[int, dict] = {}
+    for item in Evidence.objects.published().newest_confirmed()[:window]:
+        entry = answers.setdefault(item.question.pk, {"question": item.question, "commitments": []})
+        entry["commitments"].append(item.commitment)
+    return list(answers.values())[:limit]
 
 
 class ValidatedListMixin(SingleTableMixin):
@@ -63,6 +75,7 @@ class ValidatedListMixin(SingleTableMixin):
     400 with the reason on the page; a page number out of range is a 404. Never a silent guess."""
 
     table_pagination = {"per_page": PER_PAGE, "silent": False}
+    csv_url_name: str  # the open-data export of this list, which takes the same filters
 
     @classmethod
     def query_parameters(cls) -> frozenset[str]:
@@ -99,12 +112,16 @@ class ValidatedListMixin(SingleTableMixin):
         context = super().get_context_data(**kwargs)
         context["sort_error"] = self.sort_error
         context["query_string"] = self.request.GET.urlencode()
+        context["filter_query"] = filter_query(self.filterset)
+        context["canonical_url"] = canonical_url(self.request, context["filter_query"])
+        context["csv_url_name"] = self.csv_url_name
         return context
 
 
 class CommitmentListView(ValidatedListMixin, FilterView):
     table_class = CommitmentTable
     filterset_class = CommitmentFilter
+    csv_url_name = "commitments-csv"
     template_name = "commitments/commitment_list.html"
 
     def get_queryset(self):
@@ -217,6 +234,7 @@ class ThemeDetailView(DetailView):
 class QuestionListView(ValidatedListMixin, FilterView):
     table_class = WrittenQuestionTable
     filterset_class = WrittenQuestionFilter
+    csv_url_name = "questions-csv"
     template_name = "commitments/question_list.html"
 
     def get_queryset(self):
