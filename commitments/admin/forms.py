@@ -1,3 +1,5 @@
+from functools import partial
+
 from django import forms
 
 from ..exceptions import StatusChangeError
@@ -70,6 +72,8 @@ class CommitmentAdminForm(forms.ModelForm):
         ]
         # Seven plans at most: boxes to tick fit any screen and need no script.
         widgets = {"action_plans": forms.CheckboxSelectMultiple}
+        # A typed address without a scheme is taken as https (Django 6's default, asked for now).
+        field_classes = {"summary_quoted_from": partial(forms.URLField, assume_scheme="https")}
 
     def clean(self):
         cleaned = super().clean()

@@ -91,6 +91,7 @@ class NoRecentEvidenceFilter(admin.SimpleListFilter):
 @admin.register(Commitment)
 class CommitmentAdmin(HistoryAdmin):
     form = CommitmentAdminForm
+    formfield_overrides = HTTPS_URLS
     # Within 1280 px beside the menu and the filters: short headers, and the day of the last edit.
     list_display = ["title", "theme", "status", "owner", "published", "follower_count", "updated"]
     list_filter = ["status", "theme", "action_plans", "is_published", NoRecentEvidenceFilter]
