@@ -204,13 +204,17 @@ class Matcher:
                         break
         return _Passage(span, words, stems, ids, weights, scores, found)
 
-    def match(self, answer_text: str, *, question_text: str = "", heading: str = "") -> list[Match]:
-        """Suggestions, best first; none for an empty or table-only answer.
+    def match(
+        self, answer_text: str, *, question_text: str = "", heading: str = "", threshold: float | None = None
+    ) -> list[Match]:
+        """Suggestions, best first; none for an empty or table-only answer. `threshold` overrides
+        the matcher's own (0 ranks every commitment the answer scores for, as triage shows them).
 
         Only the answer is scored: a question often names what its answer does not address, and a
         suggestion must rest on a passage the public can read. (The question and heading are
         accepted so callers need not know that.)
         """
+        cut_at = self.threshold if threshold is None else threshold
         text = answer_text or ""
         if not self.profiles or not text.strip():
             return []
@@ -235,7 +239,7 @@ class Matcher:
                 excerpt=text[slice(*sentence_span(text, *passage.span))],
             )
             for commitment, (score, passage) in best.items()
-            if score >= self.threshold
+            if score >= cut_at
         ]
         return sorted(matches, key=lambda match: (-match.score, match.slug))
 

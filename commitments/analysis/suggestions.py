@@ -129,6 +129,37 @@ def _reasons(match: Match) -> list[str]:
     ]
 
 
+def suggestion_values(match: Match) -> dict:
+    """The fields of a suggested Evidence row for a match: its passage, score, reasons, matched
+    words and any status cue. Suggestions and triage write the same thing."""
+    cue = status_cue(match.excerpt)
+    return {
+        "excerpt": match.excerpt,
+        "score": round(match.score, 3),
+        "reasons": _reasons(match),
+        "matched_terms": list(match.terms),
+        "suggested_status": cue.status if cue else "",
+        "status_cue": cue.phrase if cue else "",
+    }
+
+
+TRIAGE_CANDIDATES = 5
+
+
+def top_candidates(
+    question: WrittenQuestion, *, k: int = TRIAGE_CANDIDATES, matcher: Matcher | None = None
+) -> list[Match]:
+    """The answer's k best-scoring commitments, whatever their score, best first (equal scores by
+    slug): what an editor triages. The ranking finds a right commitment far more often than the
+    threshold does, so triage shows the ranking rather than trusting the cut."""
+    if why_skipped(question):
+        return []
+    matcher = matcher or current_matcher()
+    return matcher.match(
+        question.answer_text, question_text=question.question_text, heading=question.heading, threshold=0.0
+    )[:k]
+
+
 def suggest_evidence(question: WrittenQuestion, *, matcher: Matcher | None = None) -> SuggestionReport:
     """Create or refresh suggested evidence for one answer. Idempotent; never resurrects a
     rejection, never touches a confirmation."""
@@ -151,15 +182,7 @@ def suggest_evidence(question: WrittenQuestion, *, matcher: Matcher | None = Non
     held = {evidence.commitment_id: evidence for evidence in question.evidence.all()}
     new = []
     for match in matches:
-        cue = status_cue(match.excerpt)
-        values = {
-            "excerpt": match.excerpt,
-            "score": round(match.score, 3),
-            "reasons": _reasons(match),
-            "matched_terms": list(match.terms),
-            "suggested_status": cue.status if cue else "",
-            "status_cue": cue.phrase if cue else "",
-        }
+        values = suggestion_values(match)
         evidence = held.get(commitments[match.slug])
         if evidence is None:
             new.append(Evidence(commitment_id=commitments[match.slug], question=question, **values))
