@@ -103,7 +103,9 @@ class AnswerTriageAdmin(admin.ModelAdmin):
             messages.error(request, str(error), extra_tags=f"answer-{question.pk}")
             left = False
         page = request.POST.get("page", "1")
-        url = reverse("admin:commitments_answertotriage_changelist") + f"?page={page if page.isdigit() else 1}"
+        url = (
+            reverse("admin:commitments_answertotriage_changelist") + f"?page={page if page.isdigit() else 1}"
+        )
         return HttpResponseRedirect(url if left else f"{url}#answer-{question.pk}")
 
     def _decide(self, request, question: WrittenQuestion, action: str) -> bool:
@@ -123,7 +125,9 @@ class AnswerTriageAdmin(admin.ModelAdmin):
             commitment = self._commitment(request.POST.get("link_commitment"))
             evidence = link_commitment(question, commitment, by=request.user, seen=seen, sentences=sentences)
             self.log_change(request, evidence, "Linked and confirmed from the triage screen.")
-            messages.success(request, f"{commitment.slug} on {question}: linked and confirmed.", extra_tags=tag)
+            messages.success(
+                request, f"{commitment.slug} on {question}: linked and confirmed.", extra_tags=tag
+            )
             return False
         if action == DONE:
             finish_triage(question, by=request.user, seen=seen)

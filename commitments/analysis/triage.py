@@ -67,7 +67,11 @@ def _sentences(text: str, chosen: list[int]) -> list[Sentence]:
 
 
 def _candidate(
-    question: WrittenQuestion, commitment: Commitment, match: Match | None, rank: int | None, row: Evidence | None
+    question: WrittenQuestion,
+    commitment: Commitment,
+    match: Match | None,
+    rank: int | None,
+    row: Evidence | None,
 ) -> Candidate:
     text = question.answer_text
     excerpt = row.excerpt if row is not None and row.state != Evidence.State.SUGGESTED else None

@@ -177,8 +177,10 @@ class WrittenQuestionQuerySet(BulkWriteSignalsQuerySet):
         """The triage queue: substantive answers naming IPP that no editor has triaged, newest
         first. An answer leaves it when an editor marks it done (with a confirmed link) or
         not evidence for any commitment (commitments.services.triage)."""
-        return self.answered().filter(is_about_ipp=True, is_withdrawn=False, triaged_at__isnull=True).order_by(
-            models.F("date_answered").desc(), "-id"
+        return (
+            self.answered()
+            .filter(is_about_ipp=True, is_withdrawn=False, triaged_at__isnull=True)
+            .order_by(models.F("date_answered").desc(), "-id")
         )
 
     def not_evidence(self) -> Self:

@@ -104,7 +104,9 @@ def decide_candidate(
             "the page. Nothing was changed."
         )
     if evidence is not None and evidence.state != Evidence.State.SUGGESTED:
-        raise TriageError(f"{commitment.slug} on {question} is already {evidence.get_state_display().lower()}.")
+        raise TriageError(
+            f"{commitment.slug} on {question} is already {evidence.get_state_display().lower()}."
+        )
     if decision != Decision.REJECT:
         excerpt = _quote(question, sentences)
     if evidence is None:
@@ -142,7 +144,9 @@ def link_commitment(
     excerpt = _quote(question, sentences)
     evidence = question.evidence.filter(commitment=commitment).first()
     if evidence is not None and evidence.state != Evidence.State.SUGGESTED:
-        raise TriageError(f"{commitment.slug} on {question} is already {evidence.get_state_display().lower()}.")
+        raise TriageError(
+            f"{commitment.slug} on {question} is already {evidence.get_state_display().lower()}."
+        )
     if evidence is None:
         evidence = Evidence.objects.create(
             question=question, commitment=commitment, reasons=["Linked by an editor while triaging."]
@@ -183,7 +187,9 @@ def mark_not_evidence(question: WrittenQuestion, *, by: AbstractBaseUser | None,
     return rejected
 
 
-def _triaged(question: WrittenQuestion, *, by: AbstractBaseUser | None, not_evidence: bool) -> WrittenQuestion:
+def _triaged(
+    question: WrittenQuestion, *, by: AbstractBaseUser | None, not_evidence: bool
+) -> WrittenQuestion:
     question.triaged_at = timezone.now()
     question.triaged_by = by
     question.not_evidence = not_evidence
