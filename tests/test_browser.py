@@ -340,7 +340,7 @@ def test_editors_triage_answers_in_a_browser_without_javascript(live_server, bro
     kim_context.close()
 
 
-def test_the_triage_screen_is_accessible_and_fits_phone_and_desktop(live_server, browser):
+def test_the_triage_screen_is_accessible_valid_and_fits_phone_and_desktop(live_server, browser, tmp_path):
     load_demo()
     EditorFactory(username="ed")
     for width_name, width in WIDTHS.items():
@@ -357,4 +357,12 @@ def test_the_triage_screen_is_accessible_and_fits_phone_and_desktop(live_server,
         assert [f"{v['id']} ({v['impact']}) at {width_name}" for v in result["violations"]] == []
         assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 1, width_name
         assert problems == []
+        (tmp_path / "triage.html").write_text(page.content(), encoding="utf-8")
         context.close()
+    checked = subprocess.run(
+        ["java", "-jar", str(VNU), "--errors-only", str(tmp_path / "triage.html")],
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert (checked.returncode, checked.stderr) == (0, "")

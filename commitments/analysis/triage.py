@@ -85,7 +85,7 @@ def _candidate(
         reasons = row.reasons if row is not None and row.reasons else found["reasons"]
     else:
         score, terms, reasons = row.score, row.matched_terms, row.reasons
-    if row is not None and row.suggested_status:
+    if row is not None:  # what accepting the status would apply
         status, cue = row.suggested_status, row.status_cue
     else:
         status, cue = found.get("suggested_status", ""), found.get("status_cue", "")

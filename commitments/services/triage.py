@@ -100,8 +100,8 @@ def decide_candidate(
         now = "no longer a suggestion" if evidence is None else f"now {evidence.get_state_display().lower()}"
         who = f" by {evidence.reviewed_by}" if evidence is not None and evidence.reviewed_by_id else ""
         raise StaleTriage(
-            f"{commitment.slug} on {question} is {now}{who}: another editor decided after you opened "
-            "the page. Nothing was changed."
+            f"{commitment.slug} on {question} changed after you opened the page: it is {now}{who}. "
+            "Nothing was changed: check it as it is now and decide again."
         )
     if evidence is not None and evidence.state != Evidence.State.SUGGESTED:
         raise TriageError(
