@@ -310,7 +310,8 @@ def test_editors_triage_answers_in_a_browser_without_javascript(live_server, bro
     )
     rejected = Commitment.objects.get(pk=candidate_id.rsplit("-", 1)[1])
     ed.locator(f"#{candidate_id}").get_by_role("button", name=f"Reject {rejected.title}").focus()
-    ed.keyboard.press("Enter")  # the keyboard works as well as the mouse
+    with ed.expect_navigation():
+        ed.keyboard.press("Enter")  # the keyboard works as well as the mouse
     assert "Rejected by ed" in ed.locator(f"#{candidate_id}").inner_text()
 
     # Kim's page still offers the candidates Ed decided: her stale forms change nothing.
