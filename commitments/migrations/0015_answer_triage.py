@@ -16,7 +16,7 @@ def grant_triage(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('commitments', '0013_follow_commitments_and_alerts'),
+        ('commitments', '0014_commitment_summary_quoted_from'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
