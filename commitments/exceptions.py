@@ -31,3 +31,11 @@ class DigestLinkExpired(DigestLinkError):
 
 class DigestLinkUnknown(DigestLinkError):
     """A correctly signed link for a subscriber that no longer exists or subscribed again since."""
+
+
+class TriageError(EvidenceError):
+    """A triage decision on an answer broke a rule."""
+
+
+class StaleTriage(TriageError):
+    """The form was made before another editor's decision on the same answer: nothing was changed."""

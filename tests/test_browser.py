@@ -16,6 +16,7 @@ from django.urls import reverse
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from commitments.analysis.text import sentences
 from commitments.digests.subscriptions import MANAGE, UNSUBSCRIBE, sign_token
 from commitments.loading import load_demo
 from commitments.models import Commitment, Evidence, Theme, WrittenQuestion
@@ -446,3 +447,114 @@ def test_the_editors_admin_pages_are_accessible_and_fit_1280_px(admin_site, brow
         failures += [f"{width_name}: console: {p}" for p in problems]
         context.close()
     assert failures == []
+
+
+def _log_in(browser, base: str, username: str, *, javascript: bool = True, width: int = WIDTHS["desktop"]):
+    context = browser.new_context(java_script_enabled=javascript, viewport={"width": width, "height": 900})
+    page = context.new_page()
+    page.goto(base + reverse("admin:login"))
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill("correct horse battery")
+    page.get_by_role("button", name="Log in").click()
+    return context, page
+
+
+def test_editors_triage_answers_in_a_browser_without_javascript(live_server, browser):
+    """Confirm with a chosen sentence, reject, finish, mark not evidence; a second editor's page,
+    opened before, cannot undo any of it silently. Plain forms only: JavaScript is off."""
+    load_demo()
+    EditorFactory(username="ed"), EditorFactory(username="kim")
+    base, screen = live_server.url, reverse("admin:commitments_answertotriage_changelist")
+    newest = WrittenQuestion.objects.awaiting_triage().first()
+    assert newest.uin == "24924" and not newest.evidence.exists()
+    health = Commitment.objects.get(slug="cross-government-health-support")
+    chosen = sentences(newest.answer_text)[1]
+    other = WrittenQuestion.objects.get(uin="HL3587")
+
+    ed_context, ed = _log_in(browser, base, "ed", javascript=False)
+    kim_context, kim = _log_in(browser, base, "kim", javascript=False)
+    ed.goto(base + screen)
+    kim.goto(base + screen)  # Kim's forms are made now, before Ed decides anything
+
+    answer = ed.locator(f"#answer-{newest.pk}")
+    first = answer.locator(f"#candidate-{newest.pk}-{health.pk}")
+    first.locator("summary").click()
+    first.get_by_label(newest.answer_text[chosen[0] : chosen[1]]).check()
+    first.locator(f"#s-{newest.pk}-{health.pk}-0").uncheck()
+    first.get_by_role("button", name=f"Confirm {health.title}").click()
+    assert (
+        "cross-government-health-support on" in ed.locator(f"#answer-{newest.pk} .triage-note").inner_text()
+    )
+    assert "Confirmed by ed" in ed.locator(f"#candidate-{newest.pk}-{health.pk}").inner_text()
+    confirmed = Evidence.objects.get(question=newest, commitment=health)
+    assert confirmed.excerpt == newest.answer_text[chosen[0] : chosen[1]]
+
+    # A confirmation feeds the matcher, so the rest of the ranking may move: reject a candidate
+    # that both pages show.
+    offered = [
+        item.get_attribute("id") for item in kim.locator(f"#answer-{newest.pk} .triage-candidate").all()
+    ]
+    candidate_id = next(
+        name
+        for name in offered
+        if name != f"candidate-{newest.pk}-{health.pk}" and ed.locator(f"#{name} button").count()
+    )
+    rejected = Commitment.objects.get(pk=candidate_id.rsplit("-", 1)[1])
+    ed.locator(f"#{candidate_id}").get_by_role("button", name=f"Reject {rejected.title}").focus()
+    with ed.expect_navigation():
+        ed.keyboard.press("Enter")  # the keyboard works as well as the mouse
+    assert "Rejected by ed" in ed.locator(f"#{candidate_id}").inner_text()
+
+    # Kim's page still offers the candidates Ed decided: her stale forms change nothing.
+    kim.locator(f"#{candidate_id}").get_by_role("button", name=f"Confirm {rejected.title}").click()
+    note = kim.locator(f"#answer-{newest.pk} .triage-note").inner_text()
+    assert "now rejected by ed" in note and "Nothing was changed" in note
+    assert Evidence.objects.get(question=newest, commitment=rejected).state == Evidence.State.REJECTED
+
+    kim.go_back()  # the page as Kim first had it, with a form made before Ed finished
+    ed.locator(f"#answer-{newest.pk}").get_by_role("button", name="Done: its confirmed links are all").click()
+    assert "is triaged: done. It has left the queue." in ed.locator(".messagelist").inner_text()
+    assert ed.locator(f"#answer-{newest.pk}").count() == 0
+
+    kim.locator(f"#answer-{newest.pk}").get_by_role("button", name="Not evidence for any commitment").click()
+    assert "was triaged by ed" in kim.locator(".messagelist").inner_text()
+    newest.refresh_from_db()
+    assert (newest.triaged_by.username, newest.not_evidence) == ("ed", False)
+    assert Evidence.objects.get(question=newest, commitment=health).state == Evidence.State.CONFIRMED
+
+    ed.locator(f"#answer-{other.pk}").get_by_role("button", name="Not evidence for any commitment").click()
+    assert (
+        "not evidence for any commitment. It has left the queue." in ed.locator(".messagelist").inner_text()
+    )
+    assert ed.locator(f"#answer-{other.pk}").count() == 0
+    assert list(WrittenQuestion.objects.filter(not_evidence=True)) == [other]
+    ed_context.close()
+    kim_context.close()
+
+
+def test_the_triage_screen_is_accessible_valid_and_fits_phone_and_desktop(live_server, browser, tmp_path):
+    load_demo()
+    EditorFactory(username="ed")
+    for width_name, width in WIDTHS.items():
+        context, page = _log_in(browser, live_server.url, "ed", width=width)
+        problems: list[str] = []
+        page.on(
+            "console", lambda message, seen=problems: message.type == "error" and seen.append(message.text)
+        )
+        page.goto(live_server.url + reverse("admin:commitments_answertotriage_changelist"))
+        assert page.locator("h1").inner_text() == "Answers to triage"
+        page.locator("details summary").first.click()  # the sentence checkboxes are checked too
+        (tmp_path / f"triage-{width_name}.html").write_text(page.content(), encoding="utf-8")
+        page.add_script_tag(path=str(AXE))
+        result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+        assert [f"{v['id']} ({v['impact']}) at {width_name}" for v in result["violations"]] == []
+        assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 1, width_name
+        assert problems == []
+        context.close()
+    checked = subprocess.run(
+        ["java", "-jar", str(VNU), "--errors-only", *map(str, tmp_path.glob("triage-*.html"))],
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert (checked.returncode, checked.stderr) == (0, ""), checked.stderr[:3000]

@@ -54,11 +54,16 @@ class TrackerAdminSite(AdminSite):
     index_template = "admin/tracker_index.html"
 
     def index(self, request, extra_context=None):
-        """The index says how many suggestions wait for review, so nobody has to go looking."""
-        from commitments.models import Evidence
+        """The index says how many suggestions wait for review and how many answers wait for
+        triage, so nobody has to go looking."""
+        from commitments.models import Evidence, WrittenQuestion
 
-        waiting = Evidence.objects.suggested().count() if self.has_permission(request) else 0
-        return super().index(request, {"suggestions_waiting": waiting, **(extra_context or {})})
+        allowed = self.has_permission(request)
+        waiting = {
+            "suggestions_waiting": Evidence.objects.suggested().count() if allowed else 0,
+            "answers_waiting": WrittenQuestion.objects.awaiting_triage().count() if allowed else 0,
+        }
+        return super().index(request, {**waiting, **(extra_context or {})})
 
     def has_permission(self, request):
         verified = not settings.ADMIN_REQUIRE_2FA or request.user.is_verified()

@@ -45,6 +45,7 @@ class WrittenQuestionAdmin(admin.ModelAdmin):
         "answer_is_correction",
         "is_withdrawn",
         "answer_is_complete",
+        "not_evidence",
     ]
     search_fields = ["uin", "heading", "question_text", "answer_text", "asking_member", "answering_member"]
     date_hierarchy = "date_answered"
@@ -55,6 +56,10 @@ class WrittenQuestionAdmin(admin.ModelAdmin):
         "first_seen_at",
         "last_seen_at",
         "official_link",
+        # Recorded by the triage screen's decisions (commitments.services.triage).
+        "triaged_at",
+        "triaged_by",
+        "not_evidence",
     ]
     inlines = [QuestionEvidenceInline, QuestionEventInline]
 

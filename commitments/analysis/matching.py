@@ -224,13 +224,17 @@ class Matcher:
             scores = scores * (1.0 - lowered)
         return _Passage(span, words, stems, ids, weights, scores, found, lowered)
 
-    def match(self, answer_text: str, *, question_text: str = "", heading: str = "") -> list[Match]:
-        """Suggestions, best first; none for an empty or table-only answer.
+    def match(
+        self, answer_text: str, *, question_text: str = "", heading: str = "", threshold: float | None = None
+    ) -> list[Match]:
+        """Suggestions, best first; none for an empty or table-only answer. `threshold` overrides
+        the matcher's own (0 ranks every commitment the answer scores for, as triage shows them).
 
         Only the answer is scored: a question often names what its answer does not address, and a
         suggestion must rest on a passage the public can read. (The question and heading are
         accepted so callers need not know that.)
         """
+        cut_at = self.threshold if threshold is None else threshold
         text = answer_text or ""
         if not self.profiles or not text.strip():
             return []
@@ -256,7 +260,7 @@ class Matcher:
                 lowered_by=0.0 if passage.lowered is None else round(float(passage.lowered[commitment]), 4),
             )
             for commitment, (score, passage) in best.items()
-            if score >= self.threshold
+            if score >= cut_at
         ]
         return sorted(matches, key=lambda match: (-match.score, match.slug))
 

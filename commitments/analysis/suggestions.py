@@ -20,6 +20,7 @@ from simple_history.utils import bulk_create_with_history
 
 from ..models import Commitment, Evidence, WrittenQuestion
 from ..parliament.answer_html import answer_html_to_text
+from . import matching
 from .matching import DEFAULT_THRESHOLD, CommitmentProfile, Match, Matcher
 from .status_cues import status_cue
 
@@ -75,14 +76,13 @@ def commitment_profiles(*, leave_out_questions: Collection[int] = ()) -> list[Co
 
 
 def not_evidence_answers(*, leave_out_questions: Collection[int] = ()) -> list[str]:
-    """Answers editors marked "not evidence for any commitment": they count against every
-    commitment for passages resembling them.
-
-    None yet: the triage screen (issue #16, item 1) adds that mark to WrittenQuestion. Plug it in
-    here, e.g. `WrittenQuestion.objects.filter(<the mark>).exclude(pk__in=leave_out_questions)`
-    `.values_list("answer_text", flat=True)`, and add its count to current_matcher's key.
-    """
-    return []
+    """Answers editors marked "not evidence for any commitment" on the triage screen: they count
+    against every commitment for passages resembling them. Read only while that learning is on
+    (NEGATIVE_WEIGHT > 0): off, they could change nothing."""
+    if not matching.NEGATIVE_WEIGHT:
+        return []
+    marked = WrittenQuestion.objects.not_evidence().exclude(pk__in=leave_out_questions)
+    return list(marked.values_list("answer_text", flat=True))
 
 
 _matchers: dict[tuple, Matcher] = {}
@@ -96,6 +96,10 @@ def current_matcher() -> Matcher:
         tuple(Commitment.objects.aggregate(n=Count("pk"), at=Max("updated_at")).values()),
         tuple(reviewed.aggregate(n=Count("pk"), at=Max("updated_at")).values()),
         threshold(),
+        # Answers marked not evidence, when they count (see not_evidence_answers).
+        tuple(WrittenQuestion.objects.not_evidence().aggregate(n=Count("pk"), at=Max("triaged_at")).values())
+        if matching.NEGATIVE_WEIGHT
+        else (),
     )
     if key not in _matchers:
         _matchers.clear()
@@ -154,6 +158,37 @@ def _reasons(match: Match) -> list[str]:
     return reasons
 
 
+def suggestion_values(match: Match) -> dict:
+    """The fields of a suggested Evidence row for a match: its passage, score, reasons, matched
+    words and any status cue. Suggestions and triage write the same thing."""
+    cue = status_cue(match.excerpt)
+    return {
+        "excerpt": match.excerpt,
+        "score": round(match.score, 3),
+        "reasons": _reasons(match),
+        "matched_terms": list(match.terms),
+        "suggested_status": cue.status if cue else "",
+        "status_cue": cue.phrase if cue else "",
+    }
+
+
+TRIAGE_CANDIDATES = 5
+
+
+def top_candidates(
+    question: WrittenQuestion, *, k: int = TRIAGE_CANDIDATES, matcher: Matcher | None = None
+) -> list[Match]:
+    """The answer's k best-scoring commitments, whatever their score, best first (equal scores by
+    slug): what an editor triages. The ranking finds a right commitment far more often than the
+    threshold does, so triage shows the ranking rather than trusting the cut."""
+    if why_skipped(question):
+        return []
+    matcher = matcher or current_matcher()
+    return matcher.match(
+        question.answer_text, question_text=question.question_text, heading=question.heading, threshold=0.0
+    )[:k]
+
+
 def suggest_evidence(question: WrittenQuestion, *, matcher: Matcher | None = None) -> SuggestionReport:
     """Create or refresh suggested evidence for one answer. Idempotent; never resurrects a
     rejection, never touches a confirmation."""
@@ -176,15 +211,7 @@ def suggest_evidence(question: WrittenQuestion, *, matcher: Matcher | None = Non
     held = {evidence.commitment_id: evidence for evidence in question.evidence.all()}
     new = []
     for match in matches:
-        cue = status_cue(match.excerpt)
-        values = {
-            "excerpt": match.excerpt,
-            "score": round(match.score, 3),
-            "reasons": _reasons(match),
-            "matched_terms": list(match.terms),
-            "suggested_status": cue.status if cue else "",
-            "status_cue": cue.phrase if cue else "",
-        }
+        values = suggestion_values(match)
         evidence = held.get(commitments[match.slug])
         if evidence is None:
             new.append(Evidence(commitment_id=commitments[match.slug], question=question, **values))

@@ -220,3 +220,39 @@ def pipe_table_blocks(text: str) -> list[list[str]]:
         elif blocks[-1] and line.strip():
             blocks.append([])
     return [block for block in blocks if len(block) >= 2]
+
+
+def sentences(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each whole sentence of `text`, tables left out: what an editor may quote."""
+    return passages(text, clauses=False)
+
+
+def quote_sentences(text: str, chosen: list[int]) -> str:
+    """The chosen sentences of `text` (indices into `sentences(text)`), verbatim and in order.
+    Sentences next to each other are quoted with what separates them; a gap (sentences left out,
+    or a table between) is marked with " … ". Never a fragment: only whole sentences are offered."""
+    spans = sentences(text)
+    picked = sorted({i for i in chosen if 0 <= i < len(spans)})
+    parts: list[str] = []
+    run_start = run_end = None
+    for i in picked:
+        start, end = spans[i]
+        if run_end is not None and not text[run_end:start].strip():
+            run_end = end
+            continue
+        if run_start is not None:
+            parts.append(text[run_start:run_end])
+        run_start, run_end = start, end
+    if run_start is not None:
+        parts.append(text[run_start:run_end])
+    return " … ".join(parts)
+
+
+def sentences_covering(text: str, passage: str) -> list[int]:
+    """Indices of the sentences that hold `passage` (a verbatim part of `text`, such as a
+    matcher's clause), so the quote offered is whole sentences; [] when it is not found."""
+    at = text.find(passage) if passage else -1
+    if at < 0:
+        return []
+    end = at + len(passage)
+    return [i for i, (a, b) in enumerate(sentences(text)) if a < end and b > at]

@@ -25,10 +25,11 @@ from .digests import DigestDelivery, DigestPeriod, Subscriber, new_subscriber_to
 from .evidence import Evidence, EvidenceSuggestion
 from .figures import FigureAxisLabel, FigureCell, FigureColumn, FigureRow, FigureTable
 from .plan import ActionPlan, Commitment, StatusChange, Theme
-from .questions import QuestionEvent, RecheckRun, WatchedBody, WatchedTerm, WrittenQuestion
+from .questions import AnswerToTriage, QuestionEvent, RecheckRun, WatchedBody, WatchedTerm, WrittenQuestion
 
 __all__ = [
     "ActionPlan",
+    "AnswerToTriage",
     "Commitment",
     "Correction",
     "CorrectionState",

@@ -204,6 +204,21 @@ class WrittenQuestionQuerySet(BulkWriteSignalsQuerySet):
     def answered(self) -> Self:
         return self.filter(date_answered__isnull=False, answer_is_holding=False)
 
+    def awaiting_triage(self) -> Self:
+        """The triage queue: substantive answers naming IPP that no editor has triaged, newest
+        first. An answer leaves it when an editor marks it done (with a confirmed link) or
+        not evidence for any commitment (commitments.services.triage)."""
+        return (
+            self.answered()
+            .filter(is_about_ipp=True, is_withdrawn=False, triaged_at__isnull=True)
+            .order_by(models.F("date_answered").desc(), "-id")
+        )
+
+    def not_evidence(self) -> Self:
+        """Answers an editor found to be evidence for no commitment: the same as
+        `filter(not_evidence=True)`."""
+        return self.filter(not_evidence=True)
+
     def worth_analysing(self) -> Self:
         """Answers the matcher and table extraction should see: answered ones about IPP, and any
         holding suggestions the answer may no longer support."""

@@ -3,6 +3,7 @@ them, and what the re-check watches for."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
@@ -78,6 +79,17 @@ class WrittenQuestion(models.Model):
     )
     first_seen_at = models.DateTimeField(auto_now_add=True)
     last_seen_at = models.DateTimeField(auto_now_add=True)
+    # Triage: an editor has looked at the answer and its candidates once (commitments.services.triage).
+    triaged_at = models.DateTimeField(
+        null=True, blank=True, help_text="When an editor finished triaging the answer; empty while it waits."
+    )
+    triaged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    not_evidence = models.BooleanField(
+        default=False,
+        help_text="An editor found the answer is evidence for no commitment (triaged as such).",
+    )
 
     objects = WrittenQuestionQuerySet.as_manager()
 
@@ -96,6 +108,11 @@ class WrittenQuestion(models.Model):
             ),
             models.CheckConstraint(condition=~Q(uin=""), name="question_uin_not_blank"),
             models.CheckConstraint(condition=in_choices("house", House), name="question_house_valid"),
+            models.CheckConstraint(
+                condition=Q(not_evidence=False) | Q(triaged_at__isnull=False),
+                name="question_not_evidence_is_triaged",
+                violation_error_message="An answer found to be no evidence has been triaged.",
+            ),
         ]
         indexes = [
             models.Index(fields=["house", "uin"]),
@@ -103,6 +120,14 @@ class WrittenQuestion(models.Model):
             models.Index(F("date_answered").desc(), F("id").desc(), name="question_newest_first"),
             # What the public sees (WrittenQuestionQuerySet.published), counted from the index alone.
             models.Index(fields=["is_about_ipp", "id"], name="question_published_count"),
+            # The triage queue (WrittenQuestionQuerySet.awaiting_triage), newest first, counted on
+            # every admin index: only the answers still waiting are in it.
+            models.Index(
+                F("date_answered").desc(),
+                F("id").desc(),
+                condition=Q(triaged_at__isnull=True, is_about_ipp=True),
+                name="question_awaiting_triage",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -131,6 +156,16 @@ class WrittenQuestion(models.Model):
     @property
     def answer_date_is_lower_bound(self) -> bool:
         return self.date_answered is None and self.answered_after is not None
+
+
+class AnswerToTriage(WrittenQuestion):
+    """The editors' triage queue: answered IPP questions nobody has triaged yet, each once, with
+    its best candidate commitments (the admin's triage screen)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "answer to triage"
+        verbose_name_plural = "answers to triage"
 
 
 class QuestionEvent(models.Model):

@@ -33,6 +33,9 @@ EDITOR_PERMISSIONS: tuple[tuple[str, str], ...] = (
     # The review queue is evidence seen through a proxy model, with permissions of its own.
     ("commitments", "view_evidencesuggestion"),
     ("commitments", "change_evidencesuggestion"),
+    # The triage screen is answers seen through a proxy model: editors record triage decisions.
+    ("commitments", "view_answertotriage"),
+    ("commitments", "change_answertotriage"),
     # Questions, their events and re-check runs come from Parliament: read-only to editors.
     ("commitments", "view_writtenquestion"),
     ("commitments", "view_questionevent"),

@@ -3,12 +3,17 @@
 from .corrections import decide_correction, suggest_correction
 from .review import accept_status_suggestion, confirm_evidence, reject_evidence
 from .status import check_status_change, record_status_change, status_history_mismatches
+from .triage import decide_candidate, finish_triage, link_commitment, mark_not_evidence
 
 __all__ = [
     "accept_status_suggestion",
     "check_status_change",
     "confirm_evidence",
+    "decide_candidate",
     "decide_correction",
+    "finish_triage",
+    "link_commitment",
+    "mark_not_evidence",
     "record_status_change",
     "reject_evidence",
     "status_history_mismatches",
