@@ -20,7 +20,7 @@ from __future__ import annotations
 import hashlib
 import time
 from datetime import datetime
-from functools import wraps
+from functools import lru_cache, wraps
 
 from django.conf import settings
 from django.core.cache import cache
@@ -164,6 +164,17 @@ def connect_signals() -> None:
     )
 
 
+@lru_cache(maxsize=4096)
+def public_data_view(path: str):
+    """The view marked as public data that serves `path`, or None. Remembered per path (bounded),
+    so a request that is not a public page, such as /healthz, pays for no second URL resolution."""
+    try:
+        view_func = resolve(path).func
+    except Resolver404:
+        return None
+    return view_func if getattr(view_func, "serves_public_data", False) else None
+
+
 class ConditionalRequestMiddleware:
     """ETag and Last-Modified on every GET of a view marked as public data, derived from the data's
     last change. A request that already holds the current version gets 304, and a cached page is
@@ -188,11 +199,8 @@ class ConditionalRequestMiddleware:
         """A 304 or a cached page for an anonymous GET of public data; None lets the request go on."""
         if request.method not in ("GET", "HEAD") or settings.SESSION_COOKIE_NAME in request.COOKIES:
             return None  # editors may see more than the public
-        try:
-            view_func = resolve(request.path_info).func
-        except Resolver404:
-            return None
-        if not getattr(view_func, "serves_public_data", False):
+        view_func = public_data_view(request.path_info)
+        if view_func is None:
             return None
         digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:16]
         version, changed_at, page = data_state_and_page(request, view_func)
