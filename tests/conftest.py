@@ -76,6 +76,20 @@ def core_data(db):
 
 
 @pytest.fixture(autouse=True)
+def empty_cache():
+    """Every test starts with no cached pages, counts or rate-limit marks (this run's keys only)."""
+    run_servers.clear_cache()
+
+
+@pytest.fixture
+def demo(db):
+    """The data that ships in fixtures/, as `make run` loads it."""
+    from commitments.loading import load_demo  # the settings are read in pytest_configure
+
+    return load_demo()
+
+
+@pytest.fixture(autouse=True)
 def exports_dir(settings, tmp_path):
     """Whole exports are files named by the data version: each test builds its own."""
     settings.EXPORTS_DIR = tmp_path / "exports"

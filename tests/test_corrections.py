@@ -1,6 +1,5 @@
 """Readers suggest a correction on a commitment: stored for editors, rate-limited, never published."""
 
-import pytest
 from django.test import Client
 from django.urls import reverse
 
@@ -10,11 +9,6 @@ from .factories import CorrectionFactory, EditorFactory, UserFactory
 from .servers import clear_cache
 
 HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)>'
-
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    clear_cache()  # the rate limit counts in the cache
 
 
 def _suggest(client, commitment, *, remote_addr="127.0.0.1", **fields):

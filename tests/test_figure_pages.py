@@ -10,32 +10,16 @@ from decimal import Decimal
 import pytest
 
 from commitments.analysis.figures import extract_figure_tables
-from commitments.loading import load_demo
 from commitments.models import Evidence, FigureCell, FigureTable, WrittenQuestion
 from commitments.parliament.answer_html import sanitise_answer_html
 from commitments.public.charts import PHONE_CHART_PX, figure_column_charts, nice_scale
 
 from .factories import CommitmentFactory, EvidenceFactory, WrittenQuestionFactory
+from .pages import get_page
 from .servers import clear_cache
 
 SEED_FIGURES = "/figures/hl7122-progression-panels-by-region/"
 SEED_CSV = "/exports/figures/hl7122-progression-panels-by-region.csv"
-
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    clear_cache()
-
-
-@pytest.fixture
-def demo(db):
-    return load_demo()
-
-
-def _page(client, url, status=200):
-    response = client.get(url)
-    assert response.status_code == status, (url, response.status_code)
-    return response.content.decode()
 
 
 def _answer(page: str) -> str:
@@ -57,7 +41,7 @@ def _figure_question(answer_html: str, **kwargs) -> WrittenQuestion:
 
 def test_the_answer_page_shows_the_seed_table_where_the_pipe_paragraph_was(client, demo):
     question = WrittenQuestion.objects.get(uin="HL7122")
-    answer = _answer(_page(client, f"/questions/{question.pk}/"))
+    answer = _answer(get_page(client, f"/questions/{question.pk}/"))
 
     assert "East of England | 224" not in answer and "| ||||" not in answer
     before, table = answer.split("<table", 1)
@@ -81,7 +65,7 @@ def test_cells_of_a_pipe_table_in_an_answer_stay_inert(client):
         "<p>Region | 2020 |\n&lt;img src=x onerror=alert(1)&gt; | 5 |\nLondon | * |</p>"
         "<p><script>alert(2)</script>After the table.</p>"
     )
-    answer = _answer(_page(client, f"/questions/{question.pk}/"))
+    answer = _answer(get_page(client, f"/questions/{question.pk}/"))
 
     assert '<th scope="row">&lt;img src=x onerror=alert(1)&gt;</th>' in answer
     assert "<img" not in answer and "<script" not in answer
@@ -92,7 +76,7 @@ def test_an_answer_without_html_shows_its_pipe_lines_as_a_table(client):
     question = WrittenQuestionFactory(
         answer_text="Figures follow.\n\nRegion | 2020 |\nLondon | 7 |\nWales | - |", is_about_ipp=True
     )
-    answer = _answer(_page(client, f"/questions/{question.pk}/"))
+    answer = _answer(get_page(client, f"/questions/{question.pk}/"))
 
     assert "<p>Figures follow.</p>" in answer
     assert '<th scope="row">Wales</th>' in answer and '<abbr title="nil">–</abbr>' in answer
@@ -101,7 +85,7 @@ def test_an_answer_without_html_shows_its_pipe_lines_as_a_table(client):
 
 def test_a_pipe_paragraph_that_cannot_be_read_without_guessing_stays_as_published(client):
     question = _figure_question("<p>Region | 2020 |\nLondon | about seven |</p>")
-    answer = _answer(_page(client, f"/questions/{question.pk}/"))
+    answer = _answer(get_page(client, f"/questions/{question.pk}/"))
 
     assert "<table" not in answer and "London | about seven |" in answer
 
@@ -111,7 +95,7 @@ def test_a_pipe_paragraph_that_cannot_be_read_without_guessing_stays_as_publishe
 
 def test_the_figures_page_links_the_official_record_the_answer_and_the_commitments_it_evidences(client, demo):
     question = WrittenQuestion.objects.get(uin="HL7122")
-    page = _page(client, SEED_FIGURES)
+    page = get_page(client, SEED_FIGURES)
 
     assert (
         'href="https://questions-statements.parliament.uk/written-questions/detail/2022-03-21/HL7122"' in page
@@ -125,7 +109,7 @@ def test_the_figures_page_links_the_official_record_the_answer_and_the_commitmen
 
 
 def test_the_figures_page_says_in_plain_words_what_a_missing_label_means(client, demo):
-    page = _page(client, SEED_FIGURES)
+    page = get_page(client, SEED_FIGURES)
 
     assert "8 rows of this table have no probation region name" in page
     assert "the copy of the answer we hold lost them" in page and "we do not guess the names" in page
@@ -136,7 +120,7 @@ def test_a_blank_column_heading_is_named_as_blank_and_explained(client):
     question = WrittenQuestionFactory(answer_text="Region |  | 2021\nLondon | 4 | 5", is_about_ipp=True)
     [table] = extract_figure_tables(question).tables
 
-    page = _page(client, f"/figures/{table.slug}/")
+    page = get_page(client, f"/figures/{table.slug}/")
 
     assert '<th scope="col"><span class="label-missing">No label</span></th>' in page
     assert "1 column had no heading where the table was published" in page
@@ -149,7 +133,7 @@ def test_a_figure_page_links_only_published_commitments(client):
     EvidenceFactory(question=question, state="confirmed", commitment=CommitmentFactory(is_published=False))
     EvidenceFactory(question=question, state="suggested", commitment=CommitmentFactory())
 
-    page = _page(client, f"/figures/{table.slug}/")
+    page = get_page(client, f"/figures/{table.slug}/")
 
     assert re.findall(r'href="/commitments/[^"]+/"', page) == [
         f'href="/commitments/{shown.commitment.slug}/"'
@@ -232,7 +216,7 @@ def test_the_shared_scale_has_round_ticks_reaching_past_the_largest_value(larges
 
 
 def test_the_figures_page_draws_accessible_charts_with_axes(client, demo):
-    page = _page(client, SEED_FIGURES)
+    page = get_page(client, SEED_FIGURES)
     svgs = re.findall(r"<svg .*?</svg>", page, flags=re.S)
 
     assert len(svgs) == 5

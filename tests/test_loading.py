@@ -3,7 +3,6 @@
 from datetime import date
 from decimal import Decimal
 
-import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
@@ -32,11 +31,6 @@ MODELS = [
     FigureTable,
     FigureCell,
 ]
-
-
-@pytest.fixture
-def demo(db):
-    return load_demo()
 
 
 def _counts():

@@ -28,7 +28,7 @@ from commitments.analysis.suggestions import (
 )
 from commitments.analysis.text import best_excerpt, whole_sentences
 from commitments.exceptions import EvidenceError
-from commitments.loading import FIXTURES_DIR, load_demo
+from commitments.loading import FIXTURES_DIR
 from commitments.models import Commitment, Evidence, Status, StatusChange, WatchedTerm
 from commitments.parliament.recheck import recheck_answers, rematch_stored_questions
 from commitments.services import accept_status_suggestion, reject_evidence
@@ -42,11 +42,6 @@ EM_ANSWER = (
     "The £183m investment in electronic monitoring expansion has been rolled out, so more IPP "
     "offenders on licence can be tagged."
 )
-
-
-@pytest.fixture
-def demo(db):
-    load_demo()
 
 
 def em_question(**fields):

@@ -7,7 +7,6 @@ import pytest
 from commitments.models import DigestFrequency
 
 from .factories import CommitmentFactory, ThemeFactory
-from .servers import clear_cache
 
 pytestmark = pytest.mark.django_db
 
@@ -17,11 +16,6 @@ OFFICIAL = (
     "https://publications.parliament.uk/",
     "https://lordslibrary.parliament.uk/",
 )
-
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    clear_cache()
 
 
 def _page(client, url, status=200) -> str:

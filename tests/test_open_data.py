@@ -12,7 +12,6 @@ import feedparser
 import pytest
 from django.utils import timezone
 
-from commitments.loading import load_demo
 from commitments.models import Commitment, Evidence
 from commitments.public.filters import CommitmentFilter
 from commitments.services import record_status_change
@@ -25,17 +24,6 @@ from .factories import (
     QuestionEventFactory,
     WrittenQuestionFactory,
 )
-from .servers import clear_cache
-
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    clear_cache()
-
-
-@pytest.fixture
-def demo(db):
-    return load_demo()
 
 
 def _feed(client, url):

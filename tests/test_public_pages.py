@@ -13,7 +13,6 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from commitments.loading import load_demo
 from commitments.models import Commitment, Evidence, FigureTable, WrittenQuestion
 from commitments.public.views import timeline
 from commitments.services import record_status_change
@@ -25,23 +24,8 @@ from .factories import (
     QuestionEventFactory,
     WrittenQuestionFactory,
 )
+from .pages import get_page
 from .servers import clear_cache
-
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    clear_cache()
-
-
-@pytest.fixture
-def demo(db):
-    return load_demo()
-
-
-def _page(client, url, status=200):
-    response = client.get(url)
-    assert response.status_code == status, (url, response.status_code)
-    return response.content.decode()
 
 
 def test_every_page_type_answers_with_the_demo_data(client, demo):
@@ -57,13 +41,13 @@ def test_every_page_type_answers_with_the_demo_data(client, demo):
         "/figures/hl7122-progression-panels-by-region/",
         "/about/",
     ]:
-        page = _page(client, url)
+        page = get_page(client, url)
         assert page.count("<h1") == 1, url
         assert '<html lang="en-GB">' in page and 'href="#main"' in page
 
 
 def test_home_shows_progress_counts_and_latest_changes(client, demo):
-    page = _page(client, "/")
+    page = get_page(client, "/")
     assert "33 commitments tracked." in page
     assert "In progress</span> 15" in page and "Delivered</span> 13" in page
     assert "Statutory annual report on IPP progress" in page  # the latest change, 17 July 2025
@@ -73,16 +57,16 @@ def test_only_published_commitments_and_confirmed_evidence_appear(client):
     shown = CommitmentFactory(title="Shown commitment")
     hidden = CommitmentFactory(title="Draft commitment", is_published=False)
     suggestion = EvidenceFactory(commitment=shown, excerpt="A suggestion nobody reviewed yet.")
-    assert "Draft commitment" not in _page(client, "/commitments/")
-    _page(client, f"/commitments/{hidden.slug}/", status=404)
-    assert "A suggestion nobody reviewed yet." not in _page(client, f"/commitments/{shown.slug}/")
+    assert "Draft commitment" not in get_page(client, "/commitments/")
+    get_page(client, f"/commitments/{hidden.slug}/", status=404)
+    assert "A suggestion nobody reviewed yet." not in get_page(client, f"/commitments/{shown.slug}/")
     suggestion.state = Evidence.State.CONFIRMED
     suggestion.save()
-    assert "A suggestion nobody reviewed yet." in _page(client, f"/commitments/{shown.slug}/")
+    assert "A suggestion nobody reviewed yet." in get_page(client, f"/commitments/{shown.slug}/")
 
 
 def test_commitment_page_tells_the_promise_then_where_it_stands_then_the_evidence_newest_first(client, demo):
-    page = _page(client, "/commitments/em-gps-domestic-abuse/")
+    page = get_page(client, "/commitments/em-gps-domestic-abuse/")
     promise, standing, evidence = (
         page.index(f'id="{part}-heading"') for part in ("promise", "standing", "evidence")
     )
@@ -96,7 +80,7 @@ def test_commitment_page_tells_the_promise_then_where_it_stands_then_the_evidenc
 
 
 def test_plan_versions_are_listed_with_their_dates_and_named_sources(client, demo):
-    page = _page(client, "/commitments/ipp-data-dashboard/")
+    page = get_page(client, "/commitments/ipp-data-dashboard/")
     promise = page[page.index('id="promise-heading"') : page.index('id="standing-heading"')]
     assert "<strong>HMPPS IPP Action Plan (updated, April 2023)</strong>" in promise
     assert '<time datetime="2023-04-26">26 April 2023</time>' in promise
@@ -110,8 +94,8 @@ def test_promise_is_marked_as_the_trackers_summary_unless_it_quotes_a_source(cli
         summary="We will roll out IPP Delivery Plans.",
         summary_quoted_from="https://www.gov.uk/government/publications/ipp-action-plan",
     )
-    assert "The tracker’s summary, not the plan’s own words." in _page(client, f"/commitments/{own.slug}/")
-    page = _page(client, f"/commitments/{quoted.slug}/")
+    assert "The tracker’s summary, not the plan’s own words." in get_page(client, f"/commitments/{own.slug}/")
+    page = get_page(client, f"/commitments/{quoted.slug}/")
     assert "The tracker’s summary" not in page
     assert (
         '<blockquote class="promise-wording"><p>We will roll out IPP Delivery Plans.</p></blockquote>' in page
@@ -128,7 +112,7 @@ def test_where_it_stands_names_the_source_the_status_rests_on(client):
         effective_on=date(2024, 11, 1),
         source_url="https://www.legislation.gov.uk/uksi/2024/966/note/made/data.xht",
     )
-    page = _page(client, f"/commitments/{commitment.slug}/")
+    page = get_page(client, f"/commitments/{commitment.slug}/")
     standing = page[page.index('id="standing-heading"') : page.index('id="evidence-heading"')]
     assert 'since <time datetime="2024-11-01">1 November 2024</time>. The provisions commenced.' in standing
     assert (
@@ -171,7 +155,7 @@ def test_undated_evidence_is_placed_by_what_is_known_of_its_date(client):
         unknown,
     ]
     assert entries[0]["date"] == date(2024, 11, 15) and entries[0]["after"]
-    page = _page(client, f"/commitments/{commitment.slug}/")
+    page = get_page(client, f"/commitments/{commitment.slug}/")
     evidence = page[page.index('id="evidence-heading"') :]
     assert evidence.index("An answer given after the refresh.") < evidence.index("Plan laid.")
     assert (
@@ -184,7 +168,7 @@ def test_undated_evidence_is_placed_by_what_is_known_of_its_date(client):
 
 
 def test_the_seed_answer_given_after_the_refresh_is_the_newest_evidence(client, demo):
-    page = _page(client, "/commitments/ipp-delivery-plans/")
+    page = get_page(client, "/commitments/ipp-delivery-plans/")
     evidence = page[page.index('id="evidence-heading"') :]
     seed = evidence.index(
         'After <time datetime="2024-11-15">15 November 2024</time>: House of Commons written answer 15167'
@@ -194,7 +178,7 @@ def test_the_seed_answer_given_after_the_refresh_is_the_newest_evidence(client, 
 
 
 def test_quotes_are_whole_sentences_with_the_picked_part_marked(client, demo):
-    page = _page(client, "/commitments/vpa-automatic-licence-termination/")
+    page = get_page(client, "/commitments/vpa-automatic-licence-termination/")
     assert "<p>The new measure will:</p><ul><li>Reduce the qualifying period" in page
     assert "<li><mark>Introduce a provision that will automatically terminate the IPP licence" in page
     assert "<li>Introduce a power to amend the qualifying period by Statutory Instrument.</li></ul>" in page
@@ -204,7 +188,7 @@ def test_quotes_are_whole_sentences_with_the_picked_part_marked(client, demo):
 
 
 def test_a_quote_that_introduces_a_table_shows_that_table(client, demo):
-    page = _page(client, "/commitments/progression-panels/")
+    page = get_page(client, "/commitments/progression-panels/")
     quote = page.index("The following table shows the number of progression panels")
     table = page.index('<table class="data-table figures">')
     assert quote < table < page.index("13,988") < page.index("House of Lords written answer HL7122, answered")
@@ -213,7 +197,7 @@ def test_a_quote_that_introduces_a_table_shows_that_table(client, demo):
 
 
 def test_other_sources_are_named_links_not_raw_addresses(client, demo):
-    page = _page(client, "/commitments/vpa-automatic-licence-termination/")
+    page = get_page(client, "/commitments/vpa-automatic-licence-termination/")
     sources = page[page.index('id="sources-heading"') :]
     assert ">Statutory instrument 2024/966</a>" in sources and "Official" in sources
     assert (
@@ -259,8 +243,10 @@ def test_no_recent_evidence_notice_after_twelve_months(client):
     EvidenceFactory(commitment=fresh, state="confirmed", question__date_answered=date.today())
     stale = CommitmentFactory()
     EvidenceFactory(commitment=stale, state="confirmed", question__date_answered=date(2022, 4, 27))
-    assert "No recent evidence" not in _page(client, f"/commitments/{fresh.slug}/")
-    assert "dates from 27 April 2022, over twelve months ago" in _page(client, f"/commitments/{stale.slug}/")
+    assert "No recent evidence" not in get_page(client, f"/commitments/{fresh.slug}/")
+    assert "dates from 27 April 2022, over twelve months ago" in get_page(
+        client, f"/commitments/{stale.slug}/"
+    )
 
 
 def test_no_recent_evidence_is_one_rule_for_the_page_the_admin_filter_and_the_api(client):
@@ -280,7 +266,7 @@ def test_no_recent_evidence_is_one_rule_for_the_page_the_admin_filter_and_the_ap
     flagged = set(Commitment.objects.without_recent_evidence().values_list("slug", flat=True))
     assert flagged == {stale.slug, never.slug}
     assert [c.no_recent_evidence for c in (undated, stale, never)] == [False, True, True]
-    assert "No recent evidence" not in _page(client, f"/commitments/{undated.slug}/")
+    assert "No recent evidence" not in get_page(client, f"/commitments/{undated.slug}/")
     api = {row["slug"]: row for row in client.get("/api/v1/commitments/").json()["results"]}
     assert {slug for slug, row in api.items() if row["no_recent_evidence"]} == flagged
     assert api[undated.slug]["latest_evidence_on"] == date.today().isoformat()
@@ -300,8 +286,8 @@ def test_only_open_commitments_are_flagged_for_no_recent_evidence(client, status
     commitment = CommitmentFactory(status=status)
     EvidenceFactory(commitment=commitment, state="confirmed", question__date_answered=date(2022, 4, 27))
     assert Commitment.objects.with_evidence_recency().get().no_recent_evidence is flagged
-    assert ("No recent evidence" in _page(client, f"/commitments/{commitment.slug}/")) is flagged
-    listed = _page(client, "/commitments/?evidence=stale")
+    assert ("No recent evidence" in get_page(client, f"/commitments/{commitment.slug}/")) is flagged
+    listed = get_page(client, "/commitments/?evidence=stale")
     assert (commitment.title in listed) is flagged
 
 
@@ -313,18 +299,18 @@ def test_the_list_shows_last_evidence_and_the_home_page_counts_open_commitments_
     EvidenceFactory(commitment=done, state="confirmed", question__date_answered=date(2021, 1, 5))
     fresh = CommitmentFactory(status="in_progress", title="Evidenced this year")
     EvidenceFactory(commitment=fresh, state="confirmed", question__date_answered=date.today())
-    listed = _page(client, "/commitments/")
+    listed = get_page(client, "/commitments/")
     assert "Last evidence" in listed and "27 Apr 2022" in listed and "None yet" in listed
-    home = _page(client, "/")
+    home = get_page(client, "/")
     assert "2 open commitments</a>" in home and "no parliamentary evidence for over a year" in home
-    stale = _page(client, "/commitments/?evidence=stale")
+    stale = get_page(client, "/commitments/?evidence=stale")
     assert "Waiting for news" in stale and "Never evidenced" in stale
     assert "Delivered long ago" not in stale and "Evidenced this year" not in stale
     assert client.get("/commitments/?evidence=recent").status_code == 400
 
 
 def test_filters_and_sort_stay_in_the_url_and_narrow_the_list(client, demo):
-    page = _page(client, "/commitments/?theme=electronic-monitoring&status=delivered&sort=-title")
+    page = get_page(client, "/commitments/?theme=electronic-monitoring&status=delivered&sort=-title")
     assert "1 commitments found." in page
     assert "GPS tagging project" in page and "£183m electronic monitoring" not in page
     assert "theme=electronic-monitoring" in page  # sort and page links keep the filters
@@ -332,19 +318,19 @@ def test_filters_and_sort_stay_in_the_url_and_narrow_the_list(client, demo):
 
 
 def test_unknown_filter_value_gets_the_filters_own_message(client, demo):
-    page = _page(client, "/commitments/?status=abandoned", status=400)
+    page = get_page(client, "/commitments/?status=abandoned", status=400)
     assert "Select a valid choice. abandoned is not one of the available choices." in page
     assert "0 commitments found." in page
 
 
 def test_unknown_sort_column_is_refused_with_a_reason(client, demo):
-    page = _page(client, "/commitments/?sort=secret_column", status=400)
+    page = get_page(client, "/commitments/?sort=secret_column", status=400)
     assert "“secret_column” is not a column you can sort by." in page
 
 
 @pytest.mark.parametrize("page_number", ["99", "0", "abc", "-1"])
 def test_bad_page_numbers_are_not_found(client, demo, page_number):
-    _page(client, f"/commitments/?page={page_number}", status=404)
+    get_page(client, f"/commitments/?page={page_number}", status=404)
 
 
 # Each passes str.isdigit(): superscript two, circled five, Arabic-Indic three, and more digits than
@@ -358,11 +344,11 @@ PAGE_IDS = ["superscript-two", "circled-five", "arabic-indic-three", "5000-nines
 def test_page_numbers_that_are_not_ascii_digits_are_not_found_never_an_error(client, url, page_number):
     CommitmentFactory()
     WrittenQuestionFactory()
-    _page(client, f"{url}?page={page_number}", status=404)
+    get_page(client, f"{url}?page={page_number}", status=404)
 
 
 def test_invalid_date_filter_on_questions_gets_a_message(client, demo):
-    assert "Enter a valid date." in _page(client, "/questions/?answered_from=31-02-2024", status=400)
+    assert "Enter a valid date." in get_page(client, "/questions/?answered_from=31-02-2024", status=400)
 
 
 @pytest.mark.parametrize(
@@ -377,7 +363,7 @@ def test_invalid_date_filter_on_questions_gets_a_message(client, demo):
     ],
 )
 def test_unknown_slugs_and_ids_are_friendly_404s(client, demo, url):
-    page = _page(client, url, status=404)
+    page = get_page(client, url, status=404)
     assert "Page not found" in page
     assert '<a href="/commitments/">Go to the list of commitments</a>' in page  # it goes where it says
 
@@ -385,9 +371,9 @@ def test_unknown_slugs_and_ids_are_friendly_404s(client, demo, url):
 def test_questions_not_about_ipp_and_evidencing_nothing_stay_private(client):
     private = WrittenQuestionFactory(is_about_ipp=False, heading="Fly-tipping")
     public = WrittenQuestionFactory(is_about_ipp=True, heading="Prisoners: IPP")
-    assert "Fly-tipping" not in _page(client, "/questions/")
-    _page(client, f"/questions/{private.pk}/", status=404)
-    _page(client, f"/questions/{public.pk}/")
+    assert "Fly-tipping" not in get_page(client, "/questions/")
+    get_page(client, f"/questions/{private.pk}/", status=404)
+    get_page(client, f"/questions/{public.pk}/")
 
 
 def test_hostile_answer_html_is_sanitised_before_display(client):
@@ -400,14 +386,14 @@ def test_hostile_answer_html_is_sanitised_before_display(client):
 
     question.answer_html_safe = sanitise_answer_html(question.answer_html)
     question.save()
-    page = _page(client, f"/questions/{question.pk}/")
+    page = get_page(client, f"/questions/{question.pk}/")
     assert "<p>Safe</p>" in page
     assert "<script>alert" not in page and "onerror" not in page
 
 
 def test_plain_text_answers_are_escaped(client):
     question = WrittenQuestionFactory(is_about_ipp=True, answer_html="", answer_text="<b>bold</b> & more")
-    page = _page(client, f"/questions/{question.pk}/")
+    page = get_page(client, f"/questions/{question.pk}/")
     assert "&lt;b&gt;bold&lt;/b&gt; &amp; more" in page
 
 
@@ -415,12 +401,12 @@ def test_question_page_shows_its_event_timeline(client):
     event = QuestionEventFactory(
         question__is_about_ipp=True, kind="holding_answer", occurred_on=date(2024, 11, 13)
     )
-    page = _page(client, f"/questions/{event.question_id}/")
+    page = get_page(client, f"/questions/{event.question_id}/")
     assert "13 November 2024" in page and "Holding answer" in page
 
 
 def test_figure_page_keeps_suppressed_and_nil_cells_and_never_plots_them_as_zero(client, demo):
-    page = _page(client, "/figures/hl7122-progression-panels-by-region/")
+    page = get_page(client, "/figures/hl7122-progression-panels-by-region/")
     assert page.count('<abbr title="suppressed">*</abbr>') == 4
     assert page.count('<abbr title="nil">–</abbr>') == 2
     assert "13,988" in page
@@ -457,19 +443,19 @@ def test_public_pages_cost_a_fixed_number_of_queries(client, django_assert_max_n
 def test_pages_are_cached_and_a_change_shows_at_once(client, django_assert_num_queries):
     commitment = CommitmentFactory(title="Cached commitment")
     url = f"/commitments/{commitment.slug}/"
-    _page(client, url)
+    get_page(client, url)
     with django_assert_num_queries(0):
-        _page(client, url)
+        get_page(client, url)
     record_status_change(commitment, to="delayed", reason="Paused for review", effective_on=date(2024, 2, 1))
-    assert "Paused for review" in _page(client, url)
+    assert "Paused for review" in get_page(client, url)
 
 
 def test_a_cached_page_costs_one_round_trip_to_the_cache_skips_sessions_and_keeps_every_header(
     client, monkeypatch, django_assert_num_queries
 ):
     url = f"/commitments/{CommitmentFactory(title='Served from the cache').slug}/"
-    _page(client, url)  # rendered and stored
-    _page(client, url)  # this process now knows the data version
+    get_page(client, url)  # rendered and stored
+    get_page(client, url)  # this process now knows the data version
     calls = []
     for name in ("get", "get_many", "get_or_set", "set", "set_many", "add", "incr"):
         real = getattr(cache, name)
@@ -491,20 +477,20 @@ def test_a_cached_page_costs_one_round_trip_to_the_cache_skips_sessions_and_keep
 
 def test_a_filter_the_page_reads_makes_a_page_of_its_own(client):
     CommitmentFactory(title="Delivered already")
-    _page(client, "/commitments/")
+    get_page(client, "/commitments/")
     with CaptureQueriesContext(connection) as unread:
-        _page(client, "/commitments/?unread=1")
+        get_page(client, "/commitments/?unread=1")
     with CaptureQueriesContext(connection) as filtered:
-        assert "No commitments match" in _page(client, "/commitments/?status=delayed")
+        assert "No commitments match" in get_page(client, "/commitments/?status=delayed")
     assert (len(unread), len(filtered) > 0) == (0, True)
 
 
 def test_bulk_writes_invalidate_cached_pages_without_the_writer_asking(client):
     question = WrittenQuestionFactory(is_about_ipp=True, heading="Before the rematch")
-    assert "Before the rematch" in _page(client, "/questions/")
+    assert "Before the rematch" in get_page(client, "/questions/")
     question.heading = "After the rematch"
     WrittenQuestion.objects.bulk_update([question], ["heading"])
-    assert "After the rematch" in _page(client, "/questions/")
+    assert "After the rematch" in get_page(client, "/questions/")
 
 
 def test_bulk_ingest_also_invalidates_cached_pages(client, parliament):
@@ -512,9 +498,9 @@ def test_bulk_ingest_also_invalidates_cached_pages(client, parliament):
 
     from .parliament import client_for
 
-    assert "0 written answers found." in _page(client, "/questions/")
+    assert "0 written answers found." in get_page(client, "/questions/")
     recheck_answers(client=client_for(parliament))
-    assert "0 written answers found." not in _page(client, "/questions/")
+    assert "0 written answers found." not in get_page(client, "/questions/")
 
 
 def test_security_headers_and_a_strict_content_security_policy(client, demo):
@@ -536,7 +522,7 @@ def test_figure_of_a_private_question_is_not_found(client, demo):
     table = FigureTable.objects.get()
     WrittenQuestion.objects.filter(pk=table.question_id).update(is_about_ipp=False)
     Evidence.objects.filter(question_id=table.question_id).update(state="rejected")
-    _page(client, f"/figures/{table.slug}/", status=404)
+    get_page(client, f"/figures/{table.slug}/", status=404)
 
 
 def test_a_hostile_quote_and_source_address_stay_inert_on_the_commitment_page(client):
@@ -547,7 +533,7 @@ def test_a_hostile_quote_and_source_address_stay_inert_on_the_commitment_page(cl
         question__answer_text="Work started.\n\nIt said: <script>alert(1)</script> and more; and\n- <b>x</b>",
         excerpt="<script>alert(1)</script> and more; and",
     )
-    page = _page(client, f"/commitments/{commitment.slug}/")
+    page = get_page(client, f"/commitments/{commitment.slug}/")
     assert "<script>alert" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "<b>x</b>" not in page and 'href="javascript:' not in page
 
@@ -560,7 +546,7 @@ def test_home_lists_each_newly_evidenced_answer_once_dated_with_its_asker(client
         EvidenceFactory(
             question=question, commitment__title=title, state="confirmed", reviewed_at=timezone.now()
         )
-    page = _page(client, "/")
+    page = get_page(client, "/")
     assert page.count("HL1234") == 1
     assert 'Answered <time datetime="2024-03-05">5 March 2024</time>, asked by Lord Example' in page
     evidence = page[page.index("Newly evidenced answers") :]
@@ -573,7 +559,7 @@ def test_the_answers_list_shows_who_asked_and_when_or_what_is_known_of_when(clie
     WrittenQuestionFactory(
         uin="UIN-UNDATED", is_about_ipp=True, date_answered=None, answered_after=date(2024, 11, 15)
     )
-    page = _page(client, "/questions/")
+    page = get_page(client, "/questions/")
     assert ">Asked by<" in page and ">Kate Hollern</td>" in page and "26 Nov 2024" in page
     assert "After 15 Nov 2024" in page
 
@@ -607,7 +593,7 @@ def test_each_page_has_its_own_description_preview_tags_and_absolute_canonical_a
     )
     question = WrittenQuestionFactory(is_about_ipp=True, uin="HL42", asking_member="Lord Example")
     home, detail, answer = (
-        _head_tags(_page(client, url))
+        _head_tags(get_page(client, url))
         for url in ["/", f"/commitments/{commitment.slug}/", f"/questions/{question.pk}/"]
     )
     assert detail["og:title"] == "Psychology after release" and detail["og:type"] == "article"
@@ -623,21 +609,23 @@ def test_each_page_has_its_own_description_preview_tags_and_absolute_canonical_a
 
 def test_a_lists_canonical_address_keeps_its_filters_and_drops_its_order_and_page(client, demo, settings):
     settings.SITE_URL = "https://ipp.example.org"
-    page = _page(client, "/commitments/?sort=-title&status=delivered&page=1&q=&theme=electronic-monitoring")
+    page = get_page(
+        client, "/commitments/?sort=-title&status=delivered&page=1&q=&theme=electronic-monitoring"
+    )
     expected = "https://ipp.example.org/commitments/?theme=electronic-monitoring&status=delivered"
     assert _head_tags(page)["canonical"] == expected
-    invalid = _page(client, "/commitments/?status=abandoned", status=400)
+    invalid = get_page(client, "/commitments/?status=abandoned", status=400)
     assert _head_tags(invalid)["canonical"] == "https://ipp.example.org/commitments/"
 
 
 def test_not_found_and_one_persons_pages_have_no_canonical_address(client, demo):
-    assert "canonical" not in _head_tags(_page(client, "/commitments/no-such-commitment/", status=404))
-    assert "canonical" not in _head_tags(_page(client, "/no-such-page/", status=404))
-    assert "canonical" not in _head_tags(_page(client, "/subscribe/check-your-email/"))
+    assert "canonical" not in _head_tags(get_page(client, "/commitments/no-such-commitment/", status=404))
+    assert "canonical" not in _head_tags(get_page(client, "/no-such-page/", status=404))
+    assert "canonical" not in _head_tags(get_page(client, "/subscribe/check-your-email/"))
 
 
 def test_download_csv_carries_the_lists_filters_and_gives_only_those_rows(client, demo):
-    page = _page(client, "/commitments/?status=delivered&theme=electronic-monitoring&sort=-title&page=1")
+    page = get_page(client, "/commitments/?status=delivered&theme=electronic-monitoring&sort=-title&page=1")
     link = re.search(r'<a href="([^"]+)">Download CSV</a>', page).group(1)
     assert link == "/exports/commitments.csv?theme=electronic-monitoring&amp;status=delivered"
     response = client.get(link.replace("&amp;", "&"))
@@ -646,5 +634,5 @@ def test_download_csv_carries_the_lists_filters_and_gives_only_those_rows(client
         theme__slug="electronic-monitoring", status="delivered", is_published=True
     )
     assert sorted(row["slug"] for row in rows) == sorted(expected.values_list("slug", flat=True)) != []
-    questions = _page(client, "/questions/?house=Lords")
+    questions = get_page(client, "/questions/?house=Lords")
     assert '<a href="/exports/questions.csv?house=Lords">Download CSV</a>' in questions

@@ -11,14 +11,8 @@ from django.db import connection
 from commitments.models import Commitment, WrittenQuestion
 
 from .factories import CommitmentFactory, WrittenQuestionFactory
-from .servers import clear_cache
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    clear_cache()
 
 
 def _search(client, query: str, status: int = 200) -> str:
