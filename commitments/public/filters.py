@@ -85,7 +85,7 @@ class WrittenQuestionFilter(django_filters.FilterSet):
         queryset=Commitment.objects.published().only("pk", "slug", "title").order_by("title"),
         to_field_name="slug",
         empty_label="Any commitment",
-        label="Evidences",
+        label="Evidence for",
         widget=PlainSelect,
     )
 

@@ -11,7 +11,7 @@ from django.utils.safestring import mark_safe
 class PlainSelect(forms.Select):
     """A `<select>` whose options are written straight from its choices. Django builds a dict per
     option and renders each through two template includes; with 300 commitments in the answers
-    list's "Evidences" filter that was most of the page's rendering time. The HTML is the same
+    list's "Evidence for" filter that was most of the page's rendering time. The HTML is the same
     (no option groups: the public filters have none)."""
 
     def render(self, name, value, attrs=None, renderer=None):
