@@ -218,7 +218,7 @@ def test_a_commitment_page_shows_promise_status_line_and_evidence_in_that_order(
         assert page.locator(".status-line").inner_text().startswith("In progress since 8 March 2022.")
         newest = page.locator(".timeline > li").first
         assert "The following table shows" in newest.inner_text()
-        assert newest.locator(".table-title").inner_text().startswith("The number of progression panels")
+        assert newest.locator("table caption").inner_text().startswith("The number of progression panels")
         assert newest.locator("table tbody tr").count() == 15
         assert problems == []
         context.close()

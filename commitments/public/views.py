@@ -16,8 +16,6 @@ from django_tables2 import SingleTableMixin
 from ..models import (
     Commitment,
     Evidence,
-    FigureCell,
-    FigureRow,
     FigureTable,
     RecheckRun,
     Status,
@@ -148,8 +146,9 @@ class CommitmentDetailView(DetailView):
         return context
 
 
-def introduced_tables(evidence: list[Evidence]) -> dict[int, FigureTable]:
-    """The parsed table each quote introduces ("The following table shows…:"), by evidence id.
+def introduced_tables(evidence: list[Evidence]) -> dict[int, Grid]:
+    """The parsed table each quote introduces ("The following table shows…:"), by evidence id,
+    drawn as the answer and figure pages draw it.
 
     A fixed number of queries, and none when no quote introduces a table. An answer's tables are
     numbered in the order they were stored, which is the order they appear in it.
@@ -157,13 +156,11 @@ def introduced_tables(evidence: list[Evidence]) -> dict[int, FigureTable]:
     wanted = {item.pk: item for item in evidence if item.quote.table_index is not None}
     if not wanted:
         return {}
-    cells = FigureCell.objects.select_related("column").order_by("column__position")
-    rows = FigureRow.objects.order_by("position").prefetch_related(Prefetch("cells", queryset=cells))
     by_question: dict[int, list[FigureTable]] = {}
     tables = (
         FigureTable.objects.filter(question__in={item.question_id for item in wanted.values()})
         .order_by("pk")
-        .prefetch_related("columns", Prefetch("rows", queryset=rows))
+        .with_grid()
     )
     for table in tables:
         by_question.setdefault(table.question_id, []).append(table)
@@ -171,12 +168,13 @@ def introduced_tables(evidence: list[Evidence]) -> dict[int, FigureTable]:
     for pk, item in wanted.items():
         answer_tables = by_question.get(item.question_id, [])
         if item.quote.table_index < len(answer_tables):
-            found[pk] = answer_tables[item.quote.table_index]
+            table = answer_tables[item.quote.table_index]
+            found[pk] = Grid.from_figure_table(table, html_id=f"quoted-table-{pk}")
     return found
 
 
 def timeline(
-    changes: list[StatusChange], evidence: list[Evidence], *, tables: dict[int, FigureTable] | None = None
+    changes: list[StatusChange], evidence: list[Evidence], *, tables: dict[int, Grid] | None = None
 ) -> list[dict]:
     """Status changes and confirmed evidence in one list, newest first.
 
