@@ -564,6 +564,28 @@ def test_the_answers_list_shows_who_asked_and_when_or_what_is_known_of_when(clie
     assert "After 15 Nov 2024" in page
 
 
+def test_list_rows_label_every_cell_link_the_record_escape_text_and_mark_what_is_missing(client):
+    question = WrittenQuestionFactory(
+        uin="UIN-1", is_about_ipp=True, heading="<script>alert(1)</script>", asking_member=""
+    )
+    CommitmentFactory(title="Panels <b>now</b>", owner="", status="delayed")
+    answers, commitments = get_page(client, "/questions/"), get_page(client, "/commitments/")
+    row = re.search(r"<tr><td[^>]*>.*?</tr>", answers).group(0)
+    assert re.findall(r'data-label="([^"]+)"', row) == [
+        "Question",
+        "Subject",
+        "Asked by",
+        "House",
+        "Answered",
+        "Answered by",
+    ]
+    assert f'<a href="/questions/{question.pk}/">House of Commons UIN-1</a>' in row
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in row and "<script>alert" not in answers
+    assert 'data-label="Asked by">—</td>' in row  # the column default for an empty value
+    assert 'data-label="Status"><span class="status status-delayed">Delayed</span>' in commitments
+    assert "Panels &lt;b&gt;now&lt;/b&gt;</a>" in commitments and 'data-label="Owner">—</td>' in commitments
+
+
 @pytest.mark.parametrize("url", ["/no-such-page/", "/commitments/no-such-commitment/"])
 def test_the_demo_answers_an_unknown_address_with_the_sites_own_404_page(client, settings, url):
     """`make run` has DEBUG on; TRACKER_DEMO adds the middleware that keeps Django's debug 404 away."""
