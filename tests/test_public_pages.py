@@ -658,3 +658,33 @@ def test_download_csv_carries_the_lists_filters_and_gives_only_those_rows(client
     assert sorted(row["slug"] for row in rows) == sorted(expected.values_list("slug", flat=True)) != []
     questions = get_page(client, "/questions/?house=Lords")
     assert '<a href="/exports/questions.csv?house=Lords">Download CSV</a>' in questions
+
+
+def _queries_for(client, url: str) -> list[str]:
+    with CaptureQueriesContext(connection) as captured:
+        get_page(client, url)
+    return [query["sql"] for query in captured]
+
+
+def test_what_many_pages_share_is_computed_once_per_data_version_and_follows_every_change(client, settings):
+    """With the page cache off, as for a filter nobody asked for yet: the home page's figures, the
+    filters' options and a list's count (shared by its sort orders) are not read again until the
+    data changes, and a change shows at once."""
+    settings.PUBLIC_PAGE_CACHE = False
+    CommitmentFactory(title="Panels", status="delayed")
+    WrittenQuestionFactory(is_about_ipp=True)
+    first_home = _queries_for(client, "/")
+    assert first_home and _queries_for(client, "/") == []
+    first_list = _queries_for(client, "/questions/?sort=heading")
+    other_sort = _queries_for(client, "/questions/?sort=-heading")
+    assert any("COUNT(" in sql for sql in first_list) and not any("COUNT(" in sql for sql in other_sort)
+    assert any('"commitments_commitment"' in sql for sql in first_list)  # the "Evidence for" options
+    assert not any('FROM "commitments_commitment"' in sql for sql in other_sort)
+
+    CommitmentFactory(title="Psychology <i>support</i>", status="delayed")  # a write bumps the version
+    home = get_page(client, "/")
+    assert "2 commitments tracked." in home and ">2 open commitments</a>" in home
+    answers = get_page(client, "/questions/?sort=-heading")
+    assert (
+        ">Psychology &lt;i&gt;support&lt;/i&gt;</option>" in answers and "1 written answers found" in answers
+    )

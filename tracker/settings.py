@@ -213,6 +213,9 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Whole public pages are cached under a data version (commitments/public/cache.py); off only to
 # measure the uncached pages (make bench-web does both).
 PUBLIC_PAGE_CACHE = env.bool("PUBLIC_PAGE_CACHE", default=True)
+# What many pages share (home figures, filter options, a list's count) is remembered in each process
+# per data version (PerDataVersion); off only to measure a page's first render after a change.
+REMEMBER_PER_DATA_VERSION = env.bool("REMEMBER_PER_DATA_VERSION", default=True)
 # Whole exports (the dataset zip, the unfiltered CSVs), built once per data version.
 EXPORTS_DIR = env.path("EXPORTS_DIR", default=BASE_DIR / "var" / "exports")
 # Filtered CSV exports are built per request, so each client may ask for only so many.

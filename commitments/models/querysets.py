@@ -70,6 +70,13 @@ class StatusChangeQuerySet(AppendOnlyQuerySet):
     def newest_first(self) -> Self:
         return self.order_by("-effective_on", "-pk")
 
+    def as_headlines(self) -> Self:
+        """What a line "<day>: <commitment> is now <status>" needs, and no more: the reasons,
+        the commitment's texts and the question's answer are large and unused there."""
+        return self.select_related("commitment").only(
+            "pk", "effective_on", "to_status", "commitment__slug", "commitment__title"
+        )
+
 
 class CommitmentQuerySet(BulkWriteSignalsQuerySet):
     def published(self) -> Self:

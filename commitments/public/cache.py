@@ -9,6 +9,10 @@
   middleware with one round trip to the cache, before the view (or its transaction) runs.
 - Unmarked views (admin, about, subscription pages, health checks) are neither: they show a
   person's own page, or something that is not public data (the time of the last re-check).
+- `PerDataVersion`: what a page computes from all the data and many addresses share (the home
+  page's figures, a filter's choices, a filtered list's count, shared by its sort orders and pages)
+  is remembered in this process until the data version or the day changes. A page-cache miss then
+  renders with those at hand; the first request after a change computes them.
 
 The marks are put on the URLs in each area's urls.py. Any change to what the pages show bumps the
 data version, through model signals (including `bulk_written` for bulk writes): writers never call
@@ -19,8 +23,11 @@ from __future__ import annotations
 
 import hashlib
 import time
-from datetime import datetime
+from collections.abc import Callable, Hashable
+from contextvars import ContextVar
+from datetime import date, datetime
 from functools import lru_cache, wraps
+from typing import Generic, TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
@@ -55,6 +62,47 @@ PAGE_SECONDS = 60 * 60
 
 def data_version() -> int:
     return cache.get_or_set(VERSION_KEY, time.time_ns, timeout=None)
+
+
+# The data version ConditionalRequestMiddleware read for the request being served, if it read one.
+_request_version: ContextVar[int | None] = ContextVar("public_data_version", default=None)
+
+T = TypeVar("T")
+
+
+class PerDataVersion(Generic[T]):
+    """Values remembered in this process for as long as the public data and the day are unchanged.
+
+    Used only for what depends on nothing else (not the user, not the request beyond the key).
+    Everything is forgotten at once when the version or the day moves on, and when more than
+    `size` keys are held, so memory stays bounded."""
+
+    def __init__(self, size: int = 256) -> None:
+        self.size = size
+        self._state: tuple[int, date] | None = None
+        self._values: dict[Hashable, T] = {}
+
+    def get(self, key: Hashable, compute: Callable[[], T]) -> T:
+        if not settings.REMEMBER_PER_DATA_VERSION:  # bench_web's "after a change" pass
+            return compute()
+        state = (_request_version.get() or data_version(), timezone.localdate())
+        if state != self._state or len(self._values) >= self.size:
+            self._values = {}
+            self._state = state
+        if key not in self._values:
+            self._values[key] = compute()
+        return self._values[key]
+
+
+def per_data_version(function: Callable[..., T]) -> Callable[..., T]:
+    """`function(*args)` remembered per data version and day (see PerDataVersion)."""
+    remembered: PerDataVersion[T] = PerDataVersion()
+
+    @wraps(function)
+    def wrapper(*args):
+        return remembered.get(args, lambda: function(*args))
+
+    return wrapper
 
 
 def data_changed_at() -> datetime:
@@ -186,10 +234,14 @@ class ConditionalRequestMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        answered = self._answer_from_data_state(request)
-        if answered is not None:
-            return answered
-        response = self.get_response(request)
+        token = _request_version.set(None)
+        try:
+            answered = self._answer_from_data_state(request)
+            if answered is not None:
+                return answered
+            response = self.get_response(request)
+        finally:
+            _request_version.reset(token)
         validators = getattr(request, "public_data_validators", None)
         if validators and response.status_code == 200 and not response.has_header("ETag"):
             response["ETag"], response["Last-Modified"] = validators
@@ -204,6 +256,7 @@ class ConditionalRequestMiddleware:
             return None
         digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:16]
         version, changed_at, page = data_state_and_page(request, view_func)
+        _request_version.set(version)
         # The day is part of it: "no recent evidence" turns on with time, not with a change.
         etag = quote_etag(f"{version}-{timezone.localdate():%Y%m%d}-{digest}")
         last_modified = int(changed_at.timestamp())

@@ -24,11 +24,12 @@ from ..models import (
     WrittenQuestion,
 )
 from ..models.querysets import RECENT_EVIDENCE_DAYS
+from .cache import per_data_version
 from .charts import figure_column_charts, status_bar
 from .figure_grids import Grid, answer_with_tables
 from .filters import CommitmentFilter, WrittenQuestionFilter
 from .forms import SearchForm, SearchKind
-from .pagination import page_number
+from .pagination import CountPerDataVersionPaginator, page_number
 from .sharing import canonical_url, filter_query
 from .tables import CommitmentTable, WrittenQuestionTable
 
@@ -43,18 +44,27 @@ class HomeView(TemplateView):
     template_name = "commitments/home.html"
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        counts = dict(Commitment.objects.published().order_by().values_list("status").annotate(n=Count("pk")))
-        context["status_counts"] = [(status, counts.get(status.value, 0)) for status in Status]
-        context["segments"] = status_bar(counts)
-        context["total"] = sum(counts.values())
-        context["without_recent_evidence"] = Commitment.objects.published().without_recent_evidence().count()
-        context["latest_changes"] = StatusChange.objects.published().for_display().newest_first()[:6]
-        context["newly_evidenced"] = newly_evidenced_answers()
-        context["themes"] = Theme.objects.annotate(
-            n=Count("commitments", filter=Q(commitments__is_published=True))
-        ).filter(n__gt=0)
-        return context
+        return super().get_context_data(**kwargs) | home_figures()
+
+
+@per_data_version
+def home_figures() -> dict:
+    """Everything the home page shows is the same for every reader until the data (or the day)
+    changes: computed once per data version in each process, not once per page-cache miss."""
+    counts = dict(Commitment.objects.published().order_by().values_list("status").annotate(n=Count("pk")))
+    return {
+        "status_counts": [(status, counts.get(status.value, 0)) for status in Status],
+        "segments": status_bar(counts),
+        "total": sum(counts.values()),
+        "without_recent_evidence": Commitment.objects.published().without_recent_evidence().count(),
+        "latest_changes": list(StatusChange.objects.published().as_headlines().newest_first()[:6]),
+        "newly_evidenced": newly_evidenced_answers(),
+        "themes": list(
+            Theme.objects.annotate(n=Count("commitments", filter=Q(commitments__is_published=True))).filter(
+                n__gt=0
+            )
+        ),
+    }
 
 
 def newly_evidenced_answers(limit: int = 6, window: int = 60) -> list[dict]:
@@ -72,7 +82,11 @@ class ValidatedListMixin(SingleTableMixin):
     """Filters and sort kept in the URL. An unknown sort column or an invalid filter value answers
     400 with the reason on the page; a page number out of range is a 404. Never a silent guess."""
 
-    table_pagination = {"per_page": PER_PAGE, "silent": False}
+    table_pagination = {
+        "per_page": PER_PAGE,
+        "silent": False,
+        "paginator_class": CountPerDataVersionPaginator,
+    }
     csv_url_name: str  # the open-data export of this list, which takes the same filters
 
     @classmethod
