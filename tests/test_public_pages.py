@@ -688,3 +688,14 @@ def test_what_many_pages_share_is_computed_once_per_data_version_and_follows_eve
     assert (
         ">Psychology &lt;i&gt;support&lt;/i&gt;</option>" in answers and "1 written answers found" in answers
     )
+
+
+def test_a_remembered_count_belongs_to_its_own_filters_only(client, settings):
+    settings.PUBLIC_PAGE_CACHE = False
+    WrittenQuestionFactory(is_about_ipp=True, house="Commons")
+    WrittenQuestionFactory(is_about_ipp=True, house="Lords", uin="HL1")
+    assert "2 written answers found" in get_page(client, "/questions/?sort=heading")
+    assert "1 written answers found" in get_page(client, "/questions/?house=Lords")
+    assert "There is a problem with the filters" in get_page(client, "/questions/?house=Neither", status=400)
+    assert "2 written answers found" in get_page(client, "/questions/?sort=-heading")
+    assert "1 written answers found" in get_page(client, "/questions/?house=Lords&sort=reference")

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import EmptyResultSet
+from collections.abc import Hashable
+
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
 from django.utils.functional import cached_property
 
 from .cache import PerDataVersion
@@ -24,20 +24,19 @@ def page_number(value: str) -> int | None:
 
 
 class CountPerDataVersionPaginator(Paginator):
-    """A list's count, remembered per data version for its filters (the SQL and its parameters):
+    """A list's count, remembered per data version under `count_key` (the list and its filters):
     each sort order and page of a filtered list is a page of its own to the page cache, but they
-    share one count, which on the answers list is an index scan of 50,000 entries."""
+    share one count, which on the answers list is an index scan of 50,000 entries. Without a key
+    (invalid filters) the count is simply taken."""
 
     _counts: PerDataVersion[int] = PerDataVersion()
 
+    def __init__(self, *args, count_key: Hashable = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.count_key = count_key
+
     @cached_property
     def count(self) -> int:
-        # django-tables2 hands over its rows; their data is its wrapper of the view's queryset.
-        queryset = getattr(getattr(self.object_list, "data", None), "data", None)
-        if not isinstance(queryset, QuerySet):
+        if self.count_key is None:
             return super().count
-        try:
-            sql, params = queryset.order_by().query.sql_with_params()
-        except EmptyResultSet:  # a filter that can match nothing; the count says so without a query
-            return super().count
-        return self._counts.get((queryset.db, sql, repr(params)), queryset.count)
+        return self._counts.get(self.count_key, lambda: Paginator.count.func(self))

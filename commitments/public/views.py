@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 from django.conf import settings
 from django.core.paginator import InvalidPage, Paginator
 from django.db.models import Count, Prefetch, Q
@@ -78,6 +80,13 @@ def newly_evidenced_answers(limit: int = 6, window: int = 60) -> list[dict]:
     return list(answers.values())[:limit]
 
 
+@cache
+def orderable_columns(table_class: type) -> frozenset[str]:
+    """The columns a list can be sorted by: fixed for a table class, so found once, not by
+    building an empty table on every request."""
+    return frozenset(column.name for column in table_class([]).columns if column.orderable)
+
+
 class ValidatedListMixin(SingleTableMixin):
     """Filters and sort kept in the URL. An unknown sort column or an invalid filter value answers
     400 with the reason on the page; a page number out of range is a 404. Never a silent guess."""
@@ -103,7 +112,7 @@ class ValidatedListMixin(SingleTableMixin):
         request.GET = request.GET.copy()
         request.GET.pop("per_page", None)  # the page size is ours to choose
         sort = request.GET.get("sort", "")
-        orderable = {column.name for column in self.table_class([]).columns if column.orderable}
+        orderable = orderable_columns(self.table_class)
         self.sort_error = (
             f"“{sort}” is not a column you can sort by." if sort and sort.lstrip("-") not in orderable else ""
         )
@@ -111,6 +120,12 @@ class ValidatedListMixin(SingleTableMixin):
         if self.sort_error or (self.filterset.is_bound and not self.filterset.is_valid()):
             response.status_code = 400
         return response
+
+    def get_table_pagination(self, table):
+        pagination = dict(super().get_table_pagination(table))
+        if not self.filterset.is_bound or self.filterset.is_valid():
+            pagination["count_key"] = (type(self).__name__, filter_query(self.filterset))
+        return pagination
 
     def get_table(self, **kwargs):
         if self.sort_error:
