@@ -19,6 +19,10 @@ from .choices import DeliveryState, DigestFrequency, EvidenceState, RecheckRunOu
 from .search import answer_search_vector, commitment_search_vector, full_text_search
 from .signals import bulk_written
 
+# A question's record as received and its answer as HTML: large, and unused where a page only
+# names, dates and quotes the answer (the quote is taken from the plain text).
+QUESTION_RECORD_FIELDS = ("source_record", "answer_html", "answer_html_safe")
+
 # "Recent" for the computed flag *no recent evidence*: newest confirmed evidence answered within
 # twelve months. Shown on the about page, the commitment page, the admin filter and the API.
 RECENT_EVIDENCE_DAYS = 365
@@ -69,6 +73,12 @@ class StatusChangeQuerySet(AppendOnlyQuerySet):
 
     def newest_first(self) -> Self:
         return self.order_by("-effective_on", "-pk")
+
+    def with_named_sources(self) -> Self:
+        """With the answer each change rests on, enough to name, date and link it."""
+        return self.select_related("question").defer(
+            *(f"question__{name}" for name in QUESTION_RECORD_FIELDS)
+        )
 
     def as_headlines(self) -> Self:
         """What a line "<day>: <commitment> is now <status>" needs, and no more: the reasons,
@@ -159,6 +169,12 @@ class EvidenceQuerySet(BulkWriteSignalsQuerySet):
 
     def for_display(self) -> Self:
         return self.select_related("commitment", "question")
+
+    def with_quoted_answers(self) -> Self:
+        """With each answer, enough to name, date, link and quote it."""
+        return self.select_related("question").defer(
+            *(f"question__{name}" for name in QUESTION_RECORD_FIELDS)
+        )
 
     def newest_confirmed(self) -> Self:
         """Newest first by when an editor confirmed it (an index walks this), with only the

@@ -167,8 +167,8 @@ class CommitmentDetailView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         commitment = self.object
-        changes = list(commitment.status_changes.select_related("question").order_by("effective_on", "pk"))
-        evidence = list(commitment.evidence.confirmed().select_related("question"))
+        changes = list(commitment.status_changes.with_named_sources().order_by("effective_on", "pk"))
+        evidence = list(commitment.evidence.confirmed().with_quoted_answers())
         context["current_change"] = changes[-1] if changes else None
         context["timeline"] = timeline(changes, evidence, tables=introduced_tables(evidence))
         context["evidence"] = evidence

@@ -31,6 +31,19 @@ end
 """
 
 
+# The passes: the page cache as deployed; off, as for an address nobody asked for since the last
+# change (what many pages share is still remembered per data version); and off with nothing
+# remembered either, as for the first request a worker serves after a change.
+MODES = {
+    "cached": ("Page cache on (Redis)", {"PUBLIC_PAGE_CACHE": "1"}),
+    "uncached": ("Page cache off", {"PUBLIC_PAGE_CACHE": "0"}),
+    "after a change": (
+        "Page cache off and nothing remembered per data version (a first render after a change)",
+        {"PUBLIC_PAGE_CACHE": "0", "REMEMBER_PER_DATA_VERSION": "0"},
+    ),
+}
+
+
 class Command(BaseCommand):
     help = (
         "Load >= 300 commitments and 50,000 written questions into a PostgreSQL database of its own, "
@@ -102,28 +115,32 @@ class Command(BaseCommand):
             script.write_text(WRK_SCRIPT)
             self._exports_under_load(env | {"EXPORTS_DIR": str(Path(folder) / "exports")}, seconds=seconds)
             results = {}
-            for cached in () if exports_only else (True, False):
-                results[cached] = self._measure(
+            for mode in () if exports_only else MODES:
+                results[mode] = self._measure(
                     urls,
-                    env | {"PUBLIC_PAGE_CACHE": "1" if cached else "0"},
+                    env | MODES[mode][1],
                     script,
                     seconds=seconds,
                     connections=connections,
                     workers=workers,
-                    cached=cached,
+                    title=MODES[mode][0],
                 )
             if results:
                 self._targets(results)
 
-    def _targets(self, results: dict[bool, tuple[list, float, list[int]]]) -> None:
-        """The issue's targets: uncached p95 <= 100 ms, cached >= 0.8x /healthz, workers < 150 MB."""
+    def _targets(self, results: dict[str, tuple[list, float, list[int]]]) -> None:
+        """The issue's targets: uncached p95 <= 100 ms, cached >= 0.8x /healthz, workers < 150 MB.
+        The "after a change" pass is reported beside them, not held to them."""
         lines = []
-        uncached, _, _ = results[False]
-        slow = [f"{name} ({figures['p95']:.0f} ms)" for name, _, figures in uncached if figures["p95"] > 100]
-        lines.append(
-            "uncached p95 <= 100 ms: " + ("met on every page" if not slow else "MISSED on " + ", ".join(slow))
-        )
-        cached, base_rate, _ = results[True]
+        for mode in ("uncached", "after a change"):
+            rows, _, _ = results[mode]
+            slow = [f"{name} ({figures['p95']:.0f} ms)" for name, _, figures in rows if figures["p95"] > 100]
+            lines.append(
+                f"{mode} p95 <= 100 ms: "
+                + ("met on every page" if not slow else "MISSED on " + ", ".join(slow))
+                + ("" if mode == "uncached" else " (for information)")
+            )
+        cached, base_rate, _ = results["cached"]
         behind = [
             f"{name} ({figures['requests'] / figures['seconds'] / base_rate:.2f}x)"
             for name, _, figures in cached
@@ -140,7 +157,7 @@ class Command(BaseCommand):
         )
         self.stdout.write("\nTargets: " + "; ".join(lines) + ".")
 
-    def _measure(self, urls, env, script, *, seconds, connections, workers, cached):
+    def _measure(self, urls, env, script, *, seconds, connections, workers, title):
         port = free_port()
         server = subprocess.Popen(
             [
@@ -179,8 +196,7 @@ class Command(BaseCommand):
         healthz = next(f for n, _, f in rows if n == "healthz")
         base_rate = healthz["requests"] / healthz["seconds"]
         self.stdout.write(
-            f"\nPage cache {'on (Redis)' if cached else 'off'}; gunicorn {workers} workers, "
-            f"wrk {connections} connections, {seconds} s per page:"
+            f"\n{title}; gunicorn {workers} workers, wrk {connections} connections, {seconds} s per page:"
         )
         self.stdout.write(
             f"{'page':<26}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'× healthz':>11}{'errors':>8}"
