@@ -73,9 +73,14 @@ class _CellWriter:
         self.empty_values = column.empty_values
         self.default = bound_column.default
         self.link = bound_column.link
+        fixed = {"column": column, "bound_column": bound_column, "table": table}
+        # A `linkify=<callable>` with no link attributes, as all ours are: its URL function is called
+        # directly; any other linkify goes through django-tables2's LinkTransform.
+        self.url = None
+        if self.link and callable(self.link.url) and not self.link.attrs:
+            self.url = _called_with(self.link.url, fixed)
         field = self.accessor.get_field(table._meta.model)
         self.display = bool(getattr(field, "choices", None))
-        fixed = {"column": column, "bound_column": bound_column, "table": table}
         self.render = _called_with(bound_column.render, fixed)
         self.opening = format_html(
             '<td {} data-label="{}">',
@@ -93,7 +98,9 @@ class _CellWriter:
             content = self.default
         else:
             content = self.render(value=value, record=record)
-            if self.link:
+            if self.url:
+                content = format_html('<a href="{}">{}</a>', self.url(value=value, record=record), content)
+            elif self.link:
                 content = self.link(content, value=value, record=record, bound_column=self.bound_column)
         return f"{self.opening}{conditional_escape(content)}</td>"
 
