@@ -1,4 +1,5 @@
-"""What the benchmark commands share: a database of their own, a free port, waiting for a server."""
+"""What the benchmark commands share: a database of their own, a free port, waiting for a server,
+the memory of its workers."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import socket
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import httpx
 from django.conf import settings
@@ -50,3 +52,16 @@ def fresh_database(name: str) -> str:
         check=True,
     )
     return database_url
+
+
+def worker_rss_megabytes(parent: int) -> list[int]:
+    """Resident memory of each gunicorn worker (the children of the arbiter), from /proc."""
+    sizes = []
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            fields = dict(line.split(":", 1) for line in status.read_text().splitlines() if ":" in line)
+        except OSError:
+            continue
+        if int(fields.get("PPid", "0").strip()) == parent and "VmRSS" in fields:
+            sizes.append(int(fields["VmRSS"].split()[0]) // 1024)
+    return sorted(sizes)

@@ -18,7 +18,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from commitments.devtools.benchmarks import free_port, fresh_database, wait_for
+from commitments.devtools.benchmarks import free_port, fresh_database, wait_for, worker_rss_megabytes
 
 WRK_SCRIPT = """
 done = function(summary, latency, requests)
@@ -189,7 +189,7 @@ class Command(BaseCommand):
                 ).stdout
                 figures = json.loads(out.strip().splitlines()[-1])
                 rows.append((name, path, figures))
-            worker_megabytes = _worker_rss_megabytes(server.pid)
+            worker_megabytes = worker_rss_megabytes(server.pid)
         finally:
             server.terminate()
             server.wait(timeout=20)
@@ -386,16 +386,3 @@ class Command(BaseCommand):
                 }
             )
         )
-
-
-def _worker_rss_megabytes(parent: int) -> list[int]:
-    """Resident memory of each gunicorn worker (the children of the arbiter), from /proc."""
-    sizes = []
-    for status in Path("/proc").glob("[0-9]*/status"):
-        try:
-            fields = dict(line.split(":", 1) for line in status.read_text().splitlines() if ":" in line)
-        except OSError:
-            continue
-        if int(fields.get("PPid", "0").strip()) == parent and "VmRSS" in fields:
-            sizes.append(int(fields["VmRSS"].split()[0]) // 1024)
-    return sorted(sizes)
