@@ -699,3 +699,20 @@ def test_a_remembered_count_belongs_to_its_own_filters_only(client, settings):
     assert "There is a problem with the filters" in get_page(client, "/questions/?house=Neither", status=400)
     assert "2 written answers found" in get_page(client, "/questions/?sort=-heading")
     assert "1 written answers found" in get_page(client, "/questions/?house=Lords&sort=reference")
+
+
+def test_a_remembered_value_is_forgotten_when_the_data_or_the_day_changes(monkeypatch):
+    from commitments.public import cache as public_cache
+
+    remembered = public_cache.PerDataVersion()
+    computed = []
+
+    def compute():
+        computed.append(len(computed) + 1)
+        return computed[-1]
+
+    assert remembered.get("figures", compute) == 1 and remembered.get("figures", compute) == 1
+    public_cache.bump_data_version()
+    assert remembered.get("figures", compute) == 2
+    monkeypatch.setattr(public_cache.timezone, "localdate", lambda: date(2030, 1, 1))
+    assert remembered.get("figures", compute) == 3 and remembered.get("figures", compute) == 3

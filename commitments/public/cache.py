@@ -79,19 +79,21 @@ class PerDataVersion(Generic[T]):
 
     def __init__(self, size: int = 256) -> None:
         self.size = size
-        self._state: tuple[int, date] | None = None
-        self._values: dict[Hashable, T] = {}
+        # The state and its values as one tuple, replaced whole: a request on another thread never
+        # reads values kept for another version, nor stores into them.
+        self._current: tuple[tuple[int, date] | None, dict[Hashable, T]] = (None, {})
 
     def get(self, key: Hashable, compute: Callable[[], T]) -> T:
         if not settings.REMEMBER_PER_DATA_VERSION:  # bench_web's "after a change" pass
             return compute()
         state = (_request_version.get() or data_version(), timezone.localdate())
-        if state != self._state or len(self._values) >= self.size:
-            self._values = {}
-            self._state = state
-        if key not in self._values:
-            self._values[key] = compute()
-        return self._values[key]
+        current = self._current
+        if current[0] != state or len(current[1]) >= self.size:
+            current = self._current = (state, {})
+        values = current[1]
+        if key not in values:
+            values[key] = compute()
+        return values[key]
 
 
 def per_data_version(function: Callable[..., T]) -> Callable[..., T]:
