@@ -247,6 +247,17 @@ def test_no_recent_evidence_notice_after_twelve_months(client):
     assert "dates from 27 April 2022, over twelve months ago" in get_page(
         client, f"/commitments/{stale.slug}/"
     )
+    undated = CommitmentFactory()
+    EvidenceFactory(
+        commitment=undated,
+        state="confirmed",
+        question__date_answered=None,
+        question__answered_after=date(2024, 11, 15),
+    )
+    assert (
+        "has no exact date: it was given after 15 November 2024, and the tracker counts from that day"
+        in get_page(client, f"/commitments/{undated.slug}/")
+    )
 
 
 def test_no_recent_evidence_is_one_rule_for_the_page_the_admin_filter_and_the_api(client):
