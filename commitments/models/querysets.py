@@ -19,9 +19,9 @@ from .choices import DeliveryState, DigestFrequency, EvidenceState, RecheckRunOu
 from .search import answer_search_vector, commitment_search_vector, full_text_search
 from .signals import bulk_written
 
-# A question's record as received and its answer as HTML: large, and unused where a page only
-# names, dates and quotes the answer (the quote is taken from the plain text).
-QUESTION_RECORD_FIELDS = ("source_record", "answer_html", "answer_html_safe")
+# A related question's record as received and its answer as HTML: large, and unused where a page
+# only names, dates and quotes the answer (the quote is taken from the plain text).
+QUESTION_RECORD_FIELDS = ("question__source_record", "question__answer_html", "question__answer_html_safe")
 
 # "Recent" for the computed flag *no recent evidence*: newest confirmed evidence answered within
 # twelve months. Shown on the about page, the commitment page, the admin filter and the API.
@@ -76,9 +76,7 @@ class StatusChangeQuerySet(AppendOnlyQuerySet):
 
     def with_named_sources(self) -> Self:
         """With the answer each change rests on, enough to name, date and link it."""
-        return self.select_related("question").defer(
-            *(f"question__{name}" for name in QUESTION_RECORD_FIELDS)
-        )
+        return self.select_related("question").defer(*QUESTION_RECORD_FIELDS)
 
     def as_headlines(self) -> Self:
         """What a line "<day>: <commitment> is now <status>" needs, and no more: the reasons,
@@ -163,9 +161,7 @@ class EvidenceQuerySet(BulkWriteSignalsQuerySet):
 
     def with_quoted_answers(self) -> Self:
         """With each answer, enough to name, date, link and quote it."""
-        return self.select_related("question").defer(
-            *(f"question__{name}" for name in QUESTION_RECORD_FIELDS)
-        )
+        return self.select_related("question").defer(*QUESTION_RECORD_FIELDS)
 
     def newest_confirmed(self) -> Self:
         """Newest first by when an editor confirmed it (an index walks this), with only the
