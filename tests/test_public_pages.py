@@ -18,6 +18,7 @@ from commitments.public.views import timeline
 from commitments.services import record_status_change
 
 from .factories import (
+    ActionPlanFactory,
     CommitmentFactory,
     EvidenceFactory,
     FigureCellFactory,
@@ -699,6 +700,31 @@ def test_what_many_pages_share_is_computed_once_per_data_version_and_follows_eve
     assert (
         ">Psychology &lt;i&gt;support&lt;/i&gt;</option>" in answers and "1 written answers found" in answers
     )
+
+
+def test_a_commitment_page_reads_recency_and_plans_once_per_data_version_and_follows_changes(
+    client, settings
+):
+    """Every commitment's evidence recency and plan versions are read together, once per data
+    version, so a second commitment's page costs only its own three queries; a change shows at once."""
+    settings.PUBLIC_PAGE_CACHE = False
+    first, second = CommitmentFactory(status="in_progress"), CommitmentFactory(status="in_progress")
+    first.action_plans.add(ActionPlanFactory(title="Dated plan", published_on=date(2024, 11, 15)))
+    first.action_plans.add(ActionPlanFactory(title="Undated plan", published_on=None))
+    assert _queries_for(client, f"/commitments/{first.slug}/")
+    shared = _queries_for(client, f"/commitments/{second.slug}/")
+    assert len(shared) == 3  # the commitment, its status changes, its evidence
+    assert not any("MAX(" in sql or "commitments_commitment_action_plans" in sql for sql in shared)
+    page = get_page(client, f"/commitments/{first.slug}/")
+    assert "No recent evidence." in page
+    assert page.index("Undated plan") < page.index("Dated plan")  # the plans' own order: undated first
+
+    first.action_plans.add(ActionPlanFactory(title="Newest plan", published_on=date(2025, 6, 1)))
+    EvidenceFactory(commitment=first, state="confirmed", question__date_answered=timezone.localdate())
+    page = get_page(client, f"/commitments/{first.slug}/")
+    assert "No recent evidence." not in page
+    assert page.index("Dated plan") < page.index("Newest plan")
+    assert "Newest plan" not in get_page(client, f"/commitments/{second.slug}/")
 
 
 def test_a_remembered_count_belongs_to_its_own_filters_only(client, settings):

@@ -159,6 +159,13 @@ class EvidenceQuerySet(BulkWriteSignalsQuerySet):
     def for_display(self) -> Self:
         return self.select_related("commitment", "question")
 
+    def naming_commitments(self) -> Self:
+        """With each commitment's name and address only: its texts and targets are unused where
+        an answer lists what it evidences."""
+        return self.select_related("commitment").only(
+            "pk", "question_id", "excerpt", "commitment__slug", "commitment__title"
+        )
+
     def with_quoted_answers(self) -> Self:
         """With each answer, enough to name, date, link and quote it."""
         return self.select_related("question").defer(*QUESTION_RECORD_FIELDS)

@@ -6,7 +6,7 @@ from functools import cache
 
 from django.conf import settings
 from django.core.paginator import InvalidPage, Paginator
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, F, Prefetch, Q
 from django.db.models.functions import Left
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -16,6 +16,7 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from ..models import (
+    ActionPlan,
     Commitment,
     Evidence,
     FigureTable,
@@ -162,14 +163,23 @@ class CommitmentDetailView(DetailView):
     context_object_name = "commitment"
 
     def get_queryset(self):
-        return Commitment.objects.published().with_details()
+        return Commitment.objects.published().select_related("theme")
+
+    def get_object(self, queryset=None):
+        commitment = super().get_object(queryset)
+        recency = evidence_recency().get(commitment.pk)
+        if recency is not None:  # else one newer than the version this request read: it asks itself
+            commitment._evidence_recency = recency
+        return commitment
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         commitment = self.object
         changes = list(commitment.status_changes.with_named_sources().order_by("effective_on", "pk"))
-        evidence = list(commitment.evidence.confirmed().with_quoted_answers())
+        # The timeline orders them; the model's default order would join the commitment and theme.
+        evidence = list(commitment.evidence.confirmed().with_quoted_answers().order_by("pk"))
         context["current_change"] = changes[-1] if changes else None
+        context["plans"] = action_plans_by_commitment().get(commitment.pk, [])
         context["timeline"] = timeline(changes, evidence, tables=introduced_tables(evidence))
         context["evidence"] = evidence
         # When no answer was given on `latest_evidence_on` itself, that date is only what the newest
@@ -179,6 +189,29 @@ class CommitmentDetailView(DetailView):
             item.question.date_answered != latest for item in evidence
         )
         return context
+
+
+@per_data_version
+def evidence_recency() -> dict[int, dict]:
+    """Every commitment's evidence recency, by id, from the one definition in the queryset: read
+    once per data version and day (the day moves the cutoff), not aggregated on every page."""
+    rows = Commitment.objects.with_evidence_recency().order_by()
+    return {
+        pk: {"latest_evidence_on": latest, "no_recent_evidence": no_recent}
+        for pk, latest, no_recent in rows.values_list("pk", "latest_evidence_on", "no_recent_evidence")
+    }
+
+
+@per_data_version
+def action_plans_by_commitment() -> dict[int, list[ActionPlan]]:
+    """The plan versions each commitment appears in, in the plans' order: a handful of plans and
+    links that every commitment page shows, read once per data version."""
+    plans: dict[int, list[ActionPlan]] = {}
+    for plan in ActionPlan.objects.annotate(commitment_pk=F("commitments")).filter(
+        commitment_pk__isnull=False
+    ):
+        plans.setdefault(plan.commitment_pk, []).append(plan)
+    return plans
 
 
 def introduced_tables(evidence: list[Evidence]) -> dict[int, Grid]:
@@ -280,14 +313,13 @@ class QuestionDetailView(DetailView):
     context_object_name = "question"
 
     def get_queryset(self):
-        return WrittenQuestion.objects.published()
+        # The raw API record and the unsanitised HTML stay in the database: the page shows neither.
+        return WrittenQuestion.objects.published().defer("source_record", "answer_html")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         question = self.object
-        context["evidence"] = (
-            question.evidence.published().select_related("commitment").order_by("commitment__title")
-        )
+        context["evidence"] = question.evidence.published().naming_commitments().order_by("commitment__title")
         context["events"] = question.events.order_by("occurred_on", "observed_at")
         figure_tables = list(question.figure_tables.with_grid().order_by("pk"))
         context["figure_tables"] = figure_tables
