@@ -162,7 +162,9 @@ AUTH_PASSWORD_VALIDATORS = [
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
-USE_I18N = True
+# An English-only site: without the translation machinery, every date, number and {% url %} skips
+# a per-call lookup of the active language (the same text and formats, en-GB's, either way).
+USE_I18N = False
 USE_TZ = True
 
 STATIC_URL = "static/"

@@ -6,7 +6,7 @@ from functools import cache
 
 from django.conf import settings
 from django.core.paginator import InvalidPage, Paginator
-from django.db.models import Count, F, Prefetch, Q
+from django.db.models import Prefetch
 from django.db.models.functions import Left
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -16,7 +16,6 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from ..models import (
-    ActionPlan,
     Commitment,
     Evidence,
     FigureTable,
@@ -27,12 +26,12 @@ from ..models import (
     WrittenQuestion,
 )
 from ..models.querysets import RECENT_EVIDENCE_DAYS
-from .cache import per_data_version
-from .charts import figure_column_charts, status_bar
+from .charts import figure_column_charts
 from .figure_grids import Grid, answer_with_tables
 from .filters import CommitmentFilter, WrittenQuestionFilter
 from .forms import SearchForm, SearchKind
 from .pagination import CountPerDataVersionPaginator, page_number
+from .shared import action_plans_by_commitment, evidence_recency, home_figures
 from .sharing import canonical_url, filter_query
 from .tables import CommitmentTable, WrittenQuestionTable
 
@@ -48,37 +47,6 @@ class HomeView(TemplateView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(**kwargs) | home_figures()
-
-
-@per_data_version
-def home_figures() -> dict:
-    """Everything the home page shows is the same for every reader until the data (or the day)
-    changes: computed once per data version in each process, not once per page-cache miss."""
-    counts = dict(Commitment.objects.published().order_by().values_list("status").annotate(n=Count("pk")))
-    return {
-        "status_counts": [(status, counts.get(status.value, 0)) for status in Status],
-        "segments": status_bar(counts),
-        "total": sum(counts.values()),
-        "without_recent_evidence": Commitment.objects.published().without_recent_evidence().count(),
-        "latest_changes": list(StatusChange.objects.published().as_headlines().newest_first()[:6]),
-        "newly_evidenced": newly_evidenced_answers(),
-        "themes": list(
-            Theme.objects.annotate(n=Count("commitments", filter=Q(commitments__is_published=True))).filter(
-                n__gt=0
-            )
-        ),
-    }
-
-
-def newly_evidenced_answers(limit: int = 6, window: int = 60) -> list[dict]:
-    """The answers most recently confirmed as evidence, each once with every commitment it was
-    confirmed for in that time. One query: the newest `window` confirmations (an index walks them),
-    grouped here, so an answer evidencing five commitments takes one line, not five."""
-    answers: dict[int, dict] = {}
-    for item in Evidence.objects.published().newest_confirmed()[:window]:
-        entry = answers.setdefault(item.question.pk, {"question": item.question, "commitments": []})
-        entry["commitments"].append(item.commitment)
-    return list(answers.values())[:limit]
 
 
 @cache
@@ -189,29 +157,6 @@ class CommitmentDetailView(DetailView):
             item.question.date_answered != latest for item in evidence
         )
         return context
-
-
-@per_data_version
-def evidence_recency() -> dict[int, dict]:
-    """Every commitment's evidence recency, by id, from the one definition in the queryset: read
-    once per data version and day (the day moves the cutoff), not aggregated on every page."""
-    rows = Commitment.objects.with_evidence_recency().order_by()
-    return {
-        pk: {"latest_evidence_on": latest, "no_recent_evidence": no_recent}
-        for pk, latest, no_recent in rows.values_list("pk", "latest_evidence_on", "no_recent_evidence")
-    }
-
-
-@per_data_version
-def action_plans_by_commitment() -> dict[int, list[ActionPlan]]:
-    """The plan versions each commitment appears in, in the plans' order: a handful of plans and
-    links that every commitment page shows, read once per data version."""
-    plans: dict[int, list[ActionPlan]] = {}
-    for plan in ActionPlan.objects.annotate(commitment_pk=F("commitments")).filter(
-        commitment_pk__isnull=False
-    ):
-        plans.setdefault(plan.commitment_pk, []).append(plan)
-    return plans
 
 
 def introduced_tables(evidence: list[Evidence]) -> dict[int, Grid]:
