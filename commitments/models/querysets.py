@@ -114,8 +114,14 @@ class CommitmentQuerySet(BulkWriteSignalsQuerySet):
 
     def for_list(self) -> Self:
         """What a public list shows: the theme, when the current status took effect, and when it
-        was last evidenced."""
-        return self.published().select_related("theme").with_latest_change_date().with_evidence_recency()
+        was last evidenced. The texts and JSON lists stay in the database: a row shows none of them."""
+        return (
+            self.published()
+            .select_related("theme")
+            .defer("summary", "summary_quoted_from", "keywords", "targets", "source_urls")
+            .with_latest_change_date()
+            .with_evidence_recency()
+        )
 
     def search(self, words: str) -> Self:
         """Commitments matching a reader's words, best first (models/search.py)."""
