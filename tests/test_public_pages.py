@@ -23,6 +23,7 @@ from .factories import (
     EvidenceFactory,
     FigureCellFactory,
     QuestionEventFactory,
+    ThemeFactory,
     WrittenQuestionFactory,
 )
 from .pages import get_page
@@ -259,6 +260,32 @@ def test_no_recent_evidence_notice_after_twelve_months(client):
         "has no exact date: it was given after 15 November 2024, and the tracker counts from that day"
         in get_page(client, f"/commitments/{undated.slug}/")
     )
+
+
+def test_a_last_evidence_date_that_is_only_a_lower_bound_says_after_on_every_list(client):
+    theme = ThemeFactory(name="Licences")
+    undated = CommitmentFactory(title="Undated", theme=theme)
+    EvidenceFactory(
+        commitment=undated,
+        state="confirmed",
+        question__date_answered=None,
+        question__answered_after=date(2024, 11, 15),
+    )
+    both = CommitmentFactory(title="Both", theme=theme)  # an exact answer on the same day: exact
+    EvidenceFactory(commitment=both, state="confirmed", question__date_answered=date(2024, 11, 15))
+    EvidenceFactory(
+        commitment=both,
+        state="confirmed",
+        question__date_answered=None,
+        question__answered_after=date(2024, 11, 15),
+    )
+    for url in ("/commitments/", f"/themes/{theme.slug}/"):
+        rows = {
+            row.split("</a>")[0].rsplit(">", 1)[-1]: row for row in get_page(client, url).split("<tr")[2:]
+        }
+        assert "After 15 Nov 2024" in rows["Undated"], url
+        assert "15 Nov 2024" in rows["Both"] and "After" not in rows["Both"], url
+    assert "has no exact date" not in get_page(client, f"/commitments/{both.slug}/")
 
 
 def test_no_recent_evidence_is_one_rule_for_the_page_the_admin_filter_and_the_api(client):

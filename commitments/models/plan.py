@@ -12,7 +12,7 @@ from simple_history.models import HistoricalRecords
 
 from ..exceptions import ImmutableRecord
 from .choices import Status, StatusOrigin, in_choices
-from .querysets import CommitmentQuerySet, StatusChangeQuerySet
+from .querysets import EVIDENCE_RECENCY_FIELDS, CommitmentQuerySet, StatusChangeQuerySet
 from .questions import WrittenQuestion
 
 
@@ -111,11 +111,23 @@ class Commitment(models.Model):
         return self._evidence_recency["latest_evidence_on"]
 
     @cached_property
+    def latest_dated_evidence_on(self) -> date | None:
+        return self._evidence_recency["latest_dated_evidence_on"]
+
+    @property
+    def latest_evidence_is_lower_bound(self) -> bool:
+        """No answer was given on `latest_evidence_on` itself: it is only the date the newest answer
+        is known to have come after, and pages say "after"."""
+        return (
+            self.latest_evidence_on is not None and self.latest_dated_evidence_on != self.latest_evidence_on
+        )
+
+    @cached_property
     def _evidence_recency(self) -> dict:
         return (
             Commitment.objects.with_evidence_recency()
             .filter(pk=self.pk)
-            .values("no_recent_evidence", "latest_evidence_on")
+            .values(*EVIDENCE_RECENCY_FIELDS)
             .get()
         )
 

@@ -26,6 +26,8 @@ QUESTION_RECORD_FIELDS = ("question__source_record", "question__answer_html", "q
 # "Recent" for the computed flag *no recent evidence*: newest confirmed evidence answered within
 # twelve months. Shown on the about page, the commitment page, the admin filter and the API.
 RECENT_EVIDENCE_DAYS = 365
+# What CommitmentQuerySet.with_evidence_recency() annotates.
+EVIDENCE_RECENCY_FIELDS = ("latest_evidence_on", "latest_dated_evidence_on", "no_recent_evidence")
 
 
 def recent_evidence_cutoff(today: date | None = None) -> date:
@@ -135,10 +137,13 @@ class CommitmentQuerySet(BulkWriteSignalsQuerySet):
         answer date of the confirmed evidence, and `no_recent_evidence`, true for a commitment still
         open (planned, in progress, delayed) when that is older than RECENT_EVIDENCE_DAYS or there is
         none: a delivered or discontinued commitment is not waiting for news. An answer whose exact
-        date is unknown counts from the date it is known to have come after."""
+        date is unknown counts from the date it is known to have come after; `latest_dated_evidence_on`,
+        the newest exact date, tells whether `latest_evidence_on` is one (see Commitment)."""
         answered = Coalesce("evidence__question__date_answered", "evidence__question__answered_after")
+        confirmed = Q(evidence__state=EvidenceState.CONFIRMED)
         return self.annotate(
-            latest_evidence_on=Max(answered, filter=Q(evidence__state=EvidenceState.CONFIRMED))
+            latest_evidence_on=Max(answered, filter=confirmed),
+            latest_dated_evidence_on=Max("evidence__question__date_answered", filter=confirmed),
         ).annotate(
             no_recent_evidence=Case(
                 When(~Q(status__in=Status.open()), then=Value(False)),

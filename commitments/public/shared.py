@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.db.models import Count, F, Q
 
 from ..models import ActionPlan, Commitment, Evidence, Status, StatusChange, Theme
+from ..models.querysets import EVIDENCE_RECENCY_FIELDS
 from .cache import per_data_version
 from .charts import status_bar
 
@@ -46,11 +47,8 @@ def newly_evidenced_answers(limit: int = 6, window: int = 60) -> list[dict]:
 def evidence_recency() -> dict[int, dict]:
     """Every commitment's evidence recency, by id, from the one definition in the queryset: read
     once per data version and day (the day moves the cutoff), not aggregated on every page."""
-    rows = Commitment.objects.with_evidence_recency().order_by()
-    return {
-        pk: {"latest_evidence_on": latest, "no_recent_evidence": no_recent}
-        for pk, latest, no_recent in rows.values_list("pk", "latest_evidence_on", "no_recent_evidence")
-    }
+    rows = Commitment.objects.with_evidence_recency().order_by().values_list("pk", *EVIDENCE_RECENCY_FIELDS)
+    return {pk: dict(zip(EVIDENCE_RECENCY_FIELDS, values, strict=True)) for pk, *values in rows}
 
 
 @per_data_version

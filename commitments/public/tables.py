@@ -39,6 +39,17 @@ class AnswerDateColumn(UKDateColumn):
         return "Not known"
 
 
+class LastEvidenceColumn(UKDateColumn):
+    """When a commitment was last evidenced, "after" when that is only a lower bound."""
+
+    def render(self, value, record):
+        return (
+            f"After {super().render(value)}"
+            if record.latest_evidence_is_lower_bound
+            else super().render(value)
+        )
+
+
 STACKED_TABLE_ATTRS = {"class": "data-table stack-table sortable"}
 
 
@@ -125,7 +136,7 @@ class CommitmentTable(StackedTable):
     status = tables.Column()
     owner = tables.Column()
     updated = UKDateColumn(accessor="latest_change_on", verbose_name="Status since")
-    last_evidence = UKDateColumn(
+    last_evidence = LastEvidenceColumn(
         accessor="latest_evidence_on", verbose_name="Last evidence", default="None yet"
     )
 

@@ -150,12 +150,6 @@ class CommitmentDetailView(DetailView):
         context["plans"] = action_plans_by_commitment().get(commitment.pk, [])
         context["timeline"] = timeline(changes, evidence, tables=introduced_tables(evidence))
         context["evidence"] = evidence
-        # When no answer was given on `latest_evidence_on` itself, that date is only what the newest
-        # answer is known to have come after: the notice then says "after", as the timeline does.
-        latest = commitment.latest_evidence_on
-        context["newest_is_undated"] = latest is not None and all(
-            item.question.date_answered != latest for item in evidence
-        )
         return context
 
 
