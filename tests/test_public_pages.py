@@ -309,6 +309,13 @@ def test_no_recent_evidence_is_one_rule_for_the_page_the_admin_filter_and_the_ap
     api = {row["slug"]: row for row in client.get("/api/v1/commitments/").json()["results"]}
     assert {slug for slug, row in api.items() if row["no_recent_evidence"]} == flagged
     assert api[undated.slug]["latest_evidence_on"] == date.today().isoformat()
+    assert [api[c.slug]["latest_evidence_is_lower_bound"] for c in (undated, stale, never)] == [
+        True,
+        False,
+        False,
+    ]
+    detail = client.get(f"/api/v1/commitments/{undated.slug}/").json()
+    assert detail["latest_evidence_is_lower_bound"] is True
 
 
 @pytest.mark.parametrize(

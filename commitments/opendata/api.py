@@ -80,7 +80,15 @@ class CommitmentSerializer(serializers.ModelSerializer):
     theme = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     action_plans = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
     latest_evidence_on = serializers.DateField(
-        read_only=True, allow_null=True, help_text="The newest answer date of its confirmed evidence."
+        read_only=True,
+        allow_null=True,
+        help_text="The newest answer date of its confirmed evidence; when no answer was given on that "
+        "day itself, the date the newest answer is known to have come after (see the next field).",
+    )
+    latest_evidence_is_lower_bound = serializers.BooleanField(
+        read_only=True,
+        help_text="True when `latest_evidence_on` is only the date the newest answer is known to have "
+        "come after (its exact date is not published), as for Commons 15167.",
     )
     no_recent_evidence = serializers.BooleanField(
         read_only=True,
@@ -99,6 +107,7 @@ class CommitmentSerializer(serializers.ModelSerializer):
             "action_plans",
             "summary",
             "latest_evidence_on",
+            "latest_evidence_is_lower_bound",
             "no_recent_evidence",
         ]
 
