@@ -99,9 +99,14 @@ class Commitment(models.Model):
             ]
         super().save(*args, **kwargs)
 
-    # Both flags come from CommitmentQuerySet.with_evidence_recency(), the one definition: a
-    # commitment read through it has them already; any other costs one query for both, so a list
-    # must read its commitments through that method.
+    # These come from CommitmentQuerySet.with_evidence_recency(), the one definition: a commitment
+    # read through it has them already, one given them by use_evidence_recency() too; any other costs
+    # one query for all, so a list must read its commitments through that method.
+    def use_evidence_recency(self, recency: dict) -> None:
+        """Take the EVIDENCE_RECENCY_FIELDS already read for this commitment (by a page that reads
+        them for every commitment at once) instead of asking the database."""
+        self._evidence_recency = recency
+
     @cached_property
     def no_recent_evidence(self) -> bool:
         return self._evidence_recency["no_recent_evidence"]

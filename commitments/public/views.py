@@ -137,7 +137,7 @@ class CommitmentDetailView(DetailView):
         commitment = super().get_object(queryset)
         recency = evidence_recency().get(commitment.pk)
         if recency is not None:  # else one newer than the version this request read: it asks itself
-            commitment._evidence_recency = recency
+            commitment.use_evidence_recency(recency)
         return commitment
 
     def get_context_data(self, **kwargs):
