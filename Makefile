@@ -3,6 +3,9 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
+# make test splits the suite over a worker per core, at most four (pytest-xdist); TEST_WORKERS= runs it
+# in one process.
+TEST_WORKERS ?= -n auto --maxprocesses 4 --dist worksteal
 # The embedded default: a SQLite file, no Redis, tasks in-process, demo logins on.
 DEMO_ENV := DEBUG=1 TRACKER_DEMO=1 DATABASE_URL=sqlite:///$(CURDIR)/db.sqlite3 REDIS_URL= CELERY_BROKER_URL= CELERY_RESULT_BACKEND= \
 	SITE_URL=http://127.0.0.1:$(PORT)
@@ -65,7 +68,7 @@ node_modules/.installed: package.json package-lock.json
 	@touch $@
 
 test: install-dev browser-deps server-deps  ## the whole suite, on its own PostgreSQL and Redis (see README)
-	$(BIN)/pytest
+	$(BIN)/pytest $(TEST_WORKERS)
 
 lint: install-dev
 	$(BIN)/ruff check .

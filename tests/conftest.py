@@ -1,6 +1,8 @@
 """Shared fixtures, and the servers the run uses (tests/servers.py): its own throwaway PostgreSQL and
 Redis unless DATABASE_URL / REDIS_URL name yours. It stops at once, with one line, when a server you
-named does not answer or refuses the login."""
+named does not answer or refuses the login. Under pytest-xdist (`make test`) the process handing out
+tests starts the servers once; each worker inherits their URLs and takes its own Redis key prefix,
+and pytest-django gives it its own test database."""
 
 import os
 import signal
@@ -40,8 +42,17 @@ def pytest_configure(config):
     config.add_cleanup(servers.stop)
     if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
         signal.signal(signal.SIGTERM, _stop_on_sigterm)
+    if _is_xdist_controller(config):
+        # The workers run the tests and inherit this environment: with DJANGO_SETTINGS_MODULE in
+        # it, pytest-django would read the settings before each worker took its own key prefix.
+        return
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tracker.settings")
     settings.DATABASES  # noqa: B018 - read them now; pytest-django then sets Django up
+
+
+def _is_xdist_controller(config) -> bool:
+    """True in the process that hands tests to `-n` workers (pytest-xdist) and runs none itself."""
+    return bool(getattr(config.option, "numprocesses", None)) and not hasattr(config, "workerinput")
 
 
 def pytest_report_header(config):

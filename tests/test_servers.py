@@ -4,6 +4,8 @@ suite's own ones start and leave nothing behind, and a run deletes exactly the R
 import os
 import socket
 import subprocess
+import sys
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import port_for
@@ -161,3 +163,62 @@ def test_servers_of_a_run_still_going_are_left_alone():
         assert servers.folder.exists()
     finally:
         servers.stop()
+
+
+WHERE_A_TEST_RUNS = """
+import os
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+
+@pytest.mark.parametrize("n", range(4))
+def test_where(db, n):
+    Path(os.environ["WHERE_LOG"], f"{n}.txt").write_text(
+        f"{os.environ['PYTEST_XDIST_WORKER']} {connection.settings_dict['NAME']} {settings.REDIS_KEY_PREFIX}"
+    )
+"""
+
+
+def test_parallel_workers_each_have_their_own_test_database_and_redis_key_prefix(tmp_path):
+    """What `make test` relies on when it splits the suite: no worker sees another's rows or keys."""
+    (tmp_path / "test_where.py").write_text(WHERE_A_TEST_RUNS)
+    log = tmp_path / "where"
+    log.mkdir()
+    # This run's servers, under a database name of the check's own so its test databases are new.
+    database_url = urlsplit(os.environ["DATABASE_URL"])._replace(path="/xdistcheck").geturl()
+    clean = {key: value for key, value in os.environ.items() if not key.startswith(("PYTEST_", "DJANGO_"))}
+    root = Path(__file__).resolve().parents[1]
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "-p",
+            "tests.conftest",
+            "-c",
+            str(root / "pyproject.toml"),
+            "--rootdir",
+            str(root),
+            "-n",
+            "2",
+            str(tmp_path / "test_where.py"),
+        ],
+        cwd=root,
+        env={**clean, "DATABASE_URL": database_url, "WHERE_LOG": str(log)},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
+    seen = {tuple(path.read_text().split()) for path in log.glob("*.txt")}
+    workers = {worker: (name, prefix) for worker, name, prefix in seen}
+    assert set(workers) == {"gw0", "gw1"}
+    assert {name for name, _ in workers.values()} == {"test_xdistcheck_gw0", "test_xdistcheck_gw1"}
+    prefixes = {prefix for _, prefix in workers.values()}
+    assert len(prefixes) == 2 and os.environ["REDIS_KEY_PREFIX"] not in prefixes
