@@ -12,6 +12,7 @@ from pathlib import Path
 import httpx
 import pytest
 from django.conf import settings
+from django.db import connections
 from django.urls import reverse
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -114,6 +115,11 @@ def browser(monkeypatch):
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
         yield chromium
         chromium.close()
+        # While Playwright's loop runs in this thread, asgiref gives the ORM a second set of
+        # connections (Django's are thread-critical: a thread with a running loop gets its own). A
+        # test's ORM calls after the browser started used those: close them now, or one stays open
+        # and the test database cannot be dropped at the end of the run.
+        connections.close_all()
 
 
 def _open(browser, url: str, width: int):
