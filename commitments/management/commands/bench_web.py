@@ -86,6 +86,9 @@ class Command(BaseCommand):
             "STATIC_MANIFEST": "0",
             "WHITENOISE_USE_FINDERS": "1",
             "LOG_LEVEL": "WARNING",
+            # Static files come from the apps (above), not collected ones: WhiteNoise's warning that
+            # the collected folder is missing, once per worker, would only clutter the figures.
+            "PYTHONWARNINGS": "ignore:No directory at:UserWarning",
         }
         self.stdout.write(f"Loading {commitments} commitments and {questions:,} questions…")
         started = time.perf_counter()
