@@ -281,6 +281,34 @@ def test_no_csv_cell_starts_like_a_formula_but_our_own_numbers_stay_numbers(clie
     assert data["commitments"][0]["title"] == FORMULA
 
 
+def test_the_commitments_csv_and_zip_say_when_each_was_last_evidenced_and_whether_that_is_a_lower_bound(
+    client, demo
+):
+    exported = {row["slug"]: row for row in _csv(client, "/exports/commitments.csv")}
+    tables = _zip_csvs(client)
+    zipped = {row["slug"]: row for row in tables["commitments"]}
+    as_json = {item["slug"]: item for item in tables["data"]["commitments"]}
+    commitments = list(Commitment.objects.published().with_evidence_recency())
+    assert len(exported) == len(zipped) == len(commitments) > 10
+    for commitment in commitments:
+        expected = commitment.latest_evidence_on.isoformat() if commitment.latest_evidence_on else ""
+        api = client.get(f"/api/v1/commitments/{commitment.slug}/").json()
+        for row in (exported[commitment.slug], zipped[commitment.slug]):
+            assert row["latest_evidence_on"] == expected
+            assert row["latest_evidence_is_lower_bound"] == str(api["latest_evidence_is_lower_bound"])
+        assert as_json[commitment.slug]["latest_evidence_on"] == (expected or None)
+        assert (
+            as_json[commitment.slug]["latest_evidence_is_lower_bound"]
+            is api["latest_evidence_is_lower_bound"]
+        )
+    # Commons 15167 is known only to have been answered after 15 November 2024; an exact date is not.
+    assert exported["ipp-delivery-plans"]["latest_evidence_on"] == "2024-11-15"
+    assert exported["ipp-delivery-plans"]["latest_evidence_is_lower_bound"] == "True"
+    exact = exported["em-gps-domestic-abuse"]
+    assert exact["latest_evidence_on"] and exact["latest_evidence_is_lower_bound"] == "False"
+    assert any(row["latest_evidence_on"] == "" for row in exported.values())  # never evidenced
+
+
 def test_api_lists_and_filters_like_the_pages(client, demo):
     body = client.get("/api/v1/commitments/?theme=electronic-monitoring&status=in_progress").json()
     assert body["count"] == 3

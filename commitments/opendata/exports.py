@@ -35,7 +35,19 @@ from ..public.filters import CommitmentFilter, WrittenQuestionFilter
 from .snapshots import SnapshotBuilding, snapshot
 from .spreadsheets import csv_writer
 
-COMMITMENT_COLUMNS = ["slug", "title", "theme", "status", "owner", "action_plans", "summary", "url"]
+COMMITMENT_COLUMNS = [
+    "slug",
+    "title",
+    "theme",
+    "status",
+    "owner",
+    "action_plans",
+    "summary",
+    "url",
+    # Added after the first release: at the end, so a reader that counts columns still finds the rest.
+    "latest_evidence_on",
+    "latest_evidence_is_lower_bound",
+]
 # The stored fields a question row is made of; the CSV adds the tracker's id and the official URL.
 QUESTION_FIELDS = [
     "house",
@@ -61,7 +73,9 @@ Parliamentary material is reused under the Open Parliament Licence v3.0.
 ## commitments.csv
 slug: stable identifier · title · theme: theme name · status: planned, in_progress, delivered, delayed
 or discontinued · owner: who delivers it · action_plans: plan-version slugs, separated by "; " · summary ·
-url: the public page
+url: the public page · latest_evidence_on: the newest answer date of its confirmed evidence (empty when
+there is none) · latest_evidence_is_lower_bound: True when no answer was given on that day itself, which
+is then only the date the newest answer is known to have come after (its exact date is not published)
 
 ## status_changes.csv
 commitment: slug · from_status: empty for the first change · to_status · effective_on · reason ·
@@ -113,6 +127,7 @@ def _invalid(filterset) -> HttpResponse:
 
 
 def commitment_rows(queryset) -> Iterator[list]:
+    """A row per commitment of `queryset`, which must be read through with_evidence_recency()."""
     for commitment in (
         queryset.select_related("theme").prefetch_related("action_plans").iterator(chunk_size=2000)
     ):
@@ -125,6 +140,8 @@ def commitment_rows(queryset) -> Iterator[list]:
             "; ".join(plan.slug for plan in commitment.action_plans.all()),
             commitment.summary,
             f"/commitments/{commitment.slug}/",
+            commitment.latest_evidence_on or "",
+            commitment.latest_evidence_is_lower_bound,
         ]
 
 
@@ -277,7 +294,10 @@ def _tables() -> dict[str, tuple[list[str], Iterable[list]]]:
         .order_by("row__table__slug", "row__position", "column__position")
     )
     return {
-        "commitments": (COMMITMENT_COLUMNS, commitment_rows(Commitment.objects.published().order_by("slug"))),
+        "commitments": (
+            COMMITMENT_COLUMNS,
+            commitment_rows(Commitment.objects.published().with_evidence_recency().order_by("slug")),
+        ),
         "status_changes": (
             [
                 "commitment",
