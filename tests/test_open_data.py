@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+import re
 import zipfile
 from datetime import date
 from decimal import Decimal
@@ -117,6 +118,18 @@ def test_whole_dataset_zip_keeps_suppressed_cells_empty_never_zero(client, demo)
     data = json.loads(archive.read("data.json"))
     assert len(data["commitments"]) == 33
     assert all(c["value"] is None for c in data["figure_cells"] if c["kind"] in ("suppressed", "nil"))
+
+
+def test_the_data_dictionary_explains_every_column_of_every_file_in_the_zip(client, demo):
+    archive = zipfile.ZipFile(
+        io.BytesIO(b"".join(client.get("/exports/ipp-tracker-data.zip").streaming_content))
+    )
+    dictionary = archive.read("DATA-DICTIONARY.md").decode()
+    sections = dict(part.split("\n", 1) for part in dictionary.split("\n## ")[1:])
+    for name in (name for name in archive.namelist() if name.endswith(".csv")):
+        header = next(csv.reader(io.StringIO(archive.read(name).decode())))
+        missing = [column for column in header if not re.search(rf"\b{column}\b", sections[name])]
+        assert missing == [], name
 
 
 def _zip_commitments(response) -> list[dict]:

@@ -12,6 +12,7 @@ import json
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
+from pathlib import Path
 from typing import BinaryIO
 
 from django.conf import settings
@@ -35,19 +36,9 @@ from ..public.filters import CommitmentFilter, WrittenQuestionFilter
 from .snapshots import SnapshotBuilding, snapshot
 from .spreadsheets import csv_writer
 
-COMMITMENT_COLUMNS = [
-    "slug",
-    "title",
-    "theme",
-    "status",
-    "owner",
-    "action_plans",
-    "summary",
-    "url",
-    # Added after the first release: at the end, so a reader that counts columns still finds the rest.
-    "latest_evidence_on",
-    "latest_evidence_is_lower_bound",
-]
+COMMITMENT_COLUMNS = ["slug", "title", "theme", "status", "owner", "action_plans", "summary", "url"]
+# Added after the first release: at the end, so a reader that counts columns still finds the rest.
+COMMITMENT_COLUMNS += ["latest_evidence_on", "latest_evidence_is_lower_bound"]
 # The stored fields a question row is made of; the CSV adds the tracker's id and the official URL.
 QUESTION_FIELDS = [
     "house",
@@ -61,46 +52,8 @@ QUESTION_FIELDS = [
 ]
 QUESTION_COLUMNS = ["id", *QUESTION_FIELDS, "official_url"]
 
-DATA_DICTIONARY = """# IPP Action Plan tracker: data dictionary
-
-Every file is UTF-8 CSV with a header row, every cell quoted. Dates are ISO 8601 (YYYY-MM-DD); times
-are UTC. A text cell that begins with =, +, -, @, a tab or a carriage return has a single quote (')
-added in front, so that a spreadsheet shows it as text and never runs it as a formula: a nil figure
-cell's published value reads '-, a title "=x" reads '=x. Numbers (ids, positions, figure values) are
-written as they are. data.json holds the text exactly as stored, without the quote.
-Parliamentary material is reused under the Open Parliament Licence v3.0.
-
-## commitments.csv
-slug: stable identifier · title · theme: theme name · status: planned, in_progress, delivered, delayed
-or discontinued · owner: who delivers it · action_plans: plan-version slugs, separated by "; " · summary ·
-url: the public page · latest_evidence_on: the newest answer date of its confirmed evidence (empty when
-there is none) · latest_evidence_is_lower_bound: True when no answer was given on that day itself, which
-is then only the date the newest answer is known to have come after (its exact date is not published)
-
-## status_changes.csv
-commitment: slug · from_status: empty for the first change · to_status · effective_on · reason ·
-question_id: the written question it rests on, if any · source_url · recorded_at
-
-## evidence.csv
-Confirmed links only. commitment: slug · question_id · excerpt: the exact passage quoted · confirmed_at
-
-## questions.csv
-id: the tracker's id (questions/<id>/) · house: Commons or Lords · uin: Parliament's UIN · date_tabled ·
-date_answered (empty while unanswered or not known) · heading · answering_body · asking_member ·
-answering_member · official_url: Parliament's page (empty while the tabled date is unknown)
-
-## question_events.csv
-question_id · kind: tabled, holding_answer, answered, corrected, withdrawn or text_changed · occurred_on:
-Parliament's date, if any · observed_at: when the tracker saw it
-
-## figure_cells.csv
-table: figure-table slug · row, column: positions · row_label, column_label (empty where the source lost
-the label: see row_label_missing) · kind: number, suppressed (*) or nil (-) · value: only for numbers;
-suppressed and nil cells have no value, never 0 · published: the cell exactly as published
-
-## data.json
-The same records as one JSON document.
-"""
+# What the zip's files and columns mean: keep it beside the rows below when a column changes.
+DATA_DICTIONARY = Path(__file__).with_name("DATA-DICTIONARY.md").read_text(encoding="utf-8")
 
 
 class _Echo:
