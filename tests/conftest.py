@@ -1,8 +1,9 @@
 """Shared fixtures, and the servers the run uses (tests/servers.py): its own throwaway PostgreSQL and
 Redis unless DATABASE_URL / REDIS_URL name yours. It stops at once, with one line, when a server you
 named does not answer or refuses the login. Under pytest-xdist (`make test`) the process handing out
-tests starts the servers once; each worker inherits their URLs and takes its own Redis key prefix,
-and pytest-django gives it its own test database."""
+tests starts the servers once; each worker inherits their URLs, takes a Redis key prefix under that
+process's own (so its cleanup reaches keys a killed worker left) and gets its own test database from
+pytest-django."""
 
 import os
 import signal
@@ -35,7 +36,7 @@ def pytest_configure(config):
             returncode=3,
         )
     try:
-        servers = run_servers.provide()
+        servers = run_servers.provide(worker=getattr(config, "workerinput", {}).get("workerid"))
     except run_servers.ServersRefused as refusal:
         pytest.exit(str(refusal), returncode=3)
     config.stash[SERVERS_KEY] = servers
@@ -51,8 +52,14 @@ def pytest_configure(config):
 
 
 def _is_xdist_controller(config) -> bool:
-    """True in the process that hands tests to `-n` workers (pytest-xdist) and runs none itself."""
-    return bool(getattr(config.option, "numprocesses", None)) and not hasattr(config, "workerinput")
+    """True in the process that hands tests to workers (pytest-xdist) and runs none itself: xdist's
+    own test for starting them (`-n` or `--tx`), and never when it only collects (`--co`)."""
+    return (
+        config.getoption("dist", "no") != "no"
+        and bool(config.getoption("tx", None))
+        and not config.getoption("collectonly")
+        and not hasattr(config, "workerinput")
+    )
 
 
 def pytest_report_header(config):

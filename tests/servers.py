@@ -399,9 +399,10 @@ class Servers:
             self.private = None
 
 
-def provide(environ=os.environ) -> Servers:
+def provide(environ=os.environ, *, worker: str | None = None) -> Servers:
     """Point DATABASE_URL and REDIS_URL at usable servers, starting private ones for those unset;
-    raises ServersRefused with one line when a named server cannot be used."""
+    raises ServersRefused with one line when a named server cannot be used. A pytest-xdist `worker`
+    takes its key prefix under the one it inherited from the process that started it."""
     servers = Servers()
     database_url = environ.get("DATABASE_URL", "")
     redis_url = environ.get("REDIS_URL", "")
@@ -432,6 +433,9 @@ def provide(environ=os.environ) -> Servers:
         if not servers.private or name not in servers.private.started:
             servers.header.append(f"servers: yours, {name}={redacted(environ[name])}")
     servers.redis_url = redis_url
-    # Always a fresh prefix: the run deletes every key under it at the end.
-    servers.key_prefix = environ["REDIS_KEY_PREFIX"] = new_key_prefix()
+    # Always a fresh prefix: the run deletes every key under it at the end. A worker's is inside the
+    # run's ("<run>:gw0"), so the run's cleanup also deletes what a worker killed mid-test left.
+    inherited = environ.get("REDIS_KEY_PREFIX", "")
+    fresh = f"{inherited}:{worker}" if worker and inherited.startswith(RUN_KEY_PREFIX) else new_key_prefix()
+    servers.key_prefix = environ["REDIS_KEY_PREFIX"] = fresh
     return servers

@@ -170,15 +170,19 @@ import os
 from pathlib import Path
 
 import pytest
+import redis
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 
 
 @pytest.mark.parametrize("n", range(4))
 def test_where(db, n):
-    Path(os.environ["WHERE_LOG"], f"{n}.txt").write_text(
-        f"{os.environ['PYTEST_XDIST_WORKER']} {connection.settings_dict['NAME']} {settings.REDIS_KEY_PREFIX}"
-    )
+    cache.set(f"probe-{n}", n)  # a key under the worker's prefix, for the run to delete
+    prefix = settings.REDIS_KEY_PREFIX
+    keys = len(list(redis.Redis.from_url(settings.REDIS_URL).scan_iter(match=f"{prefix}:*")))
+    where = [os.environ["PYTEST_XDIST_WORKER"], connection.settings_dict["NAME"], prefix, str(keys)]
+    Path(os.environ["WHERE_LOG"], f"{n}.txt").write_text(" ".join(where))
 """
 
 
@@ -187,8 +191,10 @@ def test_parallel_workers_each_have_their_own_test_database_and_redis_key_prefix
     (tmp_path / "test_where.py").write_text(WHERE_A_TEST_RUNS)
     log = tmp_path / "where"
     log.mkdir()
-    # This run's servers, under a database name of the check's own so its test databases are new.
-    database_url = urlsplit(os.environ["DATABASE_URL"])._replace(path="/xdistcheck").geturl()
+    # This run's servers, under a database name of the check's own beside this run's.
+    database = urlsplit(os.environ["DATABASE_URL"])
+    name = f"{database.path.lstrip('/')}_xdistcheck"
+    database_url = database._replace(path=f"/{name}").geturl()
     clean = {key: value for key, value in os.environ.items() if not key.startswith(("PYTEST_", "DJANGO_"))}
     root = Path(__file__).resolve().parents[1]
     run = subprocess.run(
@@ -216,9 +222,20 @@ def test_parallel_workers_each_have_their_own_test_database_and_redis_key_prefix
         timeout=300,
     )
     assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
-    seen = {tuple(path.read_text().split()) for path in log.glob("*.txt")}
-    workers = {worker: (name, prefix) for worker, name, prefix in seen}
+    seen = [path.read_text().split() for path in log.glob("*.txt")]
+    assert len(seen) == 4 and all(int(keys) > 0 for *_, keys in seen)  # each wrote under its prefix
+    workers = {worker: (name, prefix) for worker, name, prefix, _ in seen}
     assert set(workers) == {"gw0", "gw1"}
-    assert {name for name, _ in workers.values()} == {"test_xdistcheck_gw0", "test_xdistcheck_gw1"}
-    prefixes = {prefix for _, prefix in workers.values()}
-    assert len(prefixes) == 2 and os.environ["REDIS_KEY_PREFIX"] not in prefixes
+    assert {database for database, _ in workers.values()} == {f"test_{name}_gw0", f"test_{name}_gw1"}
+    # Each worker's prefix is its own, inside its run's (not this run's), and nothing is left under it.
+    assert {worker: prefix.rsplit(":", 1)[1] for worker, (_, prefix) in workers.items()} == {
+        "gw0": "gw0",
+        "gw1": "gw1",
+    }
+    [run_prefix] = {prefix.rsplit(":", 1)[0] for _, prefix in workers.values()}
+    assert run_prefix.startswith("tracker-test-") and run_prefix != os.environ["REDIS_KEY_PREFIX"]
+    client = redis.Redis.from_url(os.environ["REDIS_URL"])
+    try:
+        assert list(client.scan_iter(match=f"{run_prefix}:*")) == []
+    finally:
+        client.close()
