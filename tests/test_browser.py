@@ -107,19 +107,21 @@ def site(live_server):
 @pytest.fixture
 def browser(monkeypatch):
     # Playwright's sync API runs an event loop in this thread; Django's ORM refuses to run beside
-    # one unless told the test knows what it is doing (our ORM calls happen before the browser).
+    # one unless told the test knows what it is doing.
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield chromium
-        chromium.close()
-        # While Playwright's loop runs in this thread, asgiref gives the ORM a second set of
-        # connections (Django's are thread-critical: a thread with a running loop gets its own). A
-        # test's ORM calls after the browser started used those: close them now, or one stays open
-        # and the test database cannot be dropped at the end of the run.
-        connections.close_all()
+        try:
+            yield chromium
+            chromium.close()
+        finally:
+            # While that loop runs, asgiref gives the ORM a second set of connections (Django's are
+            # thread-critical: a thread with a running loop gets its own). A test's ORM calls after
+            # the browser started used those: close them, or one stays open and the test database
+            # cannot be dropped at the end of the run.
+            connections.close_all()
 
 
 def _open(browser, url: str, width: int):
