@@ -88,7 +88,9 @@ class Command(BaseCommand):
             "LOG_LEVEL": "WARNING",
             # Static files come from the apps (above), not collected ones: WhiteNoise's warning that
             # the collected folder is missing, once per worker, would only clutter the figures.
-            "PYTHONWARNINGS": "ignore:No directory at:UserWarning",
+            "PYTHONWARNINGS": ",".join(
+                filter(None, [os.environ.get("PYTHONWARNINGS"), "ignore:No directory at:UserWarning"])
+            ),
         }
         self.stdout.write(f"Loading {commitments} commitments and {questions:,} questions…")
         started = time.perf_counter()
