@@ -15,10 +15,15 @@ from .choices import (
     QuestionEventKind,
     RecheckRunKind,
     RecheckRunOutcome,
+    ResponseVerdict,
+    SourceBasis,
+    SourceConfidence,
+    SourceKind,
     Status,
     StatusOrigin,
     SubscriberState,
     WatchedTermScope,
+    WordingKind,
 )
 from .corrections import Correction
 from .digests import DigestDelivery, DigestPeriod, Subscriber, new_subscriber_token
@@ -26,12 +31,24 @@ from .evidence import Evidence, EvidenceSuggestion
 from .figures import FigureAxisLabel, FigureCell, FigureColumn, FigureRow, FigureTable
 from .plan import ActionPlan, Commitment, StatusChange, Theme
 from .questions import AnswerToTriage, QuestionEvent, RecheckRun, WatchedBody, WatchedTerm, WrittenQuestion
+from .recommendations import Recommendation, RecommendationDevelopment
+from .sources import SourceCopy
+from .wording import PromiseWording
 
 __all__ = [
     "ActionPlan",
     "AnswerToTriage",
     "Commitment",
     "Correction",
+    "PromiseWording",
+    "Recommendation",
+    "RecommendationDevelopment",
+    "ResponseVerdict",
+    "SourceBasis",
+    "SourceConfidence",
+    "SourceCopy",
+    "SourceKind",
+    "WordingKind",
     "CorrectionState",
     "DeliveryState",
     "DigestDelivery",

@@ -113,3 +113,51 @@ class CorrectionState(models.TextChoices):
     NEW = "new", "New"
     ACCEPTED = "accepted", "Accepted"
     DECLINED = "declined", "Declined"
+
+
+class SourceKind(models.TextChoices):
+    """What kind of document a source is; DESIGN.md "Source"."""
+
+    WRITTEN_ANSWER = "written_answer", "Written answer"
+    WRITTEN_STATEMENT = "written_statement", "Written ministerial statement"
+    DEBATE = "debate", "Debate (Hansard)"
+    LEGISLATION = "legislation", "Legislation"
+    PUBLICATION = "publication", "Official publication"
+    COMMITTEE_REPORT = "committee_report", "Committee report"
+    OTHER = "other", "Other"
+
+
+class SourceConfidence(models.TextChoices):
+    """How sure the official address of a copy is. Only `low` is treated as unconfirmed: the page then
+    rests on the copy and names the official address as probable, never as the source."""
+
+    HIGH = "high", "High: read, or derived from the record's own key"
+    MEDIUM = "medium", "Medium: derived from the copy's address"
+    LOW = "low", "Low: assembled, not confirmed"
+
+
+class SourceBasis(models.TextChoices):
+    """What a status rests on, for the count the audit prints and the page's wording."""
+
+    OFFICIAL = "official", "An official source"
+    SECONDARY = "secondary", "A secondary source, with the reason"
+    SECONDARY_UNEXPLAINED = "secondary_unexplained", "A secondary source, reason not recorded"
+    NOTHING = "nothing", "Nothing"
+
+
+class WordingKind(models.TextChoices):
+    """Whose words a quoted promise is in, best first: the page shows the best there are and says
+    which they are."""
+
+    PLAN = "plan", "The plan’s own words"
+    OFFICIAL_DESCRIPTION = "official_description", "An official description of the plan"
+    THIRD_PARTY = "third_party", "The plan, as quoted by a third party"
+
+
+class ResponseVerdict(models.TextChoices):
+    """The government's answer to an outside recommendation."""
+
+    ACCEPTED = "accepted", "Accepted"
+    PARTLY_ACCEPTED = "partly_accepted", "Partly accepted"
+    REJECTED = "rejected", "Rejected"
+    NOT_ANSWERED = "not_answered", "Not yet answered"

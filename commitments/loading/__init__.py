@@ -19,13 +19,13 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
-from .analysis import figures
-from .analysis.text import best_excerpt
-from .models import ActionPlan, Commitment, Evidence, StatusChange, Theme, WrittenQuestion
-from .ops.roles import EDITORS_GROUP
-from .parliament.events import mark_seen, record_known_events
-from .parliament.watch import Watch
-from .services import record_status_change
+from ..analysis import figures
+from ..analysis.text import best_excerpt
+from ..models import ActionPlan, Commitment, Evidence, StatusChange, Theme, WrittenQuestion
+from ..ops.roles import EDITORS_GROUP
+from ..parliament.events import mark_seen, record_known_events
+from ..parliament.watch import Watch
+from ..services import record_status_change
 
 FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
 RESEARCH_FILE = "ipp_commitments.json"
