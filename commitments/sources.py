@@ -13,9 +13,13 @@ another site (TheyWorkForYou, Parallel Parliament) is not official: it is named 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from typing import Protocol
 from urllib.parse import parse_qs, urlsplit
+
+from .models.choices import SourceBasis
 
 OFFICIAL_DOMAINS = ("parliament.uk", "gov.uk")
 
@@ -171,3 +175,71 @@ def _words(slug: str) -> str:
 def _long_date(iso: str) -> str:
     day = date.fromisoformat(iso)
     return f"{day.day} {day:%B %Y}"
+
+
+# A copy's address that says which official record it copies: TheyWorkForYou's written answers carry
+# the tabled date and UIN; Parallel Parliament's debate pages carry Hansard's own path.
+_TWFY_WRANS = re.compile(r"^(\d{4}-\d{2}-\d{2})[a-z]?\.([A-Za-z0-9]+)\.h$")
+_PP_HANSARD_DEBATE = re.compile(
+    r"/debate/(Commons|Lords)/(\d{4}-\d{2}-\d{2})/debates/([0-9A-Fa-f-]{36})/(\w+)"
+)
+WRITTEN_QUESTION_PAGE = "https://questions-statements.parliament.uk/written-questions/detail/{date}/{uin}"
+
+
+class CopyRecord(Protocol):
+    """What research recorded about a copy (models.SourceCopy): kept a protocol so this module
+    stays a leaf that any layer can import."""
+
+    official_url: str
+    secondary_reason: str
+
+    @property
+    def is_confirmed(self) -> bool: ...
+
+
+@dataclass(frozen=True)
+class ResolvedSource:
+    """What a reader is shown for one address: the official page first, the copy as "also at";
+    or, where no official page is confirmed, the copy and the reason why."""
+
+    primary: SourceLink
+    also_at: SourceLink | None = None
+    secondary_reason: str = ""
+
+    @property
+    def basis(self) -> SourceBasis:
+        if self.primary.is_official:
+            return SourceBasis.OFFICIAL
+        return SourceBasis.SECONDARY if self.secondary_reason else SourceBasis.SECONDARY_UNEXPLAINED
+
+
+def derived_official_address(url: str) -> str:
+    """The official page a copy's own address names, or "" when the address does not say."""
+    host, parts = _host(url), urlsplit(url.strip())
+    if host.endswith("theyworkforyou.com") and parts.path.startswith("/wrans"):
+        found = _TWFY_WRANS.match(parse_qs(parts.query).get("id", [""])[0])
+        if found:
+            return WRITTEN_QUESTION_PAGE.format(date=found.group(1), uin=found.group(2).upper())
+    if host.endswith("parallelparliament.co.uk") and (found := _PP_HANSARD_DEBATE.search(parts.path)):
+        house, day, debate, title = found.groups()
+        return f"https://hansard.parliament.uk/{house}/{day}/debates/{debate}/{title}"
+    return ""
+
+
+def resolve_source(url: str, copies: Mapping[str, CopyRecord]) -> ResolvedSource:
+    """The one rule for what a source resolves to (issue #27): an official address stands; a copy
+    researched in `copies` resolves to its confirmed official page; a copy whose address names its
+    official record resolves to that; anything else is a secondary source, with the reason research
+    recorded (or none, which the integrity checks report)."""
+    url = url.strip()
+    here = name_source(url)
+    if here.is_official or not here.is_link:
+        return ResolvedSource(primary=here)
+    copy = copies.get(url)
+    if copy is not None:
+        if copy.is_confirmed:
+            return ResolvedSource(primary=name_source(copy.official_url), also_at=here)
+        return ResolvedSource(primary=here, secondary_reason=copy.secondary_reason)
+    if derived := derived_official_address(url):
+        return ResolvedSource(primary=name_source(derived), also_at=here)
+    return ResolvedSource(primary=here)

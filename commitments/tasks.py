@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db import transaction
 from django.dispatch import receiver
 
-from . import digests
+from . import digests, integrity
 from .analysis.pipeline import analyse_answer
 from .models import DigestFrequency
 from .parliament import recheck
@@ -24,6 +24,13 @@ from .services import status_history_mismatches
 def verify_status_history_task() -> list[str]:
     """Nightly audit: the slugs of commitments whose cached status disagrees with history."""
     return status_history_mismatches()
+
+
+@shared_task(name="commitments.tasks.audit_record_task")
+def audit_record_task() -> dict:
+    """Nightly: what statuses rest on, and the integrity warnings not accepted as known exceptions
+    (the same report as `manage.py audit_record`)."""
+    return integrity.audit_record().as_dict()
 
 
 @shared_task(name="commitments.tasks.recheck_answers_task", acks_late=True, reject_on_worker_lost=True)

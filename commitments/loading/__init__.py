@@ -26,6 +26,7 @@ from ..ops.roles import EDITORS_GROUP
 from ..parliament.events import mark_seen, record_known_events
 from ..parliament.watch import Watch
 from ..services import record_status_change
+from .record import SOURCE_COPIES_FILE, WORDING_FILE, load_promise_wordings, load_source_copies
 
 FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
 RESEARCH_FILE = "ipp_commitments.json"
@@ -62,17 +63,21 @@ def load_demo(*, fixtures_dir: Path = FIXTURES_DIR, demo_users: bool = False) ->
     _load_action_plans(research["action_plans"], report)
     _load_themes(research["themes"], report)
     commitments = _load_commitments(research["commitments"], report)
+    load_source_copies(fixtures_dir / SOURCE_COPIES_FILE, report)
+    load_promise_wordings(fixtures_dir / WORDING_FILE, commitments, report)
 
     watch = Watch.load()
     seeds = json.loads((fixtures_dir / SEEDS_FILE).read_text(encoding="utf-8"))["seeds"]
     cited = {}
     for seed in seeds:
         question = _load_seed(seed, fixtures_dir, commitments, watch, report)
-        for url in [seed["source_url"], *seed["also_cited_as"]]:
+        for url in filter(None, [seed["source_url"], question.official_url, *seed["also_cited_as"]]):
             cited[url] = question
     excerpts = json.loads((fixtures_dir / LABELLED_FILE).read_text(encoding="utf-8"))["excerpts"]
     for question in _load_answers(fixtures_dir / ANSWERS_FILE, excerpts, commitments, watch, report):
         cited[question.source_url] = question
+        if question.official_url:
+            cited[question.official_url] = question
 
     _record_initial_statuses(research["commitments"], commitments, cited, report)
     if demo_users:

@@ -12,6 +12,12 @@ from simple_history.models import HistoricalRecords
 from .choices import SourceConfidence, SourceKind, in_choices
 
 
+class SourceCopyQuerySet(models.QuerySet):
+    def by_copy_url(self) -> dict[str, SourceCopy]:
+        """Every copy by its address: what sources.resolve_source() looks copies up in."""
+        return {copy.copy_url: copy for copy in self}
+
+
 class SourceCopy(models.Model):
     """A page at an unofficial address (TheyWorkForYou, Parallel Parliament, a blog) and the official
     page it copies, when there is one. Editors add rows as they find them."""
@@ -38,6 +44,7 @@ class SourceCopy(models.Model):
         "given (none exists, or the official page could not be confirmed).",
     )
     history = HistoricalRecords()
+    objects = SourceCopyQuerySet.as_manager()
 
     class Meta:
         verbose_name = "source copy"

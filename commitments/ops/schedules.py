@@ -19,6 +19,7 @@ PERIODIC_TASKS = {
     "Re-check Parliament for new and changed answers": ("commitments.tasks.recheck_answers_task", 60),
     "Re-check pending questions and corrections": ("commitments.tasks.recheck_pending_task", 6 * 60),
     "Audit cached statuses against history": ("commitments.tasks.verify_status_history_task", 24 * 60),
+    "Audit the record's integrity": ("commitments.tasks.audit_record_task", 24 * 60),
 }
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.db.models import Count, F, Q
 
-from ..models import ActionPlan, Commitment, Evidence, Status, StatusChange, Theme
+from ..models import ActionPlan, Commitment, Evidence, SourceCopy, Status, StatusChange, Theme
 from ..models.querysets import EVIDENCE_RECENCY_FIELDS
 from .cache import per_data_version
 from .charts import status_bar
@@ -61,3 +61,10 @@ def action_plans_by_commitment() -> dict[int, list[ActionPlan]]:
     ):
         plans.setdefault(plan.commitment_pk, []).append(plan)
     return plans
+
+
+@per_data_version
+def source_copies() -> dict[str, SourceCopy]:
+    """Every researched copy by its address, for the source rule (sources.resolve_source): a few
+    dozen rows that every page naming a source needs, read once per data version."""
+    return SourceCopy.objects.by_copy_url()

@@ -11,16 +11,38 @@ from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from ..analysis.quotes import QuoteLine
-from ..sources import name_source
+from ..public.shared import source_copies
+from ..sources import SourceLink, name_source, resolve_source
 
 register = template.Library()
 
 
 @register.simple_tag
 def source_link(url: str, title: str = "") -> SafeString:
+    """A source as the one rule resolves it (sources.resolve_source): its official page first, a
+    copy elsewhere as "also at"; a secondary source with the reason it is cited. `title` names the
+    address given when the caller knows it."""
+    resolved = resolve_source(url, source_copies())
+    primary = resolved.primary
+    if title and primary.url == url.strip():
+        primary = name_source(url, title=title)
+    html = _link(primary)
+    if resolved.also_at is not None:
+        html += format_html(
+            ' <span class="also-at">(also at <a href="{}">{}</a>)</span>',
+            resolved.also_at.url,
+            resolved.also_at.publisher or resolved.also_at.title,
+        )
+    if resolved.secondary_reason:
+        html += format_html(
+            ' <span class="secondary-note">Secondary source: {}</span>', resolved.secondary_reason
+        )
+    return mark_safe(html)
+
+
+def _link(link: SourceLink) -> SafeString:
     """The source's name, linked when it is a web address; a bare address may break anywhere
     (class "url"); its publisher when the name does not say it; "Official" when it is."""
-    link = name_source(url, title=title)
     bare = link.title == link.url
     if link.is_link:
         html = format_html(
