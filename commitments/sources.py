@@ -243,3 +243,15 @@ def resolve_source(url: str, copies: Mapping[str, CopyRecord]) -> ResolvedSource
     if derived := derived_official_address(url):
         return ResolvedSource(primary=name_source(derived), also_at=here)
     return ResolvedSource(primary=here)
+
+
+def distinct_sources(urls: list[str], copies: Mapping[str, CopyRecord]) -> list[str]:
+    """Each source once: a copy and the official page it resolves to are one source, listed at
+    the first address given."""
+    seen, distinct = set(), []
+    for url in urls:
+        primary = resolve_source(url, copies).primary.url
+        if primary not in seen:
+            seen.add(primary)
+            distinct.append(url)
+    return distinct

@@ -3,11 +3,12 @@
 from urllib.parse import urlsplit
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.utils.formats import date_format
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 
-from ..models import ActionPlan, Commitment, Evidence, StatusChange, Theme
+from ..integrity import check_one, check_status_change
+from ..models import ActionPlan, Commitment, Evidence, PromiseWording, SourceCopy, StatusChange, Theme
 from ..models.querysets import RECENT_EVIDENCE_DAYS
 from ..services import confirm_evidence, record_status_change, reject_evidence
 from .base import HTTPS_URLS, HistoryAdmin, ReadOnlyInline, ReadOnlyMixin
@@ -72,6 +73,23 @@ class EvidenceInline(admin.TabularInline):
         return format_html("{}<br>{}, {}", score, obj.reviewed_by or "—", date_format(obj.reviewed_at.date()))
 
 
+class PromiseWordingInline(admin.StackedInline):
+    """The promise in official words: editors add the plan's own words when they have the document."""
+
+    model = PromiseWording
+    extra = 0
+    fields = [
+        ("kind", "action_plan"),
+        "quote",
+        ("is_complete", "position"),
+        ("said_by", "said_on"),
+        ("source_url", "also_at"),
+        "note",
+    ]
+    verbose_name = "promise in official words"
+    verbose_name_plural = "The promise in official words (quoted exactly; the best kind is shown first)"
+
+
 class NoRecentEvidenceFilter(admin.SimpleListFilter):
     """Commitments whose newest confirmed evidence was answered more than RECENT_EVIDENCE_DAYS
     (twelve months) ago, or that have none."""
@@ -97,9 +115,9 @@ class CommitmentAdmin(HistoryAdmin):
     list_filter = ["status", "theme", "action_plans", "is_published", NoRecentEvidenceFilter]
     search_fields = ["title", "slug", "summary", "owner"]
     prepopulated_fields = {"slug": ["title"]}
-    readonly_fields = ["status", "follower_count", "created_at", "updated_at"]
+    readonly_fields = ["record_checks", "status", "follower_count", "created_at", "updated_at"]
     date_hierarchy = "updated_at"
-    inlines = [EvidenceInline, StatusChangeInline]
+    inlines = [PromiseWordingInline, EvidenceInline, StatusChangeInline]
     fieldsets = [
         (None, {"fields": ["title", "slug", "theme", "owner", "action_plans", "summary", "is_published"]}),
         ("Details", {"fields": ["summary_quoted_from", "keywords", "targets", "source_urls"]}),
@@ -107,6 +125,7 @@ class CommitmentAdmin(HistoryAdmin):
             "Status",
             {
                 "fields": [
+                    "record_checks",
                     "status",
                     "new_status",
                     "status_reason",
@@ -137,11 +156,24 @@ class CommitmentAdmin(HistoryAdmin):
         """Confirmed subscribers following this commitment itself: a count only, never who."""
         return obj.follower_count
 
+    @admin.display(description="record checks")
+    def record_checks(self, obj) -> str:
+        """The integrity warnings (commitments/integrity.py) as they stand, above the status fields."""
+        if obj is None or obj.pk is None:
+            return "—"
+        warnings = check_one(obj)
+        if not warnings:
+            return "No warnings: the status rests on an official source or confirmed evidence."
+        return format_html_join(
+            "", '<p class="record-warning"><strong>Warning:</strong> {}</p>', ((w.message,) for w in warnings)
+        )
+
     def get_fieldsets(self, request, obj=None):
         if request.user.has_perm("commitments.add_statuschange"):
             return self.fieldsets
+        read_only = ["record_checks", "status"]
         return [
-            (name, {**options, "fields": ["status"]}) if name == "Status" else (name, options)
+            (name, {**options, "fields": read_only}) if name == "Status" else (name, options)
             for name, options in self.fieldsets
         ]
 
@@ -149,7 +181,7 @@ class CommitmentAdmin(HistoryAdmin):
         super().save_model(request, obj, form, change)
         data = form.cleaned_data
         if data.get("new_status") and request.user.has_perm("commitments.add_statuschange"):
-            record_status_change(
+            change = record_status_change(
                 obj,
                 to=data["new_status"],
                 reason=data["status_reason"],
@@ -158,6 +190,15 @@ class CommitmentAdmin(HistoryAdmin):
                 source_url=data.get("status_source_url") or "",
                 by=request.user,
             )
+            for warning in check_status_change(change):
+                messages.warning(request, warning.message)
+
+    def save_related(self, request, form, formsets, change):
+        """Once evidence and wording are saved too: the commitment's warnings, to act on now."""
+        super().save_related(request, form, formsets, change)
+        for warning in check_one(form.instance):
+            if warning.check != "stale_evidence":  # already said when the change was recorded
+                messages.warning(request, warning.message)
 
     def save_formset(self, request, form, formset, change):
         """Confirming or rejecting evidence inline goes through the same services as the actions."""
@@ -206,10 +247,24 @@ class StatusChangeAdmin(ReadOnlyMixin, admin.ModelAdmin):
 @admin.register(ActionPlan)
 class ActionPlanAdmin(HistoryAdmin):
     formfield_overrides = HTTPS_URLS
-    list_display = ["title", "published_on", "publisher"]
+    list_display = ["title", "published_on", "publisher", "document_found"]
     search_fields = ["title", "slug", "notes"]
     prepopulated_fields = {"slug": ["title"]}
     date_hierarchy = "published_on"
+
+    @admin.display(description="document found", boolean=True)
+    def document_found(self, obj) -> bool:
+        return bool(obj.document_url)
+
+
+@admin.register(SourceCopy)
+class SourceCopyAdmin(HistoryAdmin):
+    """Where a copy's official page is: every public link to the copy resolves through this."""
+
+    formfield_overrides = HTTPS_URLS
+    list_display = ["copy_url", "official_url", "kind", "confidence"]
+    list_filter = ["kind", "confidence"]
+    search_fields = ["copy_url", "official_url", "how_derived", "secondary_reason"]
 
 
 @admin.register(Theme)

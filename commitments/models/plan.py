@@ -23,7 +23,17 @@ class ActionPlan(models.Model):
     title = models.CharField(max_length=200)
     published_on = models.DateField(null=True, blank=True, help_text="Leave empty when unknown.")
     publisher = models.CharField(max_length=200, blank=True)
-    url = models.URLField(max_length=500, blank=True)
+    url = models.URLField(
+        max_length=500,
+        blank=True,
+        help_text="An official page that names this version and its date (an answer, a Library briefing).",
+    )
+    document_url = models.URLField(
+        max_length=500,
+        blank=True,
+        help_text="The plan document itself, when a copy has been found (gov.uk or parliament.uk). "
+        "Empty: pages say no copy of the document has been found.",
+    )
     notes = models.TextField(blank=True)
 
     history = HistoricalRecords()

@@ -20,6 +20,10 @@ CURATED_MODELS = (
     "figurecell",
     "watchedterm",
     "watchedbody",
+    "promisewording",
+    "sourcecopy",
+    "recommendation",
+    "recommendationdevelopment",
 )
 
 # (app_label, codename). Editors curate commitments and evidence and record status changes; the

@@ -26,12 +26,13 @@ from ..models import (
     WrittenQuestion,
 )
 from ..models.querysets import RECENT_EVIDENCE_DAYS
+from ..sources import distinct_sources
 from .charts import figure_column_charts
 from .figure_grids import Grid, answer_with_tables
 from .filters import CommitmentFilter, WrittenQuestionFilter
 from .forms import SearchForm, SearchKind
 from .pagination import CountPerDataVersionPaginator, page_number
-from .shared import action_plans_by_commitment, evidence_recency, home_figures
+from .shared import action_plans_by_commitment, evidence_recency, home_figures, source_copies
 from .sharing import canonical_url, filter_query
 from .tables import CommitmentTable, WrittenQuestionTable
 
@@ -150,6 +151,8 @@ class CommitmentDetailView(DetailView):
         context["plans"] = action_plans_by_commitment().get(commitment.pk, [])
         context["timeline"] = timeline(changes, evidence, tables=introduced_tables(evidence))
         context["evidence"] = evidence
+        context["wordings"] = list(commitment.wordings.best_first().select_related("action_plan"))
+        context["other_sources"] = distinct_sources(commitment.source_urls, source_copies())
         return context
 
 

@@ -40,6 +40,12 @@ def source_link(url: str, title: str = "") -> SafeString:
     return mark_safe(html)
 
 
+@register.simple_tag
+def copy_link(url: str) -> SafeString:
+    """A copy named for where it is, not resolved: where words were read, beside their source."""
+    return _link(name_source(url))
+
+
 def _link(link: SourceLink) -> SafeString:
     """The source's name, linked when it is a web address; a bare address may break anywhere
     (class "url"); its publisher when the name does not say it; "Official" when it is."""
