@@ -17,7 +17,9 @@ from commitments.models import (
     FigureRow,
     FigureTable,
     House,
+    PromiseWording,
     QuestionEvent,
+    SourceCopy,
     Subscriber,
     Theme,
     WrittenQuestion,
@@ -179,3 +181,28 @@ class CorrectionFactory(factory.django.DjangoModelFactory):
     commitment = factory.SubFactory(CommitmentFactory)
     what_is_wrong = "The pilot started in 2024, not 2023."
     source = "https://questions-statements.parliament.uk/written-questions/detail/2024-11-18/15167"
+
+
+class SourceCopyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SourceCopy
+
+    copy_url = factory.Sequence(lambda n: f"https://parallelparliament.co.uk/question/{20000 + n}/probation")
+    official_url = factory.Sequence(
+        lambda n: (
+            f"https://questions-statements.parliament.uk/written-questions/detail/2024-11-20/{20000 + n}"
+        )
+    )
+    kind = SourceCopy._meta.get_field("kind").default
+    confidence = "high"
+
+
+class PromiseWordingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PromiseWording
+
+    commitment = factory.SubFactory(CommitmentFactory)
+    kind = PromiseWording.Kind.OFFICIAL_DESCRIPTION
+    quote = "The first is the roll out of IPP Delivery Plans in each HMPPS operational area."
+    said_by = "Ministry of Justice, Commons written answer 15167"
+    source_url = "https://questions-statements.parliament.uk/written-questions/detail/2024-11-20/15167"
