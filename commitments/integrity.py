@@ -73,7 +73,7 @@ def status_basis(change: StatusChange | None, copies: Mapping[str, CopyRecord]) 
     return SourceBasis.NOTHING if resolved is None else resolved.basis
 
 
-def check_status_change(change: StatusChange) -> list[RecordWarning]:
+def status_change_warnings(change: StatusChange) -> list[RecordWarning]:
     """What an editor is warned of as they record a change (before the commitment-wide checks)."""
     question = change.question
     answered = question.known_answer_date if question is not None else None
@@ -122,7 +122,7 @@ def check_commitment(
                     "copies).",
                 )
             )
-        warnings += check_status_change(current)
+        warnings += status_change_warnings(current)
     if commitment.status in Status.open() and evidence:
         plan_dates = [plan.published_on for plan in commitment.action_plans.all() if plan.published_on]
         newest_plan = max(plan_dates, default=None)

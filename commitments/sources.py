@@ -246,12 +246,11 @@ def resolve_source(url: str, copies: Mapping[str, CopyRecord]) -> ResolvedSource
 
 
 def distinct_sources(urls: list[str], copies: Mapping[str, CopyRecord]) -> list[str]:
-    """Each source once: a copy and the official page it resolves to are one source, listed at
-    the first address given."""
-    seen, distinct = set(), []
+    """Each source once: a copy and the official page it resolves to are one source, listed where
+    it first appears, at the copy's address when there is one (it shows both, official first)."""
+    chosen: dict[str, str] = {}
     for url in urls:
-        primary = resolve_source(url, copies).primary.url
-        if primary not in seen:
-            seen.add(primary)
-            distinct.append(url)
-    return distinct
+        resolved = resolve_source(url, copies)
+        if resolved.primary.url not in chosen or resolved.also_at is not None:
+            chosen[resolved.primary.url] = url
+    return list(chosen.values())

@@ -40,6 +40,8 @@ def _change_form(commitment, **extra):
         "evidence-INITIAL_FORMS": "0",
         "status_changes-TOTAL_FORMS": "0",
         "status_changes-INITIAL_FORMS": "0",
+        "wordings-TOTAL_FORMS": "0",
+        "wordings-INITIAL_FORMS": "0",
     }
     data.update(extra)
     return data
@@ -447,3 +449,31 @@ def test_the_commitment_page_and_lists_cost_the_same_queries_however_many_rows(c
         CommitmentFactory()
     change_page, *list_pages = before
     assert [_queries(client, url) for url in [change, *lists]] == [change_page + 2, *list_pages]
+
+
+def test_recording_a_status_on_a_much_older_answer_warns_the_editor_and_still_records_it(
+    client, editor, commitment
+):
+    from commitments.models import WrittenQuestion
+
+    from .factories import WrittenQuestionFactory
+
+    old = WrittenQuestionFactory(date_tabled=date(2022, 3, 21), date_answered=date(2022, 4, 27))
+    client.force_login(editor)
+    url = reverse("admin:commitments_commitment_change", args=[commitment.pk])
+    response = client.post(
+        url,
+        _change_form(
+            commitment,
+            new_status="delivered",
+            status_reason="Rolled out everywhere.",
+            status_effective_on="07/12/2026",
+            status_question=str(old.pk),
+        ),
+        follow=True,
+    )
+    messages = [str(message) for message in response.context["messages"]]
+    assert any("rests on an answer given 27 April 2022, more than twelve months earlier" in m for m in messages)
+    assert commitment.status_changes.get().question == WrittenQuestion.objects.get(pk=old.pk)
+    page = client.get(url).content.decode()
+    assert "more than twelve months earlier" in page

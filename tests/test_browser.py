@@ -216,7 +216,7 @@ def test_a_commitment_page_shows_promise_status_line_and_evidence_in_that_order(
         )
         parts = [
             "#promise-heading",
-            ".promise-wording",
+            ".summary-heading",
             ".status-line",
             "#evidence-heading",
             ".timeline > li",
@@ -566,3 +566,24 @@ def test_the_triage_screen_is_accessible_valid_and_fits_phone_and_desktop(live_s
         timeout=180,
     )
     assert (checked.returncode, checked.stderr) == (0, ""), checked.stderr[:3000]
+
+
+def test_an_editor_recording_a_status_on_an_old_answer_is_warned_in_the_admin(admin_site, browser):
+    """The integrity checks reach the editor where the change is made: as a warning after saving,
+    and in the record checks above the status fields."""
+    base, _ = admin_site
+    commitment = Commitment.objects.get(slug="em-eligibility-ipp-releases")
+    old_answer = WrittenQuestion.objects.get(uin="HL7122")
+    context, page = _log_in(browser, base, "ed")
+    page.goto(base + reverse("admin:commitments_commitment_change", args=[commitment.pk]))
+    assert "No warnings" in page.locator(".field-record_checks").inner_text()
+    page.locator("#id_new_status").select_option("delivered")
+    page.locator("#id_status_reason").fill("Rolled out everywhere.")
+    page.locator("#id_status_effective_on").fill("2026-12-07")
+    page.locator("#id_status_question").select_option(str(old_answer.pk))
+    page.get_by_role("button", name="Save and continue editing").click()
+    warning = page.locator(".messagelist .warning").first.inner_text()
+    assert "rests on an answer given 27 April 2022, more than twelve months earlier" in warning
+    assert "more than twelve months earlier" in page.locator(".field-record_checks").inner_text()
+    assert Commitment.objects.get(pk=commitment.pk).status == "delivered"  # warned, not refused
+    context.close()

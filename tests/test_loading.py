@@ -45,10 +45,10 @@ def test_load_demo_is_idempotent(demo):
 
 
 def test_load_demo_loads_every_researched_commitment_with_its_initial_status(demo):
-    assert Commitment.objects.count() == 33
+    assert Commitment.objects.count() == 30
     assert Theme.objects.count() == 14
     assert ActionPlan.objects.count() == 7
-    assert StatusChange.objects.count() == 33
+    assert StatusChange.objects.count() == 30
     assert set(StatusChange.objects.values_list("origin", flat=True)) == {"import"}
     assert status_history_mismatches() == []
     pilot = Commitment.objects.get(slug="approved-premises-move-on-pilot")
@@ -77,15 +77,18 @@ def test_lords_seed_answer_is_loaded_in_full(demo):
     assert question.official_url.endswith("/written-questions/detail/2022-03-21/HL7122")
 
 
-def test_commons_seed_answer_keeps_unknown_dates_unknown(demo):
+def test_commons_seed_answer_has_its_tabled_date_from_parliament_and_keeps_its_answer_date_unknown(demo):
+    """Parliament's API record of the question gives its tabled date; the answer's date is still
+    known only as a lower bound."""
     question = WrittenQuestion.objects.get(house="Commons", uin="15167")
-    assert question.date_tabled is None and question.date_answered is None
+    assert question.date_tabled == date(2024, 11, 20) and question.date_answered is None
     assert question.heading == "Probation"
     assert question.answer_text.endswith(
         "which led to the automatic termination of licence for 1,742 cases on 1 November 2024."
     )
-    assert question.official_url == ""
-    assert question.citation_url == "https://parallelparliament.co.uk/question/15167/probation"
+    official = "https://questions-statements.parliament.uk/written-questions/detail/2024-11-20/15167"
+    assert question.official_url == official
+    assert question.citation_url == official
 
 
 def test_seed_evidence_quotes_exact_sentences(demo):
@@ -114,7 +117,7 @@ def test_labelled_topics_become_confirmed_evidence_with_a_passage(demo):
     assert evidence.state == Evidence.State.CONFIRMED
     assert "Littlehey" in evidence.excerpt
     assert evidence.excerpt in evidence.question.answer_text
-    assert Evidence.objects.count() == 24
+    assert Evidence.objects.count() == 23
 
 
 def test_progression_panels_table_is_loaded_exactly(demo):
@@ -198,10 +201,13 @@ def test_seed_full_text_replaces_a_copy_that_was_cut_off(db):
     assert WrittenQuestion.objects.filter(uin="HL7122").count() == 1
 
 
-def test_undated_seed_has_no_dateless_tabled_event(demo):
+def test_seed_answered_on_an_unknown_day_has_no_dated_answer_event(demo):
     question = WrittenQuestion.objects.get(uin="15167")
     assert question.answered_after == date(2024, 11, 15)
-    assert not question.events.filter(kind="tabled").exists()
+    assert list(question.events.filter(kind="tabled").values_list("occurred_on", flat=True)) == [
+        date(2024, 11, 20)
+    ]
+    assert not question.events.filter(kind="answered", occurred_on__isnull=False).exists()
 
 
 def test_label_without_a_curated_quote_is_only_suggested(tmp_path, db):
@@ -235,6 +241,6 @@ def test_demo_logins_exist_only_when_asked_for(demo):
 
 def test_load_demo_command_reports_what_it_created(db, capsys):
     call_command("load_demo")
-    assert "33 commitments" in capsys.readouterr().out
+    assert "30 commitments" in capsys.readouterr().out
     call_command("load_demo")
     assert "nothing (all present already)" in capsys.readouterr().out

@@ -116,7 +116,7 @@ def test_whole_dataset_zip_keeps_suppressed_cells_empty_never_zero(client, demo)
     suppressed = [c for c in cells if c["kind"] == "suppressed"]
     assert len(suppressed) == 4 and all(c["value"] == "" and c["published"] == "*" for c in suppressed)
     data = json.loads(archive.read("data.json"))
-    assert len(data["commitments"]) == 33
+    assert len(data["commitments"]) == 30
     assert all(c["value"] is None for c in data["figure_cells"] if c["kind"] in ("suppressed", "nil"))
 
 

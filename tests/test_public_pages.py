@@ -50,7 +50,7 @@ def test_every_page_type_answers_with_the_demo_data(client, demo):
 
 def test_home_shows_progress_counts_and_latest_changes(client, demo):
     page = get_page(client, "/")
-    assert "33 commitments tracked." in page
+    assert "30 commitments tracked." in page  # promises only: never the recommendations
     assert "In progress</span> 15" in page and "Delivered</span> 13" in page
     assert "Statutory annual report on IPP progress" in page  # the latest change, 17 July 2025
 
@@ -72,7 +72,7 @@ def test_commitment_page_tells_the_promise_then_where_it_stands_then_the_evidenc
     promise, standing, evidence = (
         page.index(f'id="{part}-heading"') for part in ("promise", "standing", "evidence")
     )
-    assert promise < page.index("The tracker’s summary, not the plan’s own words.") < standing
+    assert promise < page.index("The tracker’s summary, not a quotation.") < standing
     assert standing < page.index("since <time") < evidence  # status, since when, the reason
     timeline = page[evidence:]
     assert timeline.index("1 August 2023") < timeline.index("27 April 2022")  # newest first
@@ -96,7 +96,7 @@ def test_promise_is_marked_as_the_trackers_summary_unless_it_quotes_a_source(cli
         summary="We will roll out IPP Delivery Plans.",
         summary_quoted_from="https://www.gov.uk/government/publications/ipp-action-plan",
     )
-    assert "The tracker’s summary, not the plan’s own words." in get_page(client, f"/commitments/{own.slug}/")
+    assert "The tracker’s summary, not a quotation." in get_page(client, f"/commitments/{own.slug}/")
     page = get_page(client, f"/commitments/{quoted.slug}/")
     assert "The tracker’s summary" not in page
     assert (
@@ -202,10 +202,9 @@ def test_other_sources_are_named_links_not_raw_addresses(client, demo):
     page = get_page(client, "/commitments/vpa-automatic-licence-termination/")
     sources = page[page.index('id="sources-heading"') :]
     assert ">Statutory instrument 2024/966</a>" in sources and "Official" in sources
-    assert (
-        '>Written question 29260: Prison sentences</a> <span class="publisher">(Parallel Parliament)</span>'
-        in sources
-    )
+    # Parallel Parliament's copy is listed at Parliament's own page, the copy kept as "also at".
+    assert '>Written question 29260, tabled 5 February 2025</a> <span class="publisher">(UK Parliament)' in sources
+    assert '(also at <a href="https://beta.parallelparliament.co.uk/question/29260/prison-sentences">' in sources
     assert ">https://" not in page and ">http://" not in page
 
 
@@ -747,7 +746,7 @@ def test_a_commitment_page_reads_recency_and_plans_once_per_data_version_and_fol
     first.action_plans.add(ActionPlanFactory(title="Undated plan", published_on=None))
     assert _queries_for(client, f"/commitments/{first.slug}/")
     shared = _queries_for(client, f"/commitments/{second.slug}/")
-    assert len(shared) == 3  # the commitment, its status changes, its evidence
+    assert len(shared) == 4  # the commitment, its status changes, its evidence, the promise's words
     assert not any("MAX(" in sql or "commitments_commitment_action_plans" in sql for sql in shared)
     page = get_page(client, f"/commitments/{first.slug}/")
     assert "No recent evidence." in page

@@ -83,7 +83,7 @@ def test_a_blog_with_nothing_recorded_is_a_secondary_source_without_a_reason():
 def test_a_copy_and_its_official_page_are_listed_once():
     copy = SourceCopyFactory()
     urls = [copy.official_url, copy.copy_url, BLOG]
-    assert distinct_sources(urls, SourceCopy.objects.by_copy_url()) == [copy.official_url, BLOG]
+    assert distinct_sources(urls, SourceCopy.objects.by_copy_url()) == [copy.copy_url, BLOG]
 
 
 # The integrity checks
@@ -223,6 +223,23 @@ def test_the_strict_audit_fails_on_a_warning_that_is_not_a_known_exception(demo)
 
 
 @pytest.mark.django_db
+def test_the_nightly_audit_task_reports_the_counts_and_the_warnings_to_act_on(demo):
+    from commitments.tasks import audit_record_task
+
+    record_status_change(
+        Commitment.objects.get(slug="ipp-delivery-plans"),
+        to=Status.DELIVERED,
+        reason="A blog says so.",
+        effective_on=date(2026, 12, 1),
+        source_url=BLOG,
+    )
+    report = audit_record_task.apply().get()
+    assert report["bases"] == {"official": 27, "secondary": 2, "secondary_unexplained": 1, "nothing": 0}
+    assert report["accepted"] == 4
+    assert [line.split(":")[0] for line in report["open_warnings"]] == ["ipp-delivery-plans"]
+
+
+@pytest.mark.django_db
 def test_rejected_recommendations_are_not_shipped_as_commitments(demo, client):
     assert not Commitment.objects.filter(slug__endswith="-rejected").exists()
     assert Commitment.objects.published().count() == 30
@@ -258,7 +275,9 @@ def test_the_promise_is_quoted_cited_and_labelled_by_whose_words_they_are(client
 @pytest.mark.django_db
 def test_the_plans_own_words_come_before_a_description(client, commitment):
     PromiseWordingFactory(commitment=commitment, quote="A description by a minister.", position=0)
-    PromiseWordingFactory(commitment=commitment, kind="plan", quote="The sentence from the plan itself.", position=5)
+    PromiseWordingFactory(
+        commitment=commitment, kind="plan", quote="The sentence from the plan itself.", position=5
+    )
     page = client.get(f"/commitments/{commitment.slug}/").content.decode()
     assert page.index("The sentence from the plan itself.") < page.index("A description by a minister.")
     assert "1 more passage in official words" in page

@@ -7,7 +7,7 @@ from django.contrib import admin, messages
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 
-from ..integrity import check_one, check_status_change
+from ..integrity import check_one, status_change_warnings
 from ..models import ActionPlan, Commitment, Evidence, PromiseWording, SourceCopy, StatusChange, Theme
 from ..models.querysets import RECENT_EVIDENCE_DAYS
 from ..services import confirm_evidence, record_status_change, reject_evidence
@@ -190,7 +190,7 @@ class CommitmentAdmin(HistoryAdmin):
                 source_url=data.get("status_source_url") or "",
                 by=request.user,
             )
-            for warning in check_status_change(change):
+            for warning in status_change_warnings(change):
                 messages.warning(request, warning.message)
 
     def save_related(self, request, form, formsets, change):

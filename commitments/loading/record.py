@@ -7,12 +7,9 @@ from __future__ import annotations
 import json
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from ..models import ActionPlan, Commitment, PromiseWording, SourceCopy
-
-if TYPE_CHECKING:
-    from . import LoadReport
+from .report import LoadReport
 
 SOURCE_COPIES_FILE = "source_copies.json"
 WORDING_FILE = "promise_wording.json"

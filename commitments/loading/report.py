@@ -1,0 +1,16 @@
+"""What a load created and skipped, for the command to print."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+
+@dataclass
+class LoadReport:
+    created: Counter = field(default_factory=Counter)
+    skipped: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        made = ", ".join(f"{n} {kind}" for kind, n in sorted(self.created.items()) if n)
+        return f"Created: {made or 'nothing (all present already)'}."
