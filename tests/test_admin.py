@@ -473,7 +473,9 @@ def test_recording_a_status_on_a_much_older_answer_warns_the_editor_and_still_re
         follow=True,
     )
     messages = [str(message) for message in response.context["messages"]]
-    assert any("rests on an answer given 27 April 2022, more than twelve months earlier" in m for m in messages)
+    assert any(
+        "rests on an answer given 27 April 2022, more than twelve months earlier" in m for m in messages
+    )
     assert commitment.status_changes.get().question == WrittenQuestion.objects.get(pk=old.pk)
     page = client.get(url).content.decode()
     assert "more than twelve months earlier" in page

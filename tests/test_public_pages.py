@@ -203,8 +203,13 @@ def test_other_sources_are_named_links_not_raw_addresses(client, demo):
     sources = page[page.index('id="sources-heading"') :]
     assert ">Statutory instrument 2024/966</a>" in sources and "Official" in sources
     # Parallel Parliament's copy is listed at Parliament's own page, the copy kept as "also at".
-    assert '>Written question 29260, tabled 5 February 2025</a> <span class="publisher">(UK Parliament)' in sources
-    assert '(also at <a href="https://beta.parallelparliament.co.uk/question/29260/prison-sentences">' in sources
+    assert (
+        '>Written question 29260, tabled 5 February 2025</a> <span class="publisher">(UK Parliament)'
+        in sources
+    )
+    assert (
+        '(also at <a href="https://beta.parallelparliament.co.uk/question/29260/prison-sentences">' in sources
+    )
     assert ">https://" not in page and ">http://" not in page
 
 
