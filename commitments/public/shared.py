@@ -4,9 +4,12 @@ the first request after a change computes them."""
 
 from __future__ import annotations
 
-from django.db.models import Count, F, Q
+from datetime import datetime
 
-from ..models import ActionPlan, Commitment, Evidence, Status, StatusChange, Theme
+from django.db.models import Count, F, Q
+from django.http import HttpRequest
+
+from ..models import ActionPlan, Commitment, Evidence, RecheckRun, Status, StatusChange, Theme
 from ..models.querysets import EVIDENCE_RECENCY_FIELDS
 from .cache import per_data_version
 from .charts import status_bar
@@ -33,11 +36,13 @@ def home_figures() -> dict:
 
 
 def newly_evidenced_answers(limit: int = 6, window: int = 60) -> list[dict]:
-    """The answers most recently confirmed as evidence, each once with every commitment it was
-    confirmed for in that time. One query: the newest `window` confirmations (an index walks them),
-    grouped here, so an answer evidencing five commitments takes one line, not five."""
+    """The newest answers confirmed as evidence, newest answer first (by the day it was answered,
+    which each line shows), each once with every commitment it evidences among the `window` rows
+    read. One query, grouped here, so an answer evidencing five commitments takes one line, not
+    five. Ordered by answer date, not confirmation date: confirmations come in batches (a whole
+    import at once), so their order says nothing to a reader about how fresh the news is."""
     answers: dict[int, dict] = {}
-    for item in Evidence.objects.published().newest_confirmed()[:window]:
+    for item in Evidence.objects.published().newest_answers_first()[:window]:
         entry = answers.setdefault(item.question.pk, {"question": item.question, "commitments": []})
         entry["commitments"].append(item.commitment)
     return list(answers.values())[:limit]
@@ -61,3 +66,23 @@ def action_plans_by_commitment() -> dict[int, list[ActionPlan]]:
     ):
         plans.setdefault(plan.commitment_pk, []).append(plan)
     return plans
+
+
+@per_data_version
+def parliament_last_checked() -> datetime | None:
+    """When Parliament was last checked (RecheckRun.objects.last_checked_at()), read once per data
+    version: a successful re-check bumps the version even when it stored nothing (cache.py)."""
+    return RecheckRun.objects.last_checked_at()
+
+
+class Freshness:
+    """What the footer of every page says about freshness, read only when a template asks."""
+
+    def parliament_last_checked(self) -> datetime | None:
+        return parliament_last_checked()
+
+
+def freshness(request: HttpRequest) -> dict:
+    """Context processor: `freshness.parliament_last_checked` for the footer of every page. Lazy, so
+    a page that does not show the footer (a feed, an export) reads nothing."""
+    return {"freshness": Freshness()}

@@ -19,7 +19,6 @@ from ..models import (
     Commitment,
     Evidence,
     FigureTable,
-    RecheckRun,
     Status,
     StatusChange,
     Theme,
@@ -31,7 +30,7 @@ from .figure_grids import Grid, answer_with_tables
 from .filters import CommitmentFilter, WrittenQuestionFilter
 from .forms import SearchForm, SearchKind
 from .pagination import CountPerDataVersionPaginator, page_number
-from .shared import action_plans_by_commitment, evidence_recency, home_figures
+from .shared import action_plans_by_commitment, evidence_recency, home_figures, parliament_last_checked
 from .sharing import canonical_url, filter_query
 from .tables import CommitmentTable, WrittenQuestionTable
 
@@ -131,7 +130,7 @@ class CommitmentDetailView(DetailView):
     context_object_name = "commitment"
 
     def get_queryset(self):
-        return Commitment.objects.published().select_related("theme")
+        return Commitment.objects.published().select_related("theme").with_record_changed_at()
 
     def get_object(self, queryset=None):
         commitment = super().get_object(queryset)
@@ -294,7 +293,7 @@ class AboutView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["last_recheck"] = RecheckRun.objects.succeeded().order_by("-finished_at").first()
+        context["last_checked"] = parliament_last_checked()
         context["recent_days"] = RECENT_EVIDENCE_DAYS
         context["statuses"] = Status
         context["run_by"] = settings.TRACKER_RUN_BY
