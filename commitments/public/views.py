@@ -175,7 +175,9 @@ def introduced_tables(evidence: list[Evidence]) -> dict[int, Grid]:
         answer_tables = by_question.get(item.question_id, [])
         if item.quote.table_index < len(answer_tables):
             table = answer_tables[item.quote.table_index]
-            found[pk] = Grid.from_figure_table(table, html_id=f"quoted-table-{pk}")
+            found[pk] = Grid.from_figure_table(
+                table, html_id=f"quoted-table-{pk}", official_url=item.question.official_url
+            )
     return found
 
 
@@ -262,7 +264,7 @@ class QuestionDetailView(DetailView):
         figure_tables = list(question.figure_tables.with_grid().order_by("pk"))
         context["figure_tables"] = figure_tables
         answer = question.answer_html_safe or linebreaks(question.answer_text, autoescape=True)
-        context["answer_html"] = answer_with_tables(answer, figure_tables)
+        context["answer_html"] = answer_with_tables(answer, figure_tables, official_url=question.official_url)
         return context
 
 
@@ -280,7 +282,7 @@ class FigureTableView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         table = self.object
-        context["grid"] = Grid.from_figure_table(table)
+        context["grid"] = Grid.from_figure_table(table, official_url=table.question.official_url)
         context["charts"] = figure_column_charts(table)
         context["evidence"] = list(
             table.question.evidence.published().select_related("commitment").order_by("commitment__title")
