@@ -1,6 +1,6 @@
 """One factory per model, valid by default; pass only the fields a test is about."""
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import factory
 from django.contrib.auth import get_user_model
@@ -19,6 +19,7 @@ from commitments.models import (
     House,
     PromiseWording,
     QuestionEvent,
+    RecheckRun,
     SourceCopy,
     Subscriber,
     Theme,
@@ -108,6 +109,18 @@ class EvidenceFactory(factory.django.DjangoModelFactory):
     question = factory.SubFactory(WrittenQuestionFactory)
     excerpt = factory.LazyAttribute(lambda evidence: evidence.question.answer_text)
     state = Evidence.State.SUGGESTED
+
+
+class RecheckRunFactory(factory.django.DjangoModelFactory):
+    """A finished, successful run: 13:05 UTC on 7 July 2026 is 14:05 in London (summer time)."""
+
+    class Meta:
+        model = RecheckRun
+
+    kind = RecheckRun.Kind.ANSWERS
+    window_to = date(2026, 7, 7)
+    outcome = RecheckRun.Outcome.SUCCEEDED
+    finished_at = datetime(2026, 7, 7, 13, 5, tzinfo=UTC)
 
 
 class FigureTableFactory(factory.django.DjangoModelFactory):

@@ -51,13 +51,19 @@ def test_the_answer_page_shows_the_seed_table_where_the_pipe_paragraph_was(clien
     assert "<caption" in table and "progression panels held" in table
     assert '<th scope="col">2020</th>' in table and '<th scope="col">Total</th>' in table
     assert '<th scope="row">East of England</th>' in table
-    assert table.count('<span class="label-missing">Label missing in source</span>') == 8
+    assert table.count('<span class="label-missing">Name lost (row ') == 8
+    assert '<span class="label-missing">Name lost (row 6)</span>' in table  # its place in the answer
     assert (
         table.count('<abbr title="suppressed">*</abbr>') == 4
         and table.count('<abbr title="nil">–</abbr>') == 2
     )
     assert f'href="{SEED_FIGURES}"' in after.split("*Notes:")[0]  # the stored copy: charts and CSV
-    assert "8 rows lost their labels in the copy of this answer we hold" in after
+    note = before[before.index('class="lost-names"') :]  # said once, above the table
+    assert "8 of the 14 probation region names are missing here." in note
+    assert "“Unknown Region”" in note and "does not say which row" in note
+    official = "https://questions-statements.parliament.uk/written-questions/detail/2022-03-21/HL7122"
+    assert f'href="{official}">Parliament’s website</a>' in note
+    assert "lost" not in after.split("*Notes:")[0]
 
 
 def test_cells_of_a_pipe_table_in_an_answer_stay_inert(client):
@@ -111,8 +117,8 @@ def test_the_figures_page_links_the_official_record_the_answer_and_the_commitmen
 def test_the_figures_page_says_in_plain_words_what_a_missing_label_means(client, demo):
     page = get_page(client, SEED_FIGURES)
 
-    assert "8 rows of this table have no probation region name" in page
-    assert "the copy of the answer we hold lost them" in page and "we do not guess the names" in page
+    assert "8 of the 14 probation region names are missing here." in page
+    assert "The copy of this answer we hold lost those names" in page and "We do not guess names." in page
     assert "Suppressed: a value of one or two" in page
 
 
@@ -166,11 +172,18 @@ def test_every_chart_of_a_table_shares_one_scale_with_labelled_axes(demo):
     assert widths["1,820"] == pytest.approx(1820 / 2000 * charts[0].plot_width)
 
 
-def test_suppressed_and_nil_cells_are_labelled_markers_not_bars(demo):
-    table = FigureTable.objects.with_grid().get(slug="hl7122-progression-panels-by-region")
-    bars = [bar for chart in figure_column_charts(table) for bar in chart.bars]
+def test_suppressed_and_nil_cells_are_labelled_markers_not_bars(db):
+    question = WrittenQuestionFactory(
+        answer_text="Region | 2020 | 2021\nLondon | * | 3\nWales | - | *\nEast | 4 | *", is_about_ipp=True
+    )
+    [table] = extract_figure_tables(question).tables
+    bars = [
+        bar
+        for chart in figure_column_charts(FigureTable.objects.with_grid().get(pk=table.pk))
+        for bar in chart.bars
+    ]
 
-    assert sum(bar.kind == FigureCell.Kind.SUPPRESSED for bar in bars) == 4
+    assert sum(bar.kind == FigureCell.Kind.SUPPRESSED for bar in bars) == 3
     assert {bar.text for bar in bars if bar.kind == FigureCell.Kind.NIL} == {"nil (-)"}
     assert all(bar.width == 0 for bar in bars if bar.kind != FigureCell.Kind.NUMBER)
     assert all(bar.width >= 1 for bar in bars if bar.kind == FigureCell.Kind.NUMBER)  # 3 and 4 show
@@ -283,11 +296,66 @@ def test_the_figure_pages_and_csv_cost_a_fixed_number_of_queries(client, django_
     for _ in range(3):
         EvidenceFactory(question=question, state="confirmed")
 
-    with django_assert_num_queries(6):  # table and answer, columns, rows, cells, published?, evidence
+    # +1 on each page (not the CSV): the footer's "Parliament last checked", once per data version.
+    with django_assert_num_queries(7):  # table and answer, columns, rows, cells, published?, evidence
         assert client.get(f"/figures/{table.slug}/").status_code == 200
     clear_cache()
     with django_assert_num_queries(4):  # table, columns, rows, cells
         assert client.get(f"/exports/figures/{table.slug}.csv").status_code == 200
-    clear_cache()
-    with django_assert_num_queries(7):  # answer, evidence, events, tables, columns, rows, cells
+    clear_cache()  # a new data version: the footer's time is read again (+1)
+    with django_assert_num_queries(8):  # answer, evidence, events, tables, columns, rows, cells
         assert client.get(f"/questions/{question.pk}/").status_code == 200
+
+
+# Rows whose names the copy lost
+
+
+def test_hl7122s_charts_draw_the_named_regions_and_say_the_others_are_in_the_table(client, demo):
+    table = FigureTable.objects.with_grid().get(slug="hl7122-progression-panels-by-region")
+    for chart in figure_column_charts(table):
+        assert [bar.label for bar in chart.bars] == [
+            "East of England",
+            "Kent Surrey Sussex Region",
+            "London",
+            "North West Region",
+            "Wales",
+            "West Midlands Region",
+        ]
+        assert chart.rows_left_out == 8 and "8 rows whose names were lost are left out" in chart.description
+    page = get_page(client, SEED_FIGURES)
+    charts = page[page.index('id="charts-heading"') :]
+    assert "Name lost" not in charts and "Label missing" not in charts
+    assert "The 8 rows whose names were lost in the copy we hold are left out of these charts" in charts
+    assert "The total row is left out of the charts." in charts
+    assert page.count("Name lost (row ") == 8  # in the table, each once
+    assert page.count('class="lost-names"') == 1
+
+
+def test_any_table_with_lost_names_explains_them_above_itself_and_charts_the_named_rows(client):
+    question = WrittenQuestionFactory(
+        answer_text="Area | Panels held | ||||\n2020 | 2021 | Total | |\nNorth | 5 | 6 | 11 |\n"
+        "7 | 8 | 15 | |\nSouth | 9 | * | 10 |",
+        is_about_ipp=True,
+        uin="12345",
+    )
+    [stored] = extract_figure_tables(question).tables
+    page = get_page(client, f"/figures/{stored.slug}/")
+    note = page[page.index('class="lost-names"') : page.index("<table")]
+    assert "1 of the 3 area names is missing here." in note
+    assert question.official_url in note
+    assert '<span class="label-missing">Name lost (row 2)</span>' in page
+    [first, *_] = figure_column_charts(FigureTable.objects.with_grid().get(pk=stored.pk))
+    assert [bar.label for bar in first.bars] == ["North", "South"] and first.rows_left_out == 1
+    assert "The 1 row whose name was lost in the copy we hold is left out of these charts" in page
+
+
+def test_a_table_with_no_names_left_is_still_charted_each_row_named_by_its_place(db):
+    question = WrittenQuestionFactory(
+        answer_text="Area | Panels held | ||||\n2020 | 2021 | Total | |\n5 | 6 | 11 | |\n7 | 8 | 15 | |",
+        is_about_ipp=True,
+    )
+    [stored] = extract_figure_tables(question).tables
+    [chart, *_] = figure_column_charts(FigureTable.objects.with_grid().get(pk=stored.pk))
+    assert [bar.label for bar in chart.bars] == ["Name lost (row 1)", "Name lost (row 2)"]
+    assert all(bar.label_missing for bar in chart.bars)
+    assert chart.rows_left_out == 0

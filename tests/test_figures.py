@@ -70,7 +70,8 @@ def test_saved_table_keeps_suppressed_and_nil_cells_without_values():
     assert cells.filter(kind="suppressed").count() == 1
     assert cells.filter(kind="nil").count() == 1
     assert not cells.filter(kind__in=["suppressed", "nil"], value__isnull=False).exists()
-    assert table.rows.get(label_missing=True).display_label == "Label missing in source"
+    lost = table.rows.get(label_missing=True)
+    assert lost.display_label == f"Name lost (row {lost.position})"
 
 
 SEED_004 = FIXTURES_DIR / "seeds" / "004_690f25eabe96b537.txt"

@@ -311,3 +311,18 @@ def test_a_link_to_a_copy_on_any_page_leads_to_the_official_page_first(demo):
     html = Template("{% load sources %}{% source_link url %}").render(Context({"url": copy}))
     assert html.index(QS + "2022-03-21/HL7137") < html.index(copy)
     assert "Official" in html and "also at" in html
+
+
+@pytest.mark.django_db
+def test_a_new_source_copy_or_wording_shows_on_the_next_page_view(client, commitment):
+    url = f"/commitments/{commitment.slug}/"
+    commitment.source_urls = ["https://parallelparliament.co.uk/question/777/probation"]
+    commitment.save()
+    assert "No official wording of this promise is recorded" in client.get(url).content.decode()
+    PromiseWordingFactory(commitment=commitment)
+    SourceCopyFactory(
+        copy_url="https://parallelparliament.co.uk/question/777/probation", official_url=QS + "2024-11-20/777"
+    )
+    page = client.get(url).content.decode()
+    assert "No official wording of this promise is recorded" not in page
+    assert QS + "2024-11-20/777" in page

@@ -137,6 +137,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "commitments.public.sharing.page_address",
+                "commitments.public.shared.freshness",
             ],
         },
     },

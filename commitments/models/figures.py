@@ -10,8 +10,13 @@ from .choices import FigureCellKind, in_choices
 from .querysets import BulkWriteSignalsQuerySet, FigureTableQuerySet
 from .questions import WrittenQuestion
 
-MISSING_LABEL = "Label missing in source"
 BLANK_LABEL = "No label"
+
+
+def lost_label(axis: str, number: int) -> str:
+    """How a label the source lost is shown: calm, and distinct for each row or column, so a
+    reader can find it in the official answer. "row 6" counts as published, from 1."""
+    return f"Name lost ({axis} {number})"
 
 
 class FigureTable(models.Model):
@@ -48,6 +53,8 @@ class FigureTable(models.Model):
 class FigureAxisLabel(models.Model):
     """Shared shape of a table's rows and columns. `is_total` marks the published total line."""
 
+    axis: str  # "row" or "column": how a lost label names its place
+
     table = models.ForeignKey(FigureTable, on_delete=models.CASCADE)
     position = models.PositiveSmallIntegerField()
     label = models.CharField(max_length=200, blank=True)
@@ -67,11 +74,12 @@ class FigureAxisLabel(models.Model):
     def display_label(self) -> str:
         """What a reader sees: a lost label is named as lost, a blank one as blank, never guessed."""
         if self.label_missing:
-            return MISSING_LABEL
+            return lost_label(self.axis, self.position)
         return self.label or BLANK_LABEL
 
 
 class FigureRow(FigureAxisLabel):
+    axis = "row"
     history = HistoricalRecords()
 
     class Meta(FigureAxisLabel.Meta):
@@ -82,6 +90,7 @@ class FigureRow(FigureAxisLabel):
 
 
 class FigureColumn(FigureAxisLabel):
+    axis = "column"
     history = HistoricalRecords()
 
     class Meta(FigureAxisLabel.Meta):

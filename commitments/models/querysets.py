@@ -6,12 +6,12 @@ through its own model's relations.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Self
 
 from django.db import models
 from django.db.models import BooleanField, Case, Count, Exists, Max, OuterRef, Q, Subquery, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
 from ..exceptions import ImmutableRecord
@@ -98,6 +98,26 @@ class CommitmentQuerySet(BulkWriteSignalsQuerySet):
         latest = StatusChange.objects.filter(commitment=OuterRef("pk")).order_by("-effective_on", "-pk")
         return self.annotate(
             latest_status=Coalesce(Subquery(latest.values("to_status")[:1]), Value(Status.PLANNED))
+        )
+
+    def with_record_changed_at(self) -> Self:
+        """Annotate `record_changed_at`: when this commitment's public record last changed, the
+        newest of its status changes' `created_at`, its confirmed evidence's `reviewed_at` and its
+        own `updated_at` (an edit of its texts). The one definition the commitment page shows as
+        "Record last changed"; subqueries in the page's own query, so it costs no query of its own."""
+        StatusChange = self.model._meta.get_field("status_changes").related_model
+        Evidence = self.model._meta.get_field("evidence").related_model
+        changed = StatusChange.objects.filter(commitment=OuterRef("pk")).order_by("-created_at")
+        reviewed = Evidence.objects.filter(
+            commitment=OuterRef("pk"), state=EvidenceState.CONFIRMED, reviewed_at__isnull=False
+        ).order_by("-reviewed_at")
+        # Coalesce: SQLite's (and MySQL's) GREATEST is NULL when any argument is.
+        return self.annotate(
+            record_changed_at=Greatest(
+                "updated_at",
+                Coalesce(Subquery(changed.values("created_at")[:1]), "updated_at"),
+                Coalesce(Subquery(reviewed.values("reviewed_at")[:1]), "updated_at"),
+            )
         )
 
     def with_latest_change_date(self) -> Self:
@@ -202,6 +222,14 @@ class EvidenceQuerySet(BulkWriteSignalsQuerySet):
             .order_by("-reviewed_at", "-pk")
         )
 
+    def newest_answers_first(self) -> Self:
+        """`newest_confirmed()`'s names, newest *answer* first: by the day the government answered
+        (or, when only that is known, the day it answered after), undated answers last. The home
+        page's "newly evidenced answers": a reader judges an answer's freshness by when it was
+        given, not by when an editor linked it."""
+        answered = Coalesce("question__date_answered", "question__answered_after")
+        return self.newest_confirmed().order_by(answered.desc(nulls_last=True), "-question_id", "-pk")
+
 
 class WrittenQuestionQuerySet(BulkWriteSignalsQuerySet):
     def published(self) -> Self:
@@ -298,6 +326,12 @@ class RecheckRunQuerySet(models.QuerySet):
             ]
             run.save(update_fields=["outcome", "finished_at", "errors"])
         return len(abandoned)
+
+    def last_checked_at(self) -> datetime | None:
+        """When Parliament was last checked: the finish of the newest *successful* run. A failed,
+        partial or skipped run leaves it where it was; None before the first success. Every public
+        page shows it (public/shared.py), and the about page says the same."""
+        return self.succeeded().aggregate(last=Max("finished_at"))["last"]
 
     def high_water_mark(self, kind: str) -> date | None:
         """The day of the latest run of this kind that fetched everything since the mark before it;

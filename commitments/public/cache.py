@@ -8,7 +8,7 @@
   change the page, which come from the view's own filter and table. A hit is served by the
   middleware with one round trip to the cache, before the view (or its transaction) runs.
 - Unmarked views (admin, about, subscription pages, health checks) are neither: they show a
-  person's own page, or something that is not public data (the time of the last re-check).
+  person's own page, or something else that is not only public data.
 - `PerDataVersion`: what a page computes from all the data and many addresses share (the home
   page's figures, a filter's choices, a filtered list's count, shared by its sort orders and pages)
   is remembered in this process until the data version or the day changes. A page-cache miss then
@@ -16,7 +16,9 @@
 
 The marks are put on the URLs in each area's urls.py. Any change to what the pages show bumps the
 data version, through model signals (including `bulk_written` for bulk writes): writers never call
-this module. Old cache entries are simply never asked for again, and expire.
+this module. Every page's footer says when Parliament was last checked, so a successful re-check
+bumps it too, even one that stored nothing (`bump_when_parliament_checked`). Old cache entries
+are simply never asked for again, and expire.
 """
 
 from __future__ import annotations
@@ -56,7 +58,10 @@ PUBLIC_MODELS = (
     models.FigureRow,
     models.FigureColumn,
     models.FigureCell,
+    models.SourceCopy,
+    models.PromiseWording,
 )
+# Not RecheckRun: a run is saved after every page it fetches, and only its success changes a page.
 PAGE_SECONDS = 60 * 60
 
 
@@ -157,6 +162,13 @@ def bump_data_version(**_) -> None:
     transaction.on_commit(_bump)
 
 
+def bump_when_parliament_checked(sender, instance, **_) -> None:
+    """A re-check that finished successfully moves "Parliament last checked" on every page, even
+    when it stored nothing; a failed, partial or skipped run, or one still going, changes no page."""
+    if instance.outcome == models.RecheckRun.Outcome.SUCCEEDED and instance.finished_at:
+        bump_data_version()
+
+
 def public_data(view):
     """Mark `view` as one whose answer depends only on the public data, its address and the day."""
 
@@ -209,6 +221,9 @@ def connect_signals() -> None:
         post_save.connect(bump_data_version, sender=model, dispatch_uid=f"public-cache-save-{name}")
         post_delete.connect(bump_data_version, sender=model, dispatch_uid=f"public-cache-delete-{name}")
         bulk_written.connect(bump_data_version, sender=model, dispatch_uid=f"public-cache-bulk-{name}")
+    post_save.connect(
+        bump_when_parliament_checked, sender=models.RecheckRun, dispatch_uid="public-cache-recheck-succeeded"
+    )
     m2m_changed.connect(
         bump_data_version, sender=models.Commitment.action_plans.through, dispatch_uid="public-cache-plans"
     )

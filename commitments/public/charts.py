@@ -90,6 +90,8 @@ class BarChart:
     scale: Scale
     rows_label: str
     axis_lines: list[str]
+    rows_left_out: int = 0  # rows whose names were lost, left out (see figure_column_charts)
+    total_left_out: bool = False
     width: int = WIDTH
     label_width: int = LABEL_WIDTH
     plot_width: int = PLOT_WIDTH
@@ -131,9 +133,14 @@ class BarChart:
     def description(self) -> str:
         """The chart in words, for screen readers; the table above holds the same figures."""
         values = "; ".join(f"{bar.label}: {bar.text}" for bar in self.bars)
+        left_out = (
+            f" {self.rows_left_out} rows whose names were lost are left out; the table has them."
+            if self.rows_left_out
+            else ""
+        )
         return (
             f"Bars: {' '.join(self.axis_lines)}, by {self.rows_label}, on a scale of 0 to "
-            f"{self.scale.top_text} shared by every chart of this table. {values}."
+            f"{self.scale.top_text} shared by every chart of this table. {values}.{left_out}"
         )
 
     def rendered_font_px(self, chart_px: float = PHONE_CHART_PX) -> float:
@@ -174,8 +181,14 @@ def _row_pitch(rows: list[FigureRow]) -> int:
 
 def figure_column_charts(table: FigureTable) -> list[BarChart]:
     """One horizontal bar chart per published column (the total column included), rows as bars,
-    all on one scale; published total rows are left out of the bars."""
-    rows = [row for row in table.rows.all() if not row.is_total]
+    all on one scale; published total rows are left out of the bars.
+
+    Rows whose names the source lost are left out too, while any row keeps its name: a column of
+    bars each called "Name lost" compares nothing and reads as a fault. The page says how many
+    were left out and the table keeps their figures. When no row has a name, all are drawn, each
+    as "Name lost (row N)", its place in the published table."""
+    every_row = [row for row in table.rows.all() if not row.is_total]
+    rows = [row for row in every_row if not row.label_missing] or every_row
     cells = {(cell.row_id, cell.column_id): cell for row in rows for cell in row.cells.all()}
     columns = list(table.columns.all())
     values = [cell.value for cell in cells.values() if cell.value is not None]
@@ -184,7 +197,11 @@ def figure_column_charts(table: FigureTable) -> list[BarChart]:
     axis = table.measure or "Number, as published"
     axis_lines = textwrap.wrap(axis, AXIS_TITLE_CHARS) or [axis]
     pitch = _row_pitch(rows)
-    return [_column_chart(column, rows, cells, scale, rows_label, axis_lines, pitch) for column in columns]
+    charts = [_column_chart(column, rows, cells, scale, rows_label, axis_lines, pitch) for column in columns]
+    for chart in charts:
+        chart.rows_left_out = len(every_row) - len(rows)
+        chart.total_left_out = len(every_row) < len(table.rows.all())
+    return charts
 
 
 def _column_chart(

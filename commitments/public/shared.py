@@ -4,9 +4,12 @@ the first request after a change computes them."""
 
 from __future__ import annotations
 
-from django.db.models import Count, F, Q
+from datetime import datetime
 
-from ..models import ActionPlan, Commitment, Evidence, SourceCopy, Status, StatusChange, Theme
+from django.db.models import Count, F, Q
+from django.http import HttpRequest
+
+from ..models import ActionPlan, Commitment, Evidence, RecheckRun, SourceCopy, Status, StatusChange, Theme
 from ..models.querysets import EVIDENCE_RECENCY_FIELDS
 from .cache import per_data_version
 from .charts import status_bar
@@ -33,11 +36,13 @@ def home_figures() -> dict:
 
 
 def newly_evidenced_answers(limit: int = 6, window: int = 60) -> list[dict]:
-    """The answers most recently confirmed as evidence, each once with every commitment it was
-    confirmed for in that time. One query: the newest `window` confirmations (an index walks them),
-    grouped here, so an answer evidencing five commitments takes one line, not five."""
+    """The newest answers confirmed as evidence, newest answer first (by the day it was answered,
+    which each line shows), each once with every commitment it evidences among the `window` rows
+    read. One query, grouped here, so an answer evidencing five commitments takes one line, not
+    five. Ordered by answer date, not confirmation date: confirmations come in batches (a whole
+    import at once), so their order says nothing to a reader about how fresh the news is."""
     answers: dict[int, dict] = {}
-    for item in Evidence.objects.published().newest_confirmed()[:window]:
+    for item in Evidence.objects.published().newest_answers_first()[:window]:
         entry = answers.setdefault(item.question.pk, {"question": item.question, "commitments": []})
         entry["commitments"].append(item.commitment)
     return list(answers.values())[:limit]
@@ -68,3 +73,23 @@ def source_copies() -> dict[str, SourceCopy]:
     """Every researched copy by its address, for the source rule (sources.resolve_source): a few
     dozen rows that every page naming a source needs, read once per data version."""
     return SourceCopy.objects.by_copy_url()
+
+
+@per_data_version
+def parliament_last_checked() -> datetime | None:
+    """When Parliament was last checked (RecheckRun.objects.last_checked_at()), read once per data
+    version: a successful re-check bumps the version even when it stored nothing (cache.py)."""
+    return RecheckRun.objects.last_checked_at()
+
+
+class Freshness:
+    """What the footer of every page says about freshness, read only when a template asks."""
+
+    def parliament_last_checked(self) -> datetime | None:
+        return parliament_last_checked()
+
+
+def freshness(request: HttpRequest) -> dict:
+    """Context processor: `freshness.parliament_last_checked` for the footer of every page. Lazy, so
+    a page that does not show the footer (a feed, an export) reads nothing."""
+    return {"freshness": Freshness()}

@@ -19,7 +19,6 @@ from ..models import (
     Commitment,
     Evidence,
     FigureTable,
-    RecheckRun,
     Status,
     StatusChange,
     Theme,
@@ -32,7 +31,13 @@ from .figure_grids import Grid, answer_with_tables
 from .filters import CommitmentFilter, WrittenQuestionFilter
 from .forms import SearchForm, SearchKind
 from .pagination import CountPerDataVersionPaginator, page_number
-from .shared import action_plans_by_commitment, evidence_recency, home_figures, source_copies
+from .shared import (
+    action_plans_by_commitment,
+    evidence_recency,
+    home_figures,
+    parliament_last_checked,
+    source_copies,
+)
 from .sharing import canonical_url, filter_query
 from .tables import CommitmentTable, WrittenQuestionTable
 
@@ -132,7 +137,7 @@ class CommitmentDetailView(DetailView):
     context_object_name = "commitment"
 
     def get_queryset(self):
-        return Commitment.objects.published().select_related("theme")
+        return Commitment.objects.published().select_related("theme").with_record_changed_at()
 
     def get_object(self, queryset=None):
         commitment = super().get_object(queryset)
@@ -179,7 +184,9 @@ def introduced_tables(evidence: list[Evidence]) -> dict[int, Grid]:
         answer_tables = by_question.get(item.question_id, [])
         if item.quote.table_index < len(answer_tables):
             table = answer_tables[item.quote.table_index]
-            found[pk] = Grid.from_figure_table(table, html_id=f"quoted-table-{pk}")
+            found[pk] = Grid.from_figure_table(
+                table, html_id=f"quoted-table-{pk}", official_url=item.question.official_url
+            )
     return found
 
 
@@ -266,7 +273,7 @@ class QuestionDetailView(DetailView):
         figure_tables = list(question.figure_tables.with_grid().order_by("pk"))
         context["figure_tables"] = figure_tables
         answer = question.answer_html_safe or linebreaks(question.answer_text, autoescape=True)
-        context["answer_html"] = answer_with_tables(answer, figure_tables)
+        context["answer_html"] = answer_with_tables(answer, figure_tables, official_url=question.official_url)
         return context
 
 
@@ -284,7 +291,7 @@ class FigureTableView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         table = self.object
-        context["grid"] = Grid.from_figure_table(table)
+        context["grid"] = Grid.from_figure_table(table, official_url=table.question.official_url)
         context["charts"] = figure_column_charts(table)
         context["evidence"] = list(
             table.question.evidence.published().select_related("commitment").order_by("commitment__title")
@@ -297,7 +304,7 @@ class AboutView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["last_recheck"] = RecheckRun.objects.succeeded().order_by("-finished_at").first()
+        context["last_checked"] = parliament_last_checked()
         context["recent_days"] = RECENT_EVIDENCE_DAYS
         context["statuses"] = Status
         context["run_by"] = settings.TRACKER_RUN_BY
