@@ -288,6 +288,10 @@ SUBSCRIBE_LIMIT_PER_IP = env.int("SUBSCRIBE_LIMIT_PER_IP", default=10)
 SUBSCRIBE_LIMIT_PER_ADDRESS = env.int("SUBSCRIBE_LIMIT_PER_ADDRESS", default=3)
 # Suggested corrections allowed per hour per client address (commitments/corrections/).
 CORRECTIONS_LIMIT_PER_IP = env.int("CORRECTIONS_LIMIT_PER_IP", default=20)
+# Site searches (/search/) allowed per minute per client address; past it, a 429 page.
+SEARCH_LIMIT_PER_MINUTE = env.int("SEARCH_LIMIT_PER_MINUTE", default=30)
+# Milliseconds a search's queries may run on PostgreSQL before they are stopped (a 503 page).
+SEARCH_STATEMENT_TIMEOUT_MS = env.int("SEARCH_STATEMENT_TIMEOUT_MS", default=3000)
 # Who runs the tracker and the address readers write to, both shown on the about page (and the
 # address on the correction form); empty leaves them out, and readers use the correction form.
 TRACKER_RUN_BY = env.str("TRACKER_RUN_BY", default="")

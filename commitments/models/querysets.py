@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from ..exceptions import ImmutableRecord
 from .choices import DeliveryState, DigestFrequency, EvidenceState, RecheckRunOutcome, Status
-from .search import answer_search_vector, commitment_search_vector, full_text_search
+from .search import full_text_search
 from .signals import bulk_written
 
 # A related question's record as received and its answer as HTML: large, and unused where a page
@@ -127,9 +127,7 @@ class CommitmentQuerySet(BulkWriteSignalsQuerySet):
 
     def search(self, words: str) -> Self:
         """Commitments matching a reader's words, best first (models/search.py)."""
-        found = full_text_search(
-            self, words, vector=commitment_search_vector(), fallback_fields=("title", "summary")
-        )
+        found = full_text_search(self, words, candidate_order=["-pk"], fallback_fields=("title", "summary"))
         return found.order_by("-rank", "title", "pk")
 
     def with_evidence_recency(self, *, today: date | None = None) -> Self:
@@ -233,7 +231,8 @@ class WrittenQuestionQuerySet(BulkWriteSignalsQuerySet):
         found = full_text_search(
             self,
             words,
-            vector=answer_search_vector(),
+            # The newest first, as the (date_answered, id) index reads them.
+            candidate_order=[models.F("date_answered").desc(), models.F("id").desc()],
             fallback_fields=("uin", "heading", "question_text", "answer_text"),
         )
         return found.order_by("-rank", models.F("date_answered").desc(nulls_last=True), "-pk")
