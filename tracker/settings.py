@@ -316,6 +316,9 @@ if env.bool("BEHIND_TLS_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 LOGIN_URL = "admin:login"
+# Where a login goes when its `next` is missing or refused (another site): the admin, the only
+# place anyone logs in to; Django's default, /accounts/profile/, does not exist here.
+LOGIN_REDIRECT_URL = "admin:index"
 
 # The read-only JSON API: anonymous, JSON only, throttled per client address.
 REST_FRAMEWORK = {
