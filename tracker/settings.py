@@ -67,6 +67,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before anything reads a body: a declared body over REQUEST_BODY_MAX_BYTES is a 413 unread.
+    "commitments.ops.request_limits.RequestBodyLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Above the page cache, so a page served from it still gets these headers.
     "csp.middleware.CSPMiddleware",
@@ -314,6 +316,14 @@ X_FRAME_OPTIONS = "DENY"
 if env.bool("BEHIND_TLS_PROXY", default=False):
     # Only when a proxy you control sets X-Forwarded-Proto; see docs/operations.md.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# The largest request body read, in bytes (commitments/ops/request_limits.py): larger is a 413.
+# No page takes a file; the largest forms (the admin's) are far smaller.
+REQUEST_BODY_MAX_BYTES = env.int("REQUEST_BODY_MAX_BYTES", default=2_500_000)
+# Form fields Django keeps in memory, and a file part it would keep in memory before spooling to disk:
+# both held to the same limit, so no part of a request may be larger than the request may be.
+DATA_UPLOAD_MAX_MEMORY_SIZE = REQUEST_BODY_MAX_BYTES
+FILE_UPLOAD_MAX_MEMORY_SIZE = REQUEST_BODY_MAX_BYTES
 
 LOGIN_URL = "admin:login"
 # Where a login goes when its `next` is missing or refused (another site): the admin, the only
