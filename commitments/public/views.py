@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import cache
 
+import django_filters
 from django.conf import settings
 from django.core.paginator import InvalidPage
 from django.db.models import Prefetch
@@ -78,6 +79,15 @@ class ValidatedListMixin(SingleTableMixin):
         The page cache keys on these alone (public/cache.py)."""
         meta = cls.table_class._meta
         return frozenset([*cls.filterset_class.base_filters, meta.order_by_field, meta.page_field])
+
+    @classmethod
+    def free_text_parameters(cls) -> frozenset[str]:
+        """The filters a reader types rather than picks from the page's own links (words, dates):
+        any value goes, so the page cache does not store pages carrying them (public/cache.py)."""
+        typed = (django_filters.CharFilter, django_filters.DateFilter)
+        return frozenset(
+            name for name, field in cls.filterset_class.base_filters.items() if isinstance(field, typed)
+        )
 
     def get(self, request, *args, **kwargs):
         page = request.GET.get("page")
