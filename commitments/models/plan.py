@@ -98,7 +98,8 @@ class Commitment(models.Model):
             kwargs["update_fields"] = [
                 field.name
                 for field in self._meta.concrete_fields
-                if not field.primary_key and field.name != "status"
+                # search_vector is the database's own (a trigger writes it).
+                if not field.primary_key and field.name not in ("status", "search_vector")
             ]
         super().save(*args, **kwargs)
 

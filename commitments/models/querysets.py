@@ -19,9 +19,14 @@ from .choices import DeliveryState, DigestFrequency, EvidenceState, RecheckRunOu
 from .search import full_text_search
 from .signals import bulk_written
 
-# A related question's record as received and its answer as HTML: large, and unused where a page
-# only names, dates and quotes the answer (the quote is taken from the plain text).
-QUESTION_RECORD_FIELDS = ("question__source_record", "question__answer_html", "question__answer_html_safe")
+# A related question's record as received, its answer as HTML and its stored search vector: large,
+# and unused where a page only names, dates and quotes the answer (the quote is from the plain text).
+QUESTION_RECORD_FIELDS = (
+    "question__source_record",
+    "question__answer_html",
+    "question__answer_html_safe",
+    "question__search_vector",
+)
 
 # "Recent" for the computed flag *no recent evidence*: newest confirmed evidence answered within
 # twelve months. Shown on the about page, the commitment page, the admin filter and the API.
@@ -120,7 +125,7 @@ class CommitmentQuerySet(BulkWriteSignalsQuerySet):
         return (
             self.published()
             .select_related("theme")
-            .defer("summary", "summary_quoted_from", "keywords", "targets", "source_urls")
+            .defer("summary", "summary_quoted_from", "keywords", "targets", "source_urls", "search_vector")
             .with_latest_change_date()
             .with_evidence_recency()
         )

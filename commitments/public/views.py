@@ -268,7 +268,7 @@ class QuestionDetailView(DetailView):
 
     def get_queryset(self):
         # The raw API record and the unsanitised HTML stay in the database: the page shows neither.
-        return WrittenQuestion.objects.published().defer("source_record", "answer_html")
+        return WrittenQuestion.objects.published().defer("source_record", "answer_html", "search_vector")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -370,7 +370,10 @@ def search_groups(words: str, *, kind: str, number: int) -> list[dict]:
     SEARCH_CANDIDATES, `more` when there were more) and (when shown) page, read in full under the
     search statement timeout (SearchTooSlow when it ran out)."""
     found = {
-        SearchKind.COMMITMENTS: Commitment.objects.published().select_related("theme").search(words),
+        SearchKind.COMMITMENTS: Commitment.objects.published()
+        .select_related("theme")
+        .defer("search_vector")
+        .search(words),
         # The start of each question, not its whole text: enough to say what it asked.
         SearchKind.ANSWERS: WrittenQuestion.objects.published()
         .for_list()
