@@ -39,3 +39,7 @@ class TriageError(EvidenceError):
 
 class StaleTriage(TriageError):
     """The form was made before another editor's decision on the same answer: nothing was changed."""
+
+
+class SearchTooSlow(TrackerError):
+    """A reader's search ran past SEARCH_STATEMENT_TIMEOUT_MS and was stopped by the database."""

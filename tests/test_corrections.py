@@ -1,5 +1,8 @@
 """Readers suggest a correction on a commitment: stored for editors, rate-limited, never published."""
 
+import io
+import socket
+
 from django.test import Client
 from django.urls import reverse
 
@@ -122,3 +125,33 @@ def test_staff_outside_the_editors_group_cannot_see_corrections(client):
     client.force_login(UserFactory(is_staff=True))
     assert client.get(reverse("admin:commitments_correction_changelist")).status_code == 403
     assert EditorFactory().has_perm("commitments.change_correction")
+
+
+def test_a_post_over_the_body_limit_is_refused_with_413_and_nothing_is_kept(client, commitment, settings):
+    settings.REQUEST_BODY_MAX_BYTES = 100_000
+    url = reverse("commitments:correction", args=[commitment.slug])
+    as_file = {"what_is_wrong": "Late.", "source": "", "email": "", "upload": io.BytesIO(b"x" * 200_000)}
+    as_field = {"what_is_wrong": "x" * 200_000, "source": "", "email": ""}
+    for data in [as_file, as_field]:
+        response = client.post(url, data)
+        assert response.status_code == 413
+        assert "accepts at most 0.1 MB in one request" in response.content.decode()
+    assert not Correction.objects.exists()
+    assert _suggest(client, commitment).status_code == 302  # an ordinary correction still goes through
+
+
+def test_a_declared_300_mb_body_is_answered_413_before_it_is_sent(live_server, commitment):
+    """Over real HTTP: the answer comes back while the client has sent only the headers, so the
+    server read (and spooled) nothing of the body."""
+    host, port = live_server.url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=10) as connection:
+        connection.sendall(
+            f"POST /commitments/{commitment.slug}/correction/ HTTP/1.1\r\nHost: {host}\r\n"
+            "Content-Type: multipart/form-data; boundary=x\r\nContent-Length: 300000000\r\n\r\n".encode()
+        )
+        answer = b""
+        while b"try again" not in answer and (part := connection.recv(4096)):
+            answer += part
+        answer = answer.decode()
+    assert answer.startswith("HTTP/1.1 413"), answer
+    assert "accepts at most 2.5 MB in one request, and this one was 300 MB" in answer

@@ -303,6 +303,47 @@ def test_an_nfkc_equivalent_address_is_the_same_address_for_the_limit(client, sm
     assert [m["To"] for m in smtp.messages] == ["victim@example.org"] * 2
 
 
+# One mailbox, written the ways the second probe found (#29): quoted local parts with and without
+# escapes, upper case, and the domain in Unicode and in its IDNA (punycode) form.
+SAME_MAILBOX_ADDRESSES = [
+    '"victim"@exämple.org',
+    '"\\victim"@exämple.org',
+    '"v\\ictim"@xn--exmple-cua.org',
+    '"vi\\ctim"@EXÄMPLE.ORG',
+    '"\\v\\i\\c\\t\\i\\m"@xn--exmple-cua.org',
+    '"VICTIM"@exämple.org',
+    "victim@exämple.org",
+    "Victim@Xn--Exmple-Cua.Org",
+]
+
+
+@pytest.mark.parametrize("email", SAME_MAILBOX_ADDRESSES)
+def test_quoted_and_internationalised_variants_are_stored_and_sent_in_one_form(client, smtp, email):
+    assert subscribe(client, email=email).status_code == 302
+    assert list(Subscriber.objects.values_list("email", flat=True)) == ["victim@xn--exmple-cua.org"]
+    assert [m["To"] for m in smtp.messages] == ["victim@xn--exmple-cua.org"]
+
+
+def test_the_per_address_limit_holds_for_every_quoted_and_internationalised_variant(client, smtp, settings):
+    settings.SUBSCRIBE_LIMIT_PER_ADDRESS = 3
+    settings.SUBSCRIBE_LIMIT_PER_IP = 100
+    answers = [subscribe(client, email="victim@xn--exmple-cua.org").status_code for _ in range(3)]
+    answers += [subscribe(client, email=email).status_code for email in SAME_MAILBOX_ADDRESSES]
+    assert answers == [302] * 3 + [429] * len(SAME_MAILBOX_ADDRESSES)
+    assert list(Subscriber.objects.values_list("email", flat=True)) == ["victim@xn--exmple-cua.org"]
+    assert len(smtp.messages) == 3
+
+
+@pytest.mark.parametrize(
+    "email", ['"john smith"@example.org', '"victim@example.org"@example.org', '""@example.org']
+)
+def test_a_quoted_part_that_is_not_a_plain_name_is_refused_with_the_reason(client, smtp, email):
+    response = subscribe(client, email=email)
+    assert response.status_code == 400
+    assert "quoted part" in response.content.decode()
+    assert not Subscriber.objects.exists() and not smtp.messages
+
+
 def test_subscription_pages_are_never_cached_or_given_an_etag(client):
     for url in ["/subscribe/", "/subscribe/check-your-email/"]:
         response = client.get(url)

@@ -49,12 +49,13 @@ def test_site_wide_feed_carries_status_changes_and_evidence_with_sources(client,
     assert gps.link.endswith("/commitments/em-gps-domestic-abuse/#evidence-" + gps.id.rsplit("-", 1)[1])
 
 
-def test_theme_and_commitment_feeds_carry_only_their_own_entries(client, demo):
+def test_theme_and_commitment_feeds_carry_only_their_own_entries(client, demo, settings):
+    settings.SITE_URL = "https://ipp.example.org"
     theme = _feed(client, "/themes/electronic-monitoring/feed.atom")
     assert theme.entries and all("/commitments/em-" in entry.link for entry in theme.entries)
     one = _feed(client, "/commitments/ipp-delivery-plans/feed.atom")
     assert {entry.link.split("#")[0] for entry in one.entries} == {
-        "http://testserver/commitments/ipp-delivery-plans/"
+        "https://ipp.example.org/commitments/ipp-delivery-plans/"
     }
     assert client.get("/commitments/no-such/feed.atom").status_code == 404
 
@@ -417,7 +418,8 @@ def test_not_modified_answers_without_touching_the_database(client, demo, django
         assert client.get("/api/v1/questions/", HTTP_IF_NONE_MATCH=etag).status_code == 304
 
 
-def test_sitemap_lists_public_pages_and_robots_points_to_it(client, demo):
+def test_sitemap_lists_public_pages_and_robots_points_to_it(client, demo, settings):
+    settings.SITE_URL = "https://ipp.example.org"
     index = client.get("/sitemap.xml").content.decode()
     assert "/sitemap-commitments.xml" in index and "/sitemap-questions.xml" in index
     assert "/commitments/ipp-delivery-plans/" in client.get("/sitemap-commitments.xml").content.decode()
@@ -425,7 +427,36 @@ def test_sitemap_lists_public_pages_and_robots_points_to_it(client, demo):
         "/figures/hl7122-progression-panels-by-region/" in client.get("/sitemap-figures.xml").content.decode()
     )
     robots = client.get("/robots.txt").content.decode()
-    assert "Disallow: /admin/" in robots and "Sitemap: http://testserver/sitemap.xml" in robots
+    assert "Disallow: /admin/" in robots and "Sitemap: https://ipp.example.org/sitemap.xml" in robots
+
+
+def test_a_host_headers_port_is_never_repeated_in_feed_sitemap_or_robots_links(client, demo, settings):
+    """Links others follow are built from SITE_URL: a client's `Host: testserver:8443` (accepted,
+    since ALLOWED_HOSTS ignores the port) must not reach a feed reader or a crawler."""
+    settings.SITE_URL = "https://ipp.example.org"
+    host = {"HTTP_HOST": "testserver:8443"}
+    pages = {
+        url: client.get(url, **host).content.decode()
+        for url in [
+            "/feeds/updates.atom",
+            "/themes/electronic-monitoring/feed.atom",
+            "/commitments/ipp-delivery-plans/feed.atom",
+            "/sitemap.xml",
+            "/sitemap-commitments.xml",
+            "/robots.txt",
+        ]
+    }
+    for url, body in pages.items():
+        assert "8443" not in body and "testserver" not in body, url
+    feed = feedparser.parse(pages["/feeds/updates.atom"])
+    assert feed.feed.link == "https://ipp.example.org/"
+    assert all(entry.link.startswith("https://ipp.example.org/commitments/") for entry in feed.entries)
+    assert "<loc>https://ipp.example.org/sitemap-commitments.xml</loc>" in pages["/sitemap.xml"]
+    assert (
+        "<loc>https://ipp.example.org/commitments/ipp-delivery-plans/</loc>"
+        in pages["/sitemap-commitments.xml"]
+    )
+    assert "Sitemap: https://ipp.example.org/sitemap.xml" in pages["/robots.txt"]
 
 
 @pytest.mark.parametrize(

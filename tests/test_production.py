@@ -199,6 +199,23 @@ def test_staff_login_needs_password_and_code_together(client, settings):
     assert client.get(reverse("admin:index")).status_code == 200
 
 
+@pytest.mark.parametrize("next_url", ["https://evil.example/", "//evil.example/admin/", ""])
+def test_a_login_whose_next_is_refused_lands_on_the_admin_index(client, settings, next_url):
+    """Not on /accounts/profile/ (Django's default LOGIN_REDIRECT_URL), which is a 404 here."""
+    settings.ADMIN_REQUIRE_2FA = True
+    _, device = _staff_with_device()
+    response = client.post(
+        reverse("admin:login"),
+        {
+            "username": "ed",
+            "password": "correct horse battery",
+            "otp_token": TOTP(device.bin_key).token(),
+            "next": next_url,
+        },
+    )
+    assert response.status_code == 302 and response["Location"] == reverse("admin:index")
+
+
 def test_a_failed_login_does_not_say_which_factor_was_wrong(client, settings):
     settings.ADMIN_REQUIRE_2FA = True
     _, device = _staff_with_device()

@@ -7,6 +7,8 @@ import re
 from datetime import date
 
 import pytest
+import redis
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -533,6 +535,32 @@ def test_a_filter_the_page_reads_makes_a_page_of_its_own(client):
     with CaptureQueriesContext(connection) as filtered:
         assert "No commitments match" in get_page(client, "/commitments/?status=delayed")
     assert (len(unread), len(filtered) > 0) == (0, True)
+
+
+def _cached_pages() -> int:
+    """How many whole pages this run has in Redis (its own key prefix only)."""
+    prefix = settings.CACHES["default"]["KEY_PREFIX"]
+    return sum(1 for _ in redis.Redis.from_url(settings.REDIS_URL).scan_iter(f"{prefix}:*:public-page:*"))
+
+
+@pytest.mark.parametrize(
+    "url", ["/questions/?q={n}", "/commitments/?q=word{n}", "/questions/?answered_from=2024-01-{n:02d}"]
+)
+def test_typed_filters_are_rendered_each_time_but_never_fill_the_page_cache(client, url):
+    """A page a reader reaches by typing (words, a date) is not one the site links to: any value
+    goes, so 150 invented values from one client added 4.3 MB to the cache before (#29)."""
+    CommitmentFactory(title="Cached commitment")
+    get_page(client, "/commitments/?status=delayed")  # a filter the page offers: cached
+    before = _cached_pages()
+    for n in range(1, 21):
+        get_page(client, url.format(n=n))
+    assert _cached_pages() == before
+    # Rendered by the view (it has a session), not served whole from the cache; an ETag still.
+    response = client.get(url.format(n=1))
+    assert response.status_code == 200 and response["ETag"]
+    assert hasattr(response.wsgi_request, "session")
+    offered = client.get("/commitments/?status=delayed")
+    assert not hasattr(offered.wsgi_request, "session")
 
 
 def test_bulk_writes_invalidate_cached_pages_without_the_writer_asking(client):

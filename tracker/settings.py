@@ -67,6 +67,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before anything reads a body: a declared body over REQUEST_BODY_MAX_BYTES is a 413 unread.
+    "commitments.ops.request_limits.RequestBodyLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Above the page cache, so a page served from it still gets these headers.
     "csp.middleware.CSPMiddleware",
@@ -289,6 +291,10 @@ SUBSCRIBE_LIMIT_PER_IP = env.int("SUBSCRIBE_LIMIT_PER_IP", default=10)
 SUBSCRIBE_LIMIT_PER_ADDRESS = env.int("SUBSCRIBE_LIMIT_PER_ADDRESS", default=3)
 # Suggested corrections allowed per hour per client address (commitments/corrections/).
 CORRECTIONS_LIMIT_PER_IP = env.int("CORRECTIONS_LIMIT_PER_IP", default=20)
+# Site searches (/search/) allowed per minute per client address; past it, a 429 page.
+SEARCH_LIMIT_PER_MINUTE = env.int("SEARCH_LIMIT_PER_MINUTE", default=30)
+# Milliseconds a search's queries may run on PostgreSQL before they are stopped (a 503 page).
+SEARCH_STATEMENT_TIMEOUT_MS = env.int("SEARCH_STATEMENT_TIMEOUT_MS", default=3000)
 # Who runs the tracker and the address readers write to, both shown on the about page (and the
 # address on the correction form); empty leaves them out, and readers use the correction form.
 TRACKER_RUN_BY = env.str("TRACKER_RUN_BY", default="")
@@ -312,7 +318,18 @@ if env.bool("BEHIND_TLS_PROXY", default=False):
     # Only when a proxy you control sets X-Forwarded-Proto; see docs/operations.md.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# The largest request body read, in bytes (commitments/ops/request_limits.py): larger is a 413.
+# No page takes a file; the largest forms (the admin's) are far smaller.
+REQUEST_BODY_MAX_BYTES = env.int("REQUEST_BODY_MAX_BYTES", default=2_500_000)
+# Form fields Django keeps in memory, and a file part it would keep in memory before spooling to disk:
+# both held to the same limit, so no part of a request may be larger than the request may be.
+DATA_UPLOAD_MAX_MEMORY_SIZE = REQUEST_BODY_MAX_BYTES
+FILE_UPLOAD_MAX_MEMORY_SIZE = REQUEST_BODY_MAX_BYTES
+
 LOGIN_URL = "admin:login"
+# Where a login goes when its `next` is missing or refused (another site): the admin, the only
+# place anyone logs in to; Django's default, /accounts/profile/, does not exist here.
+LOGIN_REDIRECT_URL = "admin:index"
 
 # The read-only JSON API: anonymous, JSON only, throttled per client address.
 REST_FRAMEWORK = {

@@ -8,14 +8,16 @@ from .subscriptions import normalise_email
 
 class SubscriberEmailField(forms.EmailField):
     """An address in its one normalised form (subscriptions.normalise_email), checked after
-    normalising, so fullwidth letters pass as letters and invisible characters are refused."""
+    normalising, so fullwidth letters pass as letters, a quoted name is the name and an
+    internationalised domain is its IDNA form; invisible characters, quoted parts that are not a
+    plain name and domains IDNA cannot encode are refused with the reason."""
 
     def to_python(self, value):
         value = super().to_python(value)
         try:
             return normalise_email(value) if value else value
         except EmailAddressRefused as refused:
-            raise forms.ValidationError(str(refused), code="invisible") from None
+            raise forms.ValidationError(str(refused), code="refused") from None
 
 
 class DigestChoicesForm(forms.Form):

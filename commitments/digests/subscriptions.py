@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 import unicodedata
 from collections.abc import Iterable
 
@@ -80,16 +81,47 @@ def _is_invisible(character: str) -> bool:
     return unicodedata.category(character) in ("Cf", "Cc") or character in INVISIBLE_NOT_FORMAT
 
 
+# A local part as it needs no quotes (RFC 5322's dot-atom, as Django's EmailValidator reads it).
+DOT_ATOM = re.compile(r"[-!#$%&'*+/=?^_`{}|~0-9a-z]+(\.[-!#$%&'*+/=?^_`{}|~0-9a-z]+)*\Z")
+# A backslash inside quotes escapes the next character: `"v\ictim"` is `"victim"`.
+QUOTED_PAIR = re.compile(r"\\(.)", re.DOTALL)
+
+
 def normalise_email(email: str) -> str:
-    """The one form of an address, used wherever one is stored, looked up or counted: NFKC (fullwidth
-    letters are the letters), lower case, so one mailbox is one subscriber. Raises EmailAddressRefused
-    when it holds an invisible or text-direction character, rather than guess what was meant."""
+    """The one form of an address, used wherever one is stored, looked up, counted or sent to:
+    NFKC (fullwidth letters are the letters), lower case, a quoted local part unquoted, the domain in
+    its ASCII (IDNA) form, so one mailbox is one subscriber. `"victim"@example.org`,
+    `"v\\ictim"@example.org` and `victim@example.org` are one address, and so are `victim@exämple.org`
+    and `victim@xn--exmple-cua.org`.
+
+    Raises EmailAddressRefused, rather than guess what was meant, when the address holds an
+    invisible or text-direction character, a quoted local part that is not a plain name once
+    unquoted (`"john smith"`, `"a@b"`), or a domain IDNA cannot encode. Anything else malformed is
+    returned as it is, for the form's validator to refuse."""
     if any(_is_invisible(character) for character in email):
         raise EmailAddressRefused(
             "This address contains an invisible character (such as a zero-width space, a soft hyphen or "
             "a text-direction mark). Please type it again by hand."
         )
-    return unicodedata.normalize("NFKC", email).strip().lower()
+    address = unicodedata.normalize("NFKC", email).strip().lower()
+    local, at, domain = address.rpartition("@")
+    if not at:
+        return address
+    if len(local) >= 2 and local.startswith('"') and local.endswith('"'):
+        local = QUOTED_PAIR.sub(r"\1", local[1:-1])
+        if not DOT_ATOM.match(local):
+            raise EmailAddressRefused(
+                "This address has a quoted part (between double quotes) that we cannot send to safely. "
+                "Please use an address without quotes."
+            )
+    try:
+        # Python's "idna" codec: nameprep, then punycode per label; ASCII labels pass unchanged.
+        domain = domain.encode("idna").decode("ascii")
+    except UnicodeError:
+        raise EmailAddressRefused(
+            "The part of this address after the @ is not a domain name we can send to. Please check it."
+        ) from None
+    return f"{local}@{domain}"
 
 
 def allow_subscribe_request(*, email: str | None, client_ip: str) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
 from django.utils.functional import cached_property
@@ -85,8 +86,10 @@ class Commitment(models.Model):
     is_published = models.BooleanField(default=True, help_text="Shown on the public pages.")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Filled by a database trigger on PostgreSQL (models/search.py); empty on SQLite.
+    search_vector = SearchVectorField(null=True, editable=False)
 
-    history = HistoricalRecords(excluded_fields=["updated_at"], m2m_fields=[action_plans])
+    history = HistoricalRecords(excluded_fields=["updated_at", "search_vector"], m2m_fields=[action_plans])
     objects = CommitmentQuerySet.as_manager()
 
     class Meta:
@@ -105,7 +108,8 @@ class Commitment(models.Model):
             kwargs["update_fields"] = [
                 field.name
                 for field in self._meta.concrete_fields
-                if not field.primary_key and field.name != "status"
+                # search_vector is the database's own (a trigger writes it).
+                if not field.primary_key and field.name not in ("status", "search_vector")
             ]
         super().save(*args, **kwargs)
 

@@ -16,12 +16,17 @@ from django.utils import timezone
 
 from ..exceptions import ImmutableRecord
 from .choices import DeliveryState, DigestFrequency, EvidenceState, RecheckRunOutcome, Status
-from .search import answer_search_vector, commitment_search_vector, full_text_search
+from .search import full_text_search
 from .signals import bulk_written
 
-# A related question's record as received and its answer as HTML: large, and unused where a page
-# only names, dates and quotes the answer (the quote is taken from the plain text).
-QUESTION_RECORD_FIELDS = ("question__source_record", "question__answer_html", "question__answer_html_safe")
+# A related question's record as received, its answer as HTML and its stored search vector: large,
+# and unused where a page only names, dates and quotes the answer (the quote is from the plain text).
+QUESTION_RECORD_FIELDS = (
+    "question__source_record",
+    "question__answer_html",
+    "question__answer_html_safe",
+    "question__search_vector",
+)
 
 # "Recent" for the computed flag *no recent evidence*: newest confirmed evidence answered within
 # twelve months. Shown on the about page, the commitment page, the admin filter and the API.
@@ -140,16 +145,14 @@ class CommitmentQuerySet(BulkWriteSignalsQuerySet):
         return (
             self.published()
             .select_related("theme")
-            .defer("summary", "summary_quoted_from", "keywords", "targets", "source_urls")
+            .defer("summary", "summary_quoted_from", "keywords", "targets", "source_urls", "search_vector")
             .with_latest_change_date()
             .with_evidence_recency()
         )
 
     def search(self, words: str) -> Self:
         """Commitments matching a reader's words, best first (models/search.py)."""
-        found = full_text_search(
-            self, words, vector=commitment_search_vector(), fallback_fields=("title", "summary")
-        )
+        found = full_text_search(self, words, candidate_order=["-pk"], fallback_fields=("title", "summary"))
         return found.order_by("-rank", "title", "pk")
 
     def with_evidence_recency(self, *, today: date | None = None) -> Self:
@@ -261,7 +264,8 @@ class WrittenQuestionQuerySet(BulkWriteSignalsQuerySet):
         found = full_text_search(
             self,
             words,
-            vector=answer_search_vector(),
+            # The newest first, as the (date_answered, id) index reads them.
+            candidate_order=[models.F("date_answered").desc(), models.F("id").desc()],
             fallback_fields=("uin", "heading", "question_text", "answer_text"),
         )
         return found.order_by("-rank", models.F("date_answered").desc(nulls_last=True), "-pk")

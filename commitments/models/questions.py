@@ -4,6 +4,7 @@ them, and what the re-check watches for."""
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
@@ -90,6 +91,8 @@ class WrittenQuestion(models.Model):
         default=False,
         help_text="An editor found the answer is evidence for no commitment (triaged as such).",
     )
+    # Filled by a database trigger on PostgreSQL (models/search.py); empty on SQLite.
+    search_vector = SearchVectorField(null=True, editable=False)
 
     objects = WrittenQuestionQuerySet.as_manager()
 

@@ -1,10 +1,20 @@
 """Full-text search over commitments and written answers: one definition of what is searched.
 
-On PostgreSQL each model is matched against a weighted English `tsvector` (so "panels" finds
-"panel"), ranked with `ts_rank`, and served by a GIN expression index over the very same
-expression (migration 0015 holds a copy of each: change both together; a test checks the planner
-uses the indexes).
-On SQLite, the embedded demo's database, a plain case-insensitive substring match stands in.
+On PostgreSQL each row stores its weighted English `tsvector` in `search_vector` (so "panels" finds
+"panel"), served by a GIN index on that column. A trigger fills it on insert and whenever a searched
+column changes, from the very expressions below (migration 0023_search_vector holds the SQL copy:
+change both together; tests/test_search.py checks the stored vector equals the expression here).
+A search never calls `to_tsvector` per row: a word that matches every answer costs an index walk,
+not a parse of 50,000 texts.
+
+Bounded for words that match nearly everything: only the first SEARCH_CANDIDATES + 1 matches in a
+cheap order (newest answers first) are ever read; those alone are ranked with `ts_rank` and counted,
+so a count past SEARCH_CANDIDATES is shown as "more than 1,000". And `search_time_limit()` runs the
+search's queries under a statement timeout, so a slow one fails alone (SearchTooSlow) instead of
+holding a web worker.
+
+On SQLite, the embedded demo's database, a plain case-insensitive substring match stands in (the
+column exists there but stays empty).
 
 The reader's words go through `websearch_to_tsquery`, which never raises a syntax error: quotes,
 `or`, `-word`, stray `&|!():*` are read as words or operators and anything else is dropped.
@@ -12,11 +22,19 @@ The reader's words go through `websearch_to_tsquery`, which never raises a synta
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+
+from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
-from django.db import connections
-from django.db.models import FloatField, Q, QuerySet, Value
+from django.db import OperationalError, connections, transaction
+from django.db.models import F, FloatField, OrderBy, Q, QuerySet, Value
+
+from ..exceptions import SearchTooSlow
 
 CONFIG = "english"
+# Matches read per search and kind: ranked, counted, paged. More is "more than 1,000".
+SEARCH_CANDIDATES = 1000
 
 
 def commitment_search_vector() -> SearchVector:
@@ -36,16 +54,53 @@ def answer_search_vector() -> SearchVector:
 
 
 def full_text_search(
-    queryset: QuerySet, words: str, *, vector: SearchVector, fallback_fields: tuple[str, ...]
+    queryset: QuerySet,
+    words: str,
+    *,
+    candidate_order: Sequence[str | OrderBy],
+    fallback_fields: tuple[str, ...],
 ) -> QuerySet:
     """`queryset` narrowed to rows matching `words`, annotated with `rank` (higher is better).
 
+    On PostgreSQL only the first SEARCH_CANDIDATES + 1 matches in `candidate_order` (an order an
+    index serves) are kept and ranked: the result never holds more, so its count is bounded too.
     The caller orders by `-rank` then its own tie-breaker; on SQLite every rank is 0, so the
     tie-breaker alone orders the results."""
     if connections[queryset.db].vendor == "postgresql":
         query = SearchQuery(words, config=CONFIG, search_type="websearch")
-        return queryset.alias(search=vector).filter(search=query).annotate(rank=SearchRank(vector, query))
+        candidates = (
+            queryset.filter(search_vector=query)
+            .order_by(*candidate_order)
+            .values("pk")[: SEARCH_CANDIDATES + 1]
+        )
+        return queryset.filter(pk__in=candidates).annotate(rank=SearchRank(F("search_vector"), query))
     matches = Q()
     for field in fallback_fields:
         matches |= Q(**{f"{field}__icontains": words})
     return queryset.filter(matches).annotate(rank=Value(0.0, output_field=FloatField()))
+
+
+@contextmanager
+def search_time_limit(using: str = "default") -> Iterator[None]:
+    """Run the block's queries in one transaction under SEARCH_STATEMENT_TIMEOUT_MS (PostgreSQL's
+    `SET LOCAL statement_timeout`, which ends with the transaction); a query cancelled by it is
+    raised as SearchTooSlow. Elsewhere (SQLite) the block just runs in a transaction. Evaluate
+    everything the page shows inside the block: a lazy queryset would run after it, unlimited."""
+    connection = connections[using]
+    try:
+        with transaction.atomic(using=using):
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    # set_config(..., true) is SET LOCAL with a placeholder.
+                    timeout = str(settings.SEARCH_STATEMENT_TIMEOUT_MS)
+                    cursor.execute("SELECT set_config('statement_timeout', %s, true)", [timeout])
+            yield
+    except OperationalError as error:
+        if _is_query_cancelled(error):
+            raise SearchTooSlow("The search took too long and was stopped.") from error
+        raise
+
+
+def _is_query_cancelled(error: OperationalError) -> bool:
+    # SQLSTATE 57014: query_canceled (statement_timeout, or a cancel request).
+    return getattr(error.__cause__, "sqlstate", None) == "57014"

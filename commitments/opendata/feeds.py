@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 
 from ..models import Commitment, Evidence, StatusChange, Theme
+from ..public.sharing import SiteAddressRequest
 
 ENTRIES = 50
 
@@ -88,6 +89,10 @@ class UpdatesFeed(Feed):
     feed_type = PlainTextAtomFeed
     title = "IPP Action Plan tracker: all updates"
     subtitle = "Status changes and newly confirmed parliamentary evidence on IPP Action Plan commitments."
+
+    def get_feed(self, obj, request):
+        # Links from SITE_URL, not from the Host header (whose port a client chooses).
+        return super().get_feed(obj, SiteAddressRequest(request))
 
     def link(self):
         return reverse("commitments:home")

@@ -8,6 +8,7 @@ from django.urls import URLPattern, include, path
 from drf_spectacular.views import SpectacularAPIView
 
 from ..public.cache import public_data
+from ..public.sharing import on_site_url
 from . import exports, feeds
 from .api import router
 from .sitemaps import SITEMAPS
@@ -39,10 +40,10 @@ urlpatterns = [
     path("exports/figures/<slug:slug>.csv", public_data(exports.figure_table_csv), name="figure-table-csv"),
     path("exports/ipp-tracker-data.zip", public_data(exports.dataset_zip), name="dataset-zip"),
     # An index of per-section sitemaps, each paged, so 50,000 questions are all listed.
-    path("sitemap.xml", public_data(sitemap_index), {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("sitemap.xml", public_data(on_site_url(sitemap_index)), {"sitemaps": SITEMAPS}, name="sitemap"),
     path(
         "sitemap-<section>.xml",
-        public_data(sitemap),
+        public_data(on_site_url(sitemap)),
         {"sitemaps": SITEMAPS},
         name="django.contrib.sitemaps.views.sitemap",
     ),

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import transaction
 from django.http import HttpResponse
+from django.urls import reverse
 from django.views.generic import TemplateView
 
 
@@ -19,5 +20,6 @@ Sitemap: {sitemap}
 
 @transaction.non_atomic_requests
 def robots_txt(request):
-    sitemap = request.build_absolute_uri("/sitemap.xml")
+    # On SITE_URL, not the Host header: a client's port must not be repeated to crawlers.
+    sitemap = settings.SITE_URL + reverse("sitemap")
     return HttpResponse(ROBOTS.format(admin=settings.ADMIN_URL, sitemap=sitemap), content_type="text/plain")

@@ -1,6 +1,7 @@
-"""Hourly request limits for the public forms that write (subscribing, suggesting a correction).
+"""Request limits per client: hourly for the public forms that write (subscribing, suggesting a
+correction), per minute for site search (public/views.py).
 
-Fixed one-hour windows counted in Django's cache (Redis in production, local memory in the demo):
+Fixed windows counted in Django's cache (Redis in production, local memory in the demo):
 cheap, shared by every web process, and forgotten after the hour.
 """
 
@@ -26,14 +27,20 @@ def within_hourly_limits(limits: Iterable[tuple[str, int]]) -> bool:
     is over its limit (the keys after it are not counted). A refused request counts against the key
     that refused it. Keys name what is limited, e.g. `subscribe-rate:ip:<address>`; the window is
     added here."""
-    window = int(time.time() // RATE_WINDOW_SECONDS)
+    return within_limits(limits, window_seconds=RATE_WINDOW_SECONDS)
+
+
+def within_limits(limits: Iterable[tuple[str, int]], *, window_seconds: int) -> bool:
+    """within_hourly_limits() for fixed windows of `window_seconds` (keys carry the window's length,
+    so a key counted per minute and one counted per hour never share a count)."""
+    window = int(time.time() // window_seconds)
     for key, limit in limits:
-        windowed = f"{key}:{window}"
-        cache.add(windowed, 0, RATE_WINDOW_SECONDS)
+        windowed = f"{key}:{window_seconds}s:{window}"
+        cache.add(windowed, 0, window_seconds)
         try:
             count = cache.incr(windowed)
         except ValueError:  # expired between add and incr
-            cache.set(windowed, 1, RATE_WINDOW_SECONDS)
+            cache.set(windowed, 1, window_seconds)
             count = 1
         if count > limit:
             return False

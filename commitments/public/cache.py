@@ -63,6 +63,8 @@ PUBLIC_MODELS = (
 )
 # Not RecheckRun: a run is saved after every page it fetches, and only its success changes a page.
 PAGE_SECONDS = 60 * 60
+# `request.public_page_key` when the middleware did not look for the page (None: not cacheable).
+_NOT_LOOKED = object()
 
 
 def data_version() -> int:
@@ -141,7 +143,7 @@ def data_state_and_page(request, view) -> tuple[int, datetime, object | None]:
             key, page = guess, found.get(guess)
         else:
             key = page_key(request, version)
-            page = cache.get(key)
+            page = cache.get(key) if key else None
         request.public_page_key = key
     return version, changed_at, page
 
@@ -182,11 +184,21 @@ def public_data(view):
 
 def cached_public_page(view):
     """Mark `view` as public data, and cache its anonymous GETs whole. ConditionalRequestMiddleware
-    serves a hit before the view is called; the view renders and stores a miss."""
+    serves a hit before the view is called; the view renders and stores a miss.
+
+    Only pages the site itself links to are cached: a request carrying a value for one of the view's
+    `free_text_parameters()` (words typed into a search box, a typed date) is rendered every time,
+    with its ETag but never stored, so a client cannot fill the cache by inventing values."""
     view_class = getattr(view, "view_class", None)
     parameters = view_class.query_parameters() if hasattr(view_class, "query_parameters") else frozenset()
+    free_text = (
+        view_class.free_text_parameters() if hasattr(view_class, "free_text_parameters") else frozenset()
+    )
 
-    def page_key(request, version: int) -> str:
+    def page_key(request, version: int) -> str | None:
+        """The page's cache key, or None when it is not to be cached (free text in its query)."""
+        if any(value for name in free_text for value in request.GET.getlist(name)):
+            return None
         # Parameters the page does not read cannot change it: a random ?x= must not force a render.
         known = sorted((k, v) for k, v in request.GET.lists() if k in parameters)
         digest = hashlib.sha256(f"{request.path}?{known}".encode()).hexdigest()
@@ -197,16 +209,16 @@ def cached_public_page(view):
     def wrapper(request, *args, **kwargs):
         if not settings.PUBLIC_PAGE_CACHE or request.method != "GET" or request.user.is_authenticated:
             return view(request, *args, **kwargs)
-        key = getattr(request, "public_page_key", None)
-        if key is None:  # the middleware did not look (a request carrying a session cookie)
+        key = getattr(request, "public_page_key", _NOT_LOOKED)
+        if key is _NOT_LOOKED:  # the middleware did not look (a request carrying a session cookie)
             key = page_key(request, data_version())
-            cached = cache.get(key)
+            cached = cache.get(key) if key else None
             if cached is not None:
                 return cached
         response = view(request, *args, **kwargs)
         if hasattr(response, "render") and callable(response.render):
             response = response.render()
-        if response.status_code == 200:
+        if key and response.status_code == 200:
             cache.set(key, response, PAGE_SECONDS)
         return response
 

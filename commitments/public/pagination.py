@@ -40,3 +40,25 @@ class CountPerDataVersionPaginator(Paginator):
         if self.count_key is None:
             return super().count
         return self._counts.get(self.count_key, lambda: Paginator.count.func(self))
+
+
+class CappedPaginator(Paginator):
+    """Pages through at most `cap` results of a list that may hold `cap` + 1 (a search keeps one
+    more than it shows, to tell "exactly 1,000" from "more than 1,000"): `count` stops at the cap
+    and `more_than_cap` says whether there were more."""
+
+    def __init__(self, *args, cap: int, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.cap = cap
+
+    @cached_property
+    def found(self) -> int:
+        return Paginator.count.func(self)
+
+    @cached_property
+    def count(self) -> int:
+        return min(self.found, self.cap)
+
+    @property
+    def more_than_cap(self) -> bool:
+        return self.found > self.cap

@@ -8,6 +8,9 @@ Pages that belong to one person (subscription links) and error pages have no can
 
 from __future__ import annotations
 
+from functools import wraps
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.http import HttpRequest, QueryDict
 from django.utils.http import urlencode
@@ -23,6 +26,38 @@ def filter_query(filterset) -> str:
         return ""
     data: QueryDict = filterset.data
     return urlencode([(name, value) for name in filterset.filters for value in data.getlist(name) if value])
+
+
+class SiteAddressRequest:
+    """A request as if it had come to SITE_URL: its host and scheme are the site's, everything else
+    is the request's own. For code that builds absolute links from the request (Django's feeds and
+    sitemaps ask `get_host()` and `is_secure()`/`scheme`): the Host header a client sends, port and
+    all, must never reach a link others will follow."""
+
+    def __init__(self, request: HttpRequest) -> None:
+        self._request = request
+        site = urlsplit(settings.SITE_URL)
+        self.scheme = site.scheme
+        self._host = site.netloc
+
+    def __getattr__(self, name: str):
+        return getattr(self._request, name)
+
+    def get_host(self) -> str:
+        return self._host
+
+    def is_secure(self) -> bool:
+        return self.scheme == "https"
+
+
+def on_site_url(view):
+    """Run `view` with the request as SiteAddressRequest sees it, so its absolute links are on SITE_URL."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        return view(SiteAddressRequest(request), *args, **kwargs)
+
+    return wrapper
 
 
 def canonical_url(request: HttpRequest, query: str = "") -> str:

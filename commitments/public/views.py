@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from functools import cache
 
+import django_filters
 from django.conf import settings
-from django.core.paginator import InvalidPage, Paginator
+from django.core.paginator import InvalidPage
 from django.db.models import Prefetch
 from django.db.models.functions import Left
 from django.http import Http404
@@ -15,6 +16,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
+from ..exceptions import SearchTooSlow
 from ..models import (
     Commitment,
     Evidence,
@@ -25,12 +27,14 @@ from ..models import (
     WrittenQuestion,
 )
 from ..models.querysets import RECENT_EVIDENCE_DAYS
+from ..models.search import SEARCH_CANDIDATES, search_time_limit
+from ..ops.rate_limits import client_address, within_limits
 from ..sources import distinct_sources
 from .charts import figure_column_charts
 from .figure_grids import Grid, answer_with_tables
 from .filters import CommitmentFilter, WrittenQuestionFilter
 from .forms import SearchForm, SearchKind
-from .pagination import CountPerDataVersionPaginator, page_number
+from .pagination import CappedPaginator, CountPerDataVersionPaginator, page_number
 from .shared import (
     action_plans_by_commitment,
     evidence_recency,
@@ -44,6 +48,8 @@ from .tables import CommitmentTable, WrittenQuestionTable
 PER_PAGE = 25
 # Results of each kind shown together on a search's first page, before "all N commitments".
 SEARCH_GROUP_SIZE = 10
+# Searches per client are counted in windows this long (SEARCH_LIMIT_PER_MINUTE).
+SEARCH_RATE_WINDOW_SECONDS = 60
 
 
 class HomeView(TemplateView):
@@ -79,6 +85,15 @@ class ValidatedListMixin(SingleTableMixin):
         The page cache keys on these alone (public/cache.py)."""
         meta = cls.table_class._meta
         return frozenset([*cls.filterset_class.base_filters, meta.order_by_field, meta.page_field])
+
+    @classmethod
+    def free_text_parameters(cls) -> frozenset[str]:
+        """The filters a reader types rather than picks from the page's own links (words, dates):
+        any value goes, so the page cache does not store pages carrying them (public/cache.py)."""
+        typed = (django_filters.CharFilter, django_filters.DateFilter)
+        return frozenset(
+            name for name, field in cls.filterset_class.base_filters.items() if isinstance(field, typed)
+        )
 
     def get(self, request, *args, **kwargs):
         page = request.GET.get("page")
@@ -263,7 +278,7 @@ class QuestionDetailView(DetailView):
 
     def get_queryset(self):
         # The raw API record and the unsanitised HTML stay in the database: the page shows neither.
-        return WrittenQuestion.objects.published().defer("source_record", "answer_html")
+        return WrittenQuestion.objects.published().defer("source_record", "answer_html", "search_vector")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -317,8 +332,10 @@ class SearchView(TemplateView):
 
     `?q=` holds the words and `?kind=` one group to page through (`commitments` or `answers`);
     without a kind both groups show their first results. Queries: none without words, else a count
-    per kind and one page per group shown. An over-long query is a 400 with the reason; a page
-    that is not one, or past the last, a 404."""
+    per kind and one page per group shown, all under the search statement timeout. An over-long
+    query is a 400 with the reason; a page that is not one, or past the last, a 404; a client past
+    SEARCH_LIMIT_PER_MINUTE a 429, and a search stopped by the timeout a 503, each with a page
+    saying why and what to do."""
 
     template_name = "commitments/search.html"
 
@@ -331,23 +348,42 @@ class SearchView(TemplateView):
         number = page_number(request.GET.get("page", "1"))
         if number is None:
             raise Http404("No such page of results.")
-        context = self.get_context_data(form=form, words="", groups=[])
+        context = self.get_context_data(form=form, words="", groups=[], cap=SEARCH_CANDIDATES)
         if not form.is_valid():
             return self.render_to_response(context, status=400)
         words, kind = form.cleaned_data["q"], form.cleaned_data["kind"]
         if kind == SearchKind.ALL and number != 1:
             raise Http404("No such page of results.")
         context["words"], context["kind"] = words, kind
-        if words:
+        if not words:
+            return self.render_to_response(context)
+        # Counted only when there is a search to run: the empty search page costs nothing.
+        limit = [(f"search-rate:ip:{client_address(request)}", settings.SEARCH_LIMIT_PER_MINUTE)]
+        if not within_limits(limit, window_seconds=SEARCH_RATE_WINDOW_SECONDS):
+            context["rate_limited"], context["search_limit"] = True, settings.SEARCH_LIMIT_PER_MINUTE
+            response = self.render_to_response(context, status=429)
+            response["Retry-After"] = str(SEARCH_RATE_WINDOW_SECONDS)
+            return response
+        try:
             context["groups"] = search_groups(words, kind=kind, number=number)
-            context["total"] = sum(group["count"] for group in context["groups"])
+        except SearchTooSlow:
+            context["too_slow"] = True
+            response = self.render_to_response(context, status=503)
+            response["Retry-After"] = "60"
+            return response
+        context["total"] = sum(group["count"] for group in context["groups"])
         return self.render_to_response(context)
 
 
 def search_groups(words: str, *, kind: str, number: int) -> list[dict]:
-    """The result groups for one search: each with its kind, label, count and (when shown) page."""
+    """The result groups for one search: each with its kind, label, count (at most
+    SEARCH_CANDIDATES, `more` when there were more) and (when shown) page, read in full under the
+    search statement timeout (SearchTooSlow when it ran out)."""
     found = {
-        SearchKind.COMMITMENTS: Commitment.objects.published().select_related("theme").search(words),
+        SearchKind.COMMITMENTS: Commitment.objects.published()
+        .select_related("theme")
+        .defer("search_vector")
+        .search(words),
         # The start of each question, not its whole text: enough to say what it asked.
         SearchKind.ANSWERS: WrittenQuestion.objects.published()
         .for_list()
@@ -355,13 +391,19 @@ def search_groups(words: str, *, kind: str, number: int) -> list[dict]:
         .search(words),
     }
     groups = []
-    for group_kind, label in SearchKind.CHOICES[1:]:
-        paginator = Paginator(found[group_kind], PER_PAGE if kind else SEARCH_GROUP_SIZE)
-        group = {"kind": group_kind, "label": label, "count": paginator.count, "page": None}
-        if kind in (SearchKind.ALL, group_kind):
-            try:
-                group["page"] = paginator.page(number)
-            except InvalidPage:
-                raise Http404("No such page of results.") from None
-        groups.append(group)
+    with search_time_limit():
+        for group_kind, label in SearchKind.CHOICES[1:]:
+            paginator = CappedPaginator(
+                found[group_kind], PER_PAGE if kind else SEARCH_GROUP_SIZE, cap=SEARCH_CANDIDATES
+            )
+            group = {"kind": group_kind, "label": label, "count": paginator.count, "page": None}
+            group["more"] = paginator.more_than_cap
+            if kind in (SearchKind.ALL, group_kind):
+                try:
+                    group["page"] = paginator.page(number)
+                except InvalidPage:
+                    raise Http404("No such page of results.") from None
+                # Read now, inside the time limit, not later by the template.
+                group["page"].object_list = list(group["page"].object_list)
+            groups.append(group)
     return groups
