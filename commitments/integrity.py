@@ -176,7 +176,7 @@ def audit_record(*, exceptions_file: Path = EXCEPTIONS_FILE) -> AuditReport:
         if basis is not None:
             report.bases[basis] += 1
         report.warnings += warnings
-    known = _exceptions(exceptions_file)
+    known = known_exceptions(exceptions_file)
     report.accepted = [
         (warning, known[(warning.commitment_slug, warning.check)])
         for warning in report.warnings
@@ -185,7 +185,8 @@ def audit_record(*, exceptions_file: Path = EXCEPTIONS_FILE) -> AuditReport:
     return report
 
 
-def _exceptions(path: Path) -> dict[tuple[str, str], str]:
+def known_exceptions(path: Path = EXCEPTIONS_FILE) -> dict[tuple[str, str], str]:
+    """(commitment slug, check) → the reason the warning stands, from fixtures/record_exceptions.json."""
     if not path.exists():
         return {}
     rows = json.loads(path.read_text(encoding="utf-8"))["exceptions"]

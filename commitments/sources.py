@@ -56,6 +56,8 @@ _TWFY_ID = re.compile(r"(\d{4}-\d{2}-\d{2})[a-z]?\.([A-Za-z0-9]+)")
 _SELECT_COMMITTEE = re.compile(r"/cmselect/(cm[a-z]+)/(\d+)/")
 _WRITTEN_EVIDENCE = re.compile(r"^/writtenevidence/(\d+)")
 COMMITTEES = {"cmjust": "Justice Committee"}
+_HANSARD = re.compile(r"^/(Commons|Lords)/(\d{4}-\d{2}-\d{2})(?:/debates/[0-9A-Fa-f-]{36}/(\w+))?/?$")
+_CAMEL_WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
 _LEGISLATION = re.compile(r"^/(uksi|ukpga|wsi|ssi)/(\d{4})/(\d+)")
 _SLUG_WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
 HOUSES = {"lords": "House of Lords", "commons": "House of Commons"}
@@ -137,6 +139,12 @@ def _title_from_address(url: str) -> str:
         return f"{COMMITTEES.get(match.group(1), 'Commons select committee')} paper HC {match.group(2)}"
     if host.endswith("committees.parliament.uk") and (match := _WRITTEN_EVIDENCE.match(path)):
         return f"Written evidence to a committee ({match.group(1)})"
+    if host.endswith("hansard.parliament.uk") and (match := _HANSARD.match(path)):
+        house, day, title = match.groups()
+        if not title:
+            return f"{HOUSES[house.lower()]} sitting, {_long_date(day)}"
+        words = " ".join(_CAMEL_WORD.findall(title))
+        return f"{HOUSES[house.lower()]} debate, {_long_date(day)}: {_words(words)}"
     if host.endswith("eldaddp.azurewebsites.net"):
         return "Search of answered written questions"
     if host.endswith("legislation.gov.uk") and (match := _LEGISLATION.match(path)):

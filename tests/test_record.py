@@ -292,7 +292,7 @@ def test_a_commitment_without_official_words_says_none_is_recorded(client, commi
 @pytest.mark.django_db
 def test_a_status_on_a_secondary_source_says_so_and_why(client, demo):
     page = client.get("/commitments/strengthened-sentence-plans/").content.decode()
-    assert "Secondary source: Parallel Parliament" in page
+    assert "<strong>Secondary source:</strong> Parallel Parliament" in page
     assert "Hansard’s own page" in page
 
 
@@ -326,3 +326,14 @@ def test_a_new_source_copy_or_wording_shows_on_the_next_page_view(client, commit
     page = client.get(url).content.decode()
     assert "No official wording of this promise is recorded" not in page
     assert QS + "2024-11-20/777" in page
+
+
+def test_hansard_addresses_are_named_by_house_day_and_debate():
+    from commitments.sources import name_source
+
+    debate = "https://hansard.parliament.uk/Commons/2024-10-29/debates/A94698D8-49EE-4506-BDAB-1987484DDEB3/IPPSentences"
+    assert name_source(debate).title == "House of Commons debate, 29 October 2024: IPP sentences"
+    assert (
+        name_source("https://hansard.parliament.uk/Lords/2024-01-16").title
+        == "House of Lords sitting, 16 January 2024"
+    )

@@ -35,7 +35,8 @@ def source_link(url: str, title: str = "") -> SafeString:
         )
     if resolved.secondary_reason:
         html += format_html(
-            ' <span class="secondary-note">Secondary source: {}</span>', resolved.secondary_reason
+            '<span class="secondary-note"><strong>Secondary source:</strong> {}</span>',
+            resolved.secondary_reason,
         )
     return mark_safe(html)
 
