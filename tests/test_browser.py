@@ -79,6 +79,8 @@ def site(live_server):
         "commitment whose quote introduces a table": "/commitments/progression-panels/",
         "commitment with an answer dated only by what it came after": "/commitments/ipp-delivery-plans/",
         "commitment quoting a list": "/commitments/vpa-automatic-licence-termination/",
+        "commitment resting on a secondary source": "/commitments/strengthened-sentence-plans/",
+        "commitment with several passages in official words": "/commitments/parole-board-ipp-guidance/",
         "theme list": "/themes/",
         "theme": "/themes/electronic-monitoring/",
         "question list": "/questions/",

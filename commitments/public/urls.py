@@ -4,7 +4,7 @@ from django.db import transaction
 from django.urls import path
 from django.views.generic import TemplateView
 
-from . import views
+from . import search, views
 from .cache import cached_public_page as cached
 from .cache import public_data
 
@@ -23,7 +23,7 @@ urlpatterns = [
         name="ipp_sentence",
     ),
     # Conditional (ETag) but not cached whole: every reader's words would be a page in the cache.
-    path("search/", public_data(transaction.non_atomic_requests(views.SearchView.as_view())), name="search"),
+    path("search/", public_data(transaction.non_atomic_requests(search.SearchView.as_view())), name="search"),
     # Neither cached nor conditional: it shows when Parliament was last re-checked.
     path("about/", views.AboutView.as_view(), name="about"),
 ]
