@@ -18,6 +18,8 @@ from commitments.models import (
     FigureTable,
     House,
     QuestionEvent,
+    Recommendation,
+    RecommendationDevelopment,
     Subscriber,
     Theme,
     WrittenQuestion,
@@ -179,3 +181,29 @@ class CorrectionFactory(factory.django.DjangoModelFactory):
     commitment = factory.SubFactory(CommitmentFactory)
     what_is_wrong = "The pilot started in 2024, not 2023."
     source = "https://questions-statements.parliament.uk/written-questions/detail/2024-11-18/15167"
+
+
+class RecommendationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Recommendation
+
+    slug = factory.Sequence(lambda n: f"recommendation-{n}")
+    title = factory.Sequence(lambda n: f"Recommendation {n}")
+    made_by = "House of Commons Justice Committee"
+    report = "IPP sentences, Third Report of Session 2022–23, HC 266"
+    report_url = "https://publications.parliament.uk/pa/cm5803/cmselect/cmjust/266/report.html"
+    report_on = date(2022, 9, 28)
+    verdict = Recommendation.Verdict.REJECTED
+    response_by = "Ministry of Justice"
+    response_on = date(2023, 2, 9)
+
+
+class RecommendationDevelopmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = RecommendationDevelopment
+
+    recommendation = factory.SubFactory(RecommendationFactory)
+    happened_on = date(2023, 10, 16)
+    said_by = "Alex Chalk, Lord Chancellor"
+    quote = "The central point about licence length is critical."
+    source_url = "https://hansard.parliament.uk/commons/2023-10-16/debates/PrisonCapacity"
