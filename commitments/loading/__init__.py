@@ -9,8 +9,6 @@ never overwrites what editors have changed since.
 from __future__ import annotations
 
 import json
-from collections import Counter
-from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
@@ -28,6 +26,7 @@ from ..parliament.events import mark_seen, record_known_events
 from ..parliament.watch import Watch
 from ..services import record_status_change
 from .recommendations import RECOMMENDATIONS_FILE, load_recommendations
+from .report import LoadReport
 
 FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
 RESEARCH_FILE = "ipp_commitments.json"
@@ -40,16 +39,6 @@ DEMO_USERS = (
     {"username": "editor", "password": "ipp-demo-editor", "is_superuser": False},
     {"username": "admin", "password": "ipp-demo-admin", "is_superuser": True},
 )
-
-
-@dataclass
-class LoadReport:
-    created: Counter = field(default_factory=Counter)
-    skipped: list[str] = field(default_factory=list)
-
-    def summary(self) -> str:
-        made = ", ".join(f"{n} {kind}" for kind, n in sorted(self.created.items()) if n)
-        return f"Created: {made or 'nothing (all present already)'}."
 
 
 def _date(value: str | None) -> date | None:

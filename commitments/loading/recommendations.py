@@ -9,16 +9,12 @@ that stops is loaded as cut short, a verdict that is a reading of the response a
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from ..models import Commitment, Recommendation, RecommendationDevelopment
 from ..sources import is_official
-
-if TYPE_CHECKING:
-    from . import LoadReport
+from .report import LoadReport
 
 RECOMMENDATIONS_FILE = "recommendations.jsonl"
 
@@ -60,7 +56,7 @@ CARRIED_OUT_BY = {
 
 def load_recommendations(path: Path, report: LoadReport) -> list[Recommendation]:
     """Create each recommendation not yet present, with its developments and the published
-    commitments it bears on; a slug naming no published commitment is skipped and reported."""
+    commitments it bears on."""
     published = {c.slug: c for c in Commitment.objects.published()}
     loaded = []
     for line in path.read_text(encoding="utf-8").splitlines():
@@ -73,8 +69,10 @@ def load_recommendations(path: Path, report: LoadReport) -> list[Recommendation]
         if created:
             report.created["recommendations"] += 1
             _load_developments(recommendation, row.get("later") or [], published, report)
+            # The three rejected recommendations that were once shipped as commitments are not
+            # (published) commitments: their slugs are left out.
             recommendation.commitments.set(
-                _published(row["related_commitments"], published, f"{row['id']}", report)
+                [published[slug] for slug in row["related_commitments"] if slug in published]
             )
         loaded.append(recommendation)
     return loaded
@@ -157,18 +155,6 @@ def _load_developments(
             note=row.get("note") or "",
         )
         report.created["recommendation developments"] += 1
-
-
-def _published(
-    slugs: Iterable[str], published: dict[str, Commitment], where: str, report: LoadReport
-) -> list[Commitment]:
-    found = []
-    for slug in slugs:
-        if slug in published:
-            found.append(published[slug])
-        else:
-            report.skipped.append(f"{RECOMMENDATIONS_FILE} {where}: {slug} is not a published commitment")
-    return found
 
 
 def _date(value: str | None) -> date | None:
