@@ -50,7 +50,7 @@ def test_every_page_type_answers_with_the_demo_data(client, demo):
 
 def test_home_shows_progress_counts_and_latest_changes(client, demo):
     page = get_page(client, "/")
-    assert "33 commitments tracked." in page
+    assert "30 commitments tracked." in page
     assert "In progress</span> 15" in page and "Delivered</span> 13" in page
     assert "Statutory annual report on IPP progress" in page  # the latest change, 17 July 2025
 

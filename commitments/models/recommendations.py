@@ -110,3 +110,9 @@ class RecommendationDevelopment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.recommendation.slug}: {self.happened_on or 'date not known'}"
+
+    @property
+    def source_is_web_address(self) -> bool:
+        """Some sources are data files described in words ("github:… key 1666083"): shown as
+        they were written, never as a link or a name made from them."""
+        return self.source_url.startswith(("https://", "http://"))

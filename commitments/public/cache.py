@@ -56,6 +56,8 @@ PUBLIC_MODELS = (
     models.FigureRow,
     models.FigureColumn,
     models.FigureCell,
+    models.Recommendation,
+    models.RecommendationDevelopment,
 )
 PAGE_SECONDS = 60 * 60
 
@@ -211,6 +213,11 @@ def connect_signals() -> None:
         bulk_written.connect(bump_data_version, sender=model, dispatch_uid=f"public-cache-bulk-{name}")
     m2m_changed.connect(
         bump_data_version, sender=models.Commitment.action_plans.through, dispatch_uid="public-cache-plans"
+    )
+    m2m_changed.connect(
+        bump_data_version,
+        sender=models.Recommendation.commitments.through,
+        dispatch_uid="public-cache-recommendation-commitments",
     )
 
 

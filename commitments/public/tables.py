@@ -12,7 +12,7 @@ from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django_tables2.utils import A, AttributeDict
 
-from ..models import Commitment, WrittenQuestion
+from ..models import Commitment, Recommendation, WrittenQuestion
 
 
 class UKDateColumn(tables.Column):
@@ -181,3 +181,43 @@ class WrittenQuestionTable(StackedTable):
 
     def render_house(self, record):
         return record.house
+
+
+class RecommendationTable(StackedTable):
+    title = tables.Column(
+        verbose_name="Recommendation",
+        linkify=lambda record: reverse("commitments:recommendation", args=[record.slug]),
+    )
+    made_by = tables.Column(verbose_name="Made by")
+    report = tables.Column(orderable=False)
+    report_on = UKDateColumn(verbose_name="Made on", default="Not known")
+    verdict = tables.Column(verbose_name="Government response", order_by=("verdict", "response_on"))
+    response_on = UKDateColumn(verbose_name="Answered on", default="Not known")
+
+    class Meta:
+        model = Recommendation
+        fields = ["title", "made_by", "report", "report_on", "verdict", "response_on"]
+        order_by_field = "sort"
+        page_field = "page"
+        attrs = STACKED_TABLE_ATTRS
+        empty_text = "No recommendations match these filters."
+
+    def render_report(self, record):
+        number = f", recommendation {record.number}" if record.number else ""
+        return f"{record.report}{number}"
+
+    def render_verdict(self, record):
+        return verdict_badge(record)
+
+
+def verdict_badge(recommendation: Recommendation) -> SafeString:
+    """The government's response as a badge, with "inferred" beside it when the verdict is a
+    reading of the response rather than its own words."""
+    html = format_html(
+        '<span class="verdict verdict-{}">{}</span>',
+        recommendation.verdict,
+        recommendation.get_verdict_display(),
+    )
+    if recommendation.verdict_is_inferred:
+        html += mark_safe(' <span class="inferred">inferred</span>')
+    return html

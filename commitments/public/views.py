@@ -31,7 +31,12 @@ from .figure_grids import Grid, answer_with_tables
 from .filters import CommitmentFilter, WrittenQuestionFilter
 from .forms import SearchForm, SearchKind
 from .pagination import CountPerDataVersionPaginator, page_number
-from .shared import action_plans_by_commitment, evidence_recency, home_figures
+from .shared import (
+    action_plans_by_commitment,
+    evidence_recency,
+    home_figures,
+    recommendations_by_commitment,
+)
 from .sharing import canonical_url, filter_query
 from .tables import CommitmentTable, WrittenQuestionTable
 
@@ -148,6 +153,7 @@ class CommitmentDetailView(DetailView):
         evidence = list(commitment.evidence.confirmed().with_quoted_answers().order_by("pk"))
         context["current_change"] = changes[-1] if changes else None
         context["plans"] = action_plans_by_commitment().get(commitment.pk, [])
+        context["recommendations"] = recommendations_by_commitment().get(commitment.pk, [])
         context["timeline"] = timeline(changes, evidence, tables=introduced_tables(evidence))
         context["evidence"] = evidence
         return context
