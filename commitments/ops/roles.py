@@ -20,6 +20,8 @@ CURATED_MODELS = (
     "figurecell",
     "watchedterm",
     "watchedbody",
+    "recommendation",
+    "recommendationdevelopment",
 )
 
 # (app_label, codename). Editors curate commitments and evidence and record status changes; the
