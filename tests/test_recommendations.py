@@ -29,6 +29,8 @@ def test_the_shipped_recommendations_load_with_their_verdicts(demo):
         "not_answered": 2,
     }
     assert Recommendation.objects.filter(verdict_is_inferred=True).count() == 5
+    cut_descriptions = Recommendation.objects.filter(description_is_complete=False)
+    assert sorted(cut_descriptions.values_list("slug", flat=True)) == ["hmip-2023-all-11", REC8]
     assert RecommendationDevelopment.objects.count() == sum(len(row["later"]) for row in SHIPPED) == 26
 
 
@@ -136,9 +138,10 @@ def test_the_licence_page_tells_the_story_from_rejection_to_the_act(client, demo
     assert "Number 8" in page and "28 September 2022" in page
     assert "https://publications.parliament.uk/pa/cm5803/cmselect/cmjust/266/report.html" in page
     assert "The recommendation’s own words have not been found." in page
-    assert "We also recommend a reduction to the qualifying l" in page  # as stored, not completed
+    assert "We also recommend a reduction to the qualifying l&nbsp;…" in page  # as stored, not completed
+    assert "Cut short in the copy we read." in page
     assert '<span class="inferred">inferred</span>' in page and "Basis: Contemporary reports" in page
-    assert "9 February 2023" in page
+    assert "9 February 2023" in page and "The verdict as reported on 9 February 2023" in page
     assert "Carried out, in another form, through the commitment" in page
     assert 'href="/commitments/vpa-qualifying-period-three-years/"' in page
     # Not a web address: shown as text, never as a link.
@@ -247,3 +250,10 @@ def _download(client, url: str) -> str:
     assert response.status_code == 200
     content = b"".join(response.streaming_content) if response.streaming else response.content
     return content.decode()
+
+
+def test_recommendation_pages_cost_a_fixed_number_of_queries(client, demo, django_assert_max_num_queries):
+    with django_assert_max_num_queries(4):
+        get_page(client, "/recommendations/?verdict=rejected&sort=-report_on")
+    with django_assert_max_num_queries(3):  # its developments and commitments: one query each
+        get_page(client, f"/recommendations/{REC8}/")

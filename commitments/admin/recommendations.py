@@ -59,6 +59,7 @@ class RecommendationAdmin(HistoryAdmin):
                     "text_is_complete",
                     "text_source_url",
                     "description",
+                    "description_is_complete",
                     "description_by",
                     "description_source_url",
                 ],

@@ -97,6 +97,7 @@ def recommendation_fields(row: dict) -> dict:
         "text_is_complete": bool(row.get("text")) and row.get("text_complete") is True,
         "text_source_url": (row.get("source_url") or "") if row.get("text") else "",
         "description": description.get("text") or "",
+        "description_is_complete": not _says_cut_short(description.get("by") or ""),
         "description_by": description.get("by") or "",
         "description_source_url": description.get("source_url") or "",
         "verdict": response.get("verdict", "not answered").replace(" ", "_"),
@@ -122,6 +123,12 @@ def _response_addresses(response: dict) -> tuple[str, str]:
     return read_at or official, ""
 
 
+def _says_cut_short(by: str) -> bool:
+    """A description's attribution is where the rows say its copy stops ("stored excerpt ends
+    mid-word"): they carry no flag of their own for it."""
+    return "ends mid" in by
+
+
 def _note(row: dict) -> str:
     """The row's note for readers, with the other attributed words it carries that have no field
     of their own: further descriptions, how the verdict was reported, notes on the response's words."""
@@ -131,7 +138,8 @@ def _note(row: dict) -> str:
     response = row.get("response") or {}
     if reported := response.get("report_of_verdict"):
         parts.append(
-            f"The verdict as reported on {reported['date']}: “{reported['text']}” ({reported['source_url']})"
+            f"The verdict as reported on {_uk_date(reported['date'])}: “{reported['text']}” "
+            f"({reported['source_url']})"
         )
     if response.get("text_note"):
         parts.append(f"On the government's words: {response['text_note']}")
@@ -155,6 +163,11 @@ def _load_developments(
             note=row.get("note") or "",
         )
         report.created["recommendation developments"] += 1
+
+
+def _uk_date(value: str) -> str:
+    day = date.fromisoformat(value)
+    return f"{day.day} {day:%B %Y}"
 
 
 def _date(value: str | None) -> date | None:

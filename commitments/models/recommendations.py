@@ -38,6 +38,9 @@ class Recommendation(models.Model):
     text_is_complete = models.BooleanField(default=False)
     text_source_url = models.CharField(max_length=500, blank=True, help_text="Where `text` was read.")
     description = models.TextField(blank=True, help_text="Another's description of it, verbatim.")
+    description_is_complete = models.BooleanField(
+        default=True, help_text="Untick when the copy of the description stops before its end."
+    )
     description_by = models.CharField(max_length=300, blank=True)
     description_source_url = models.CharField(max_length=500, blank=True)
 

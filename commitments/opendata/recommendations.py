@@ -24,6 +24,7 @@ RECOMMENDATION_FIELDS = [
     "text_is_complete",
     "text_source_url",
     "description",
+    "description_is_complete",
     "description_by",
     "description_source_url",
     "verdict",

@@ -149,6 +149,12 @@ def recommenders() -> list[str]:
     return list(dict.fromkeys(made_by))
 
 
+@extend_schema_field(OpenApiTypes.STR)
+class NameFilter(django_filters.ChoiceFilter):
+    """One of the names in the data, e.g. who made a recommendation (documented as a string: the
+    names are the data's, not a fixed set)."""
+
+
 class RecommendationFilter(PublicFilterSet):
     verdict = django_filters.ChoiceFilter(
         choices=ResponseVerdict.choices,
@@ -156,9 +162,7 @@ class RecommendationFilter(PublicFilterSet):
         label="Government response",
         widget=PlainSelect,
     )
-    made_by = django_filters.ChoiceFilter(
-        choices=[], empty_label="Anyone", label="Made by", widget=PlainSelect
-    )
+    made_by = NameFilter(choices=[], empty_label="Anyone", label="Made by", widget=PlainSelect)
 
     class Meta:
         model = Recommendation
@@ -166,4 +170,7 @@ class RecommendationFilter(PublicFilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.filters["made_by"].extra["choices"] = [(name, name) for name in recommenders()]
+        made_by = self.filters["made_by"]
+        made_by.extra["choices"] = [(name, name) for name in recommenders()]
+        # A form field built before (the API schema builds one, with no choices) is built again.
+        made_by.__dict__.pop("_field", None)

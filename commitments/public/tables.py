@@ -190,9 +190,9 @@ class RecommendationTable(StackedTable):
     )
     made_by = tables.Column(verbose_name="Made by")
     report = tables.Column(orderable=False)
-    report_on = UKDateColumn(verbose_name="Made on", default="Not known")
-    verdict = tables.Column(verbose_name="Government response", order_by=("verdict", "response_on"))
-    response_on = UKDateColumn(verbose_name="Answered on", default="Not known")
+    report_on = UKDateColumn(verbose_name="Date", default="Not known")
+    verdict = tables.Column(verbose_name="Response", order_by=("verdict", "response_on"))
+    response_on = UKDateColumn(verbose_name="Answered", default="Not known")
 
     class Meta:
         model = Recommendation
@@ -213,11 +213,12 @@ class RecommendationTable(StackedTable):
 def verdict_badge(recommendation: Recommendation) -> SafeString:
     """The government's response as a badge, with "inferred" beside it when the verdict is a
     reading of the response rather than its own words."""
-    html = format_html(
-        '<span class="verdict verdict-{}">{}</span>',
+    inferred = (
+        mark_safe(' <span class="inferred">inferred</span>') if recommendation.verdict_is_inferred else ""
+    )
+    return format_html(
+        '<span class="verdict-line"><span class="verdict verdict-{}">{}</span>{}</span>',
         recommendation.verdict,
         recommendation.get_verdict_display(),
+        inferred,
     )
-    if recommendation.verdict_is_inferred:
-        html += mark_safe(' <span class="inferred">inferred</span>')
-    return html
