@@ -192,11 +192,11 @@ class RecommendationTable(StackedTable):
     report = tables.Column(orderable=False)
     report_on = UKDateColumn(verbose_name="Date", default="Not known")
     verdict = tables.Column(verbose_name="Response", order_by=("verdict", "response_on"))
-    response_on = UKDateColumn(verbose_name="Answered", default="Not known")
 
     class Meta:
         model = Recommendation
-        fields = ["title", "made_by", "report", "report_on", "verdict", "response_on"]
+        # The response's date is on each recommendation's page: a sixth column cut the table at 1024 px.
+        fields = ["title", "made_by", "report", "report_on", "verdict"]
         order_by_field = "sort"
         page_field = "page"
         attrs = STACKED_TABLE_ATTRS
