@@ -20,6 +20,8 @@ from commitments.models import (
     PromiseWording,
     QuestionEvent,
     RecheckRun,
+    Recommendation,
+    RecommendationDevelopment,
     SourceCopy,
     Subscriber,
     Theme,
@@ -219,3 +221,29 @@ class PromiseWordingFactory(factory.django.DjangoModelFactory):
     quote = "The first is the roll out of IPP Delivery Plans in each HMPPS operational area."
     said_by = "Ministry of Justice, Commons written answer 15167"
     source_url = "https://questions-statements.parliament.uk/written-questions/detail/2024-11-20/15167"
+
+
+class RecommendationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Recommendation
+
+    slug = factory.Sequence(lambda n: f"recommendation-{n}")
+    title = factory.Sequence(lambda n: f"Recommendation {n}")
+    made_by = "House of Commons Justice Committee"
+    report = "IPP sentences, Third Report of Session 2022–23, HC 266"
+    report_url = "https://publications.parliament.uk/pa/cm5803/cmselect/cmjust/266/report.html"
+    report_on = date(2022, 9, 28)
+    verdict = Recommendation.Verdict.REJECTED
+    response_by = "Ministry of Justice"
+    response_on = date(2023, 2, 9)
+
+
+class RecommendationDevelopmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = RecommendationDevelopment
+
+    recommendation = factory.SubFactory(RecommendationFactory)
+    happened_on = date(2023, 10, 16)
+    said_by = "Alex Chalk, Lord Chancellor"
+    quote = "The central point about licence length is critical."
+    source_url = "https://hansard.parliament.uk/commons/2023-10-16/debates/PrisonCapacity"

@@ -85,6 +85,10 @@ def site(live_server):
         "theme": "/themes/electronic-monitoring/",
         "question list": "/questions/",
         "question": f"/questions/{question.pk}/",
+        "recommendation list": "/recommendations/",
+        "recommendation list, filtered": "/recommendations/?verdict=rejected&sort=-report_on",
+        "recommendation": "/recommendations/jsc-2022-rec8-licence-qualifying-period/",
+        "recommendation with words cut short": "/recommendations/jsc-2022-rec18-resentence-all/",
         "hostile question": f"/questions/{hostile.pk}/",
         "figure table": "/figures/hl7122-progression-panels-by-region/",
         "about": "/about/",
@@ -276,6 +280,7 @@ def test_figures_are_legible_on_a_phone_and_a_desk(site, browser):
 
 LISTS = {
     "commitment list": "/commitments/",
+    "recommendation list": "/recommendations/",
     "question list": "/questions/",
     "theme list": "/themes/",
     "theme": "/themes/electronic-monitoring/",

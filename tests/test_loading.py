@@ -117,7 +117,9 @@ def test_labelled_topics_become_confirmed_evidence_with_a_passage(demo):
     assert evidence.state == Evidence.State.CONFIRMED
     assert "Littlehey" in evidence.excerpt
     assert evidence.excerpt in evidence.question.answer_text
-    assert Evidence.objects.count() == 23
+    assert (
+        Evidence.objects.count() == 23
+    )  # the rejected recommendations, no longer commitments, took one with them
 
 
 def test_progression_panels_table_is_loaded_exactly(demo):

@@ -23,6 +23,8 @@ from .factories import (
     FigureCellFactory,
     FigureTableFactory,
     QuestionEventFactory,
+    RecommendationDevelopmentFactory,
+    RecommendationFactory,
     WrittenQuestionFactory,
 )
 
@@ -39,7 +41,7 @@ def _feed(client, url):
 def test_site_wide_feed_carries_status_changes_and_evidence_with_sources(client, demo):
     feed = _feed(client, "/feeds/updates.atom")
     titles = [entry.title for entry in feed.entries]
-    assert len(titles) == 50  # the newest fifty of 33 status changes and 24 pieces of evidence
+    assert len(titles) == 50  # the newest fifty of 30 status changes and 24 pieces of evidence
     assert any("status recorded as" in title for title in titles)
     assert any("new evidence from" in title for title in titles)
     gps_feed = _feed(client, "/commitments/em-gps-domestic-abuse/feed.atom")
@@ -270,6 +272,9 @@ def hostile_cells(db):
         value=Decimal("-3"),
         published="-3",
     )
+    recommendation = RecommendationFactory(title="=1+1", made_by="@evil", response_text="-2+3")
+    recommendation.commitments.add(commitment)
+    RecommendationDevelopmentFactory(recommendation=recommendation, quote="+1", said_by="=evil")
     return commitment
 
 
@@ -288,7 +293,8 @@ def test_no_csv_cell_starts_like_a_formula_but_our_own_numbers_stay_numbers(clie
     data = tables.pop("data")
     tables["commitments_export"] = _csv(client, "/exports/commitments.csv")
     tables["questions_export"] = _csv(client, "/exports/questions.csv")
-    assert len(tables) == 8 and all(tables.values())
+    tables["recommendations_export"] = _csv(client, "/exports/recommendations.csv")
+    assert len(tables) == 11 and all(tables.values())
     for name, rows in tables.items():
         for row in rows:
             for column, cell in row.items():
@@ -297,6 +303,8 @@ def test_no_csv_cell_starts_like_a_formula_but_our_own_numbers_stay_numbers(clie
     assert tables["commitments"][0]["title"] == tables["commitments_export"][0]["title"] == "'" + FORMULA
     assert tables["questions_export"][0]["uin"] == "'-3"  # Parliament's text, not our number
     assert tables["evidence"][0]["excerpt"] == "'\r=1+1"
+    assert tables["recommendations_export"][0]["title"] == "'=1+1"
+    assert tables["recommendation_developments"][0]["quote"] == "'+1"
     [cell] = tables["figure_cells"]
     assert (cell["row_label"], cell["column_label"], cell["published"]) == ("'=row", "'+column", "'-3")
     assert Decimal(cell["value"]) == -3

@@ -1,5 +1,6 @@
 """Load the data that ships in fixtures/: action plans, themes, commitments with their initial
-status, the two seed answers, the labelled research answers, evidence and the seed's figure table.
+status, the two seed answers, the labelled research answers, evidence, the seed's figure table, and
+outside recommendations (loading/recommendations.py).
 
 Idempotent by natural keys (slugs; Parliament's question key): a second run creates nothing and
 never overwrites what editors have changed since.
@@ -24,6 +25,7 @@ from ..ops.roles import EDITORS_GROUP
 from ..parliament.events import mark_seen, record_known_events
 from ..parliament.watch import Watch
 from ..services import record_status_change
+from .recommendations import RECOMMENDATIONS_FILE, load_recommendations
 from .record import SOURCE_COPIES_FILE, WORDING_FILE, load_promise_wordings, load_source_copies
 from .report import LoadReport
 
@@ -69,6 +71,7 @@ def load_demo(*, fixtures_dir: Path = FIXTURES_DIR, demo_users: bool = False) ->
             cited[question.official_url] = question
 
     _record_initial_statuses(research["commitments"], commitments, cited, report)
+    load_recommendations(fixtures_dir / RECOMMENDATIONS_FILE, report)
     if demo_users:
         _create_demo_users(report)
     return report

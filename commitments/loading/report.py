@@ -1,4 +1,5 @@
-"""What a load created and skipped, for the command to print."""
+"""What a load created and skipped: its own module so every loader can take one without importing
+the package that calls it."""
 
 from __future__ import annotations
 

@@ -38,6 +38,9 @@ class Recommendation(models.Model):
     text_is_complete = models.BooleanField(default=False)
     text_source_url = models.CharField(max_length=500, blank=True, help_text="Where `text` was read.")
     description = models.TextField(blank=True, help_text="Another's description of it, verbatim.")
+    description_is_complete = models.BooleanField(
+        default=True, help_text="Untick when the copy of the description stops before its end."
+    )
     description_by = models.CharField(max_length=300, blank=True)
     description_source_url = models.CharField(max_length=500, blank=True)
 
@@ -110,3 +113,9 @@ class RecommendationDevelopment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.recommendation.slug}: {self.happened_on or 'date not known'}"
+
+    @property
+    def source_is_web_address(self) -> bool:
+        """Some sources are data files described in words ("github:… key 1666083"): shown as
+        they were written, never as a link or a name made from them."""
+        return self.source_url.startswith(("https://", "http://"))

@@ -26,7 +26,12 @@ from ..models import (
     Theme,
     WrittenQuestion,
 )
-from ..public.filters import CommitmentFilter, WrittenQuestionFilter
+from ..public.filters import CommitmentFilter, RecommendationFilter, WrittenQuestionFilter
+from .recommendations import (
+    RecommendationDetailSerializer,
+    RecommendationSerializer,
+    public_recommendations,
+)
 
 
 class ThemeSerializer(serializers.ModelSerializer):
@@ -303,6 +308,22 @@ class FigureTableViewSet(LookupGuard, viewsets.ReadOnlyModelViewSet):
         )
 
 
+class RecommendationViewSet(LookupGuard, viewsets.ReadOnlyModelViewSet):
+    """Outside recommendations, the government's response and what became of each; filter as on
+    /recommendations/ (verdict, made_by). Never promises: those are /commitments/."""
+
+    lookup_field = "slug"
+    lookup_value_regex = "[^/]+"  # any unknown slug reaches the view: a JSON 404, not an HTML one
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = RecommendationFilter
+
+    def get_queryset(self):
+        return public_recommendations().order_by("slug")
+
+    def get_serializer_class(self):
+        return RecommendationDetailSerializer if self.action == "retrieve" else RecommendationSerializer
+
+
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
 router.register("commitments", CommitmentViewSet, basename="commitment")
@@ -310,3 +331,4 @@ router.register("themes", ThemeViewSet, basename="theme")
 router.register("action-plans", ActionPlanViewSet, basename="action-plan")
 router.register("questions", QuestionViewSet, basename="question")
 router.register("figure-tables", FigureTableViewSet, basename="figure-table")
+router.register("recommendations", RecommendationViewSet, basename="recommendation")

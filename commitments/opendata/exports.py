@@ -32,7 +32,14 @@ from ..models import (
     StatusChange,
     WrittenQuestion,
 )
-from ..public.filters import CommitmentFilter, WrittenQuestionFilter
+from ..public.filters import CommitmentFilter, RecommendationFilter, WrittenQuestionFilter
+from .recommendations import (
+    DEVELOPMENT_COLUMNS,
+    RECOMMENDATION_COLUMNS,
+    development_rows,
+    public_recommendations,
+    recommendation_rows,
+)
 from .snapshots import SnapshotBuilding, snapshot
 from .spreadsheets import csv_writer
 
@@ -200,6 +207,15 @@ def questions_csv(request):
     return _list_export(request, filterset, "questions.csv", QUESTION_COLUMNS, question_rows, queryset)
 
 
+@transaction.non_atomic_requests  # read-only; a file served needs no transaction
+def recommendations_csv(request):
+    queryset = public_recommendations().order_by("slug")
+    filterset = RecommendationFilter(request.GET, queryset=queryset)
+    return _list_export(
+        request, filterset, "recommendations.csv", RECOMMENDATION_COLUMNS, recommendation_rows, queryset
+    )
+
+
 def figure_table_rows(table: FigureTable) -> tuple[list[str], list[list]]:
     """The table as a reader sees it: one line per published row, one column per published column.
 
@@ -289,6 +305,11 @@ def _tables() -> dict[str, tuple[list[str], Iterable[list]]]:
             ),
         ),
         "questions": (QUESTION_COLUMNS, question_rows(questions)),
+        "recommendations": (
+            RECOMMENDATION_COLUMNS,
+            recommendation_rows(public_recommendations().order_by("slug")),
+        ),
+        "recommendation_developments": (DEVELOPMENT_COLUMNS, development_rows()),
         "question_events": (
             ["question_id", "kind", "occurred_on", "observed_at"],
             (

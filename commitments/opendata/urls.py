@@ -37,6 +37,7 @@ urlpatterns = [
     ),
     path("exports/commitments.csv", public_data(exports.commitments_csv), name="commitments-csv"),
     path("exports/questions.csv", public_data(exports.questions_csv), name="questions-csv"),
+    path("exports/recommendations.csv", public_data(exports.recommendations_csv), name="recommendations-csv"),
     path("exports/figures/<slug:slug>.csv", public_data(exports.figure_table_csv), name="figure-table-csv"),
     path("exports/ipp-tracker-data.zip", public_data(exports.dataset_zip), name="dataset-zip"),
     # An index of per-section sitemaps, each paged, so 50,000 questions are all listed.

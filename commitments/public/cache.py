@@ -60,6 +60,8 @@ PUBLIC_MODELS = (
     models.FigureCell,
     models.SourceCopy,
     models.PromiseWording,
+    models.Recommendation,
+    models.RecommendationDevelopment,
 )
 # Not RecheckRun: a run is saved after every page it fetches, and only its success changes a page.
 PAGE_SECONDS = 60 * 60
@@ -238,6 +240,11 @@ def connect_signals() -> None:
     )
     m2m_changed.connect(
         bump_data_version, sender=models.Commitment.action_plans.through, dispatch_uid="public-cache-plans"
+    )
+    m2m_changed.connect(
+        bump_data_version,
+        sender=models.Recommendation.commitments.through,
+        dispatch_uid="public-cache-recommendation-commitments",
     )
 
 

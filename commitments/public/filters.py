@@ -6,7 +6,17 @@ from django.db.models import Q
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from ..models import ActionPlan, Commitment, EvidenceState, House, Status, Theme, WrittenQuestion
+from ..models import (
+    ActionPlan,
+    Commitment,
+    EvidenceState,
+    House,
+    Recommendation,
+    ResponseVerdict,
+    Status,
+    Theme,
+    WrittenQuestion,
+)
 from .cache import PerDataVersion, per_data_version
 from .widgets import PlainSelect
 
@@ -130,3 +140,37 @@ class WrittenQuestionFilter(PublicFilterSet):
 
     def evidencing(self, queryset, name, value):
         return queryset.filter(evidence__commitment=value, evidence__state=EvidenceState.CONFIRMED)
+
+
+def recommenders() -> list[str]:
+    """Who made the published recommendations, for the "Made by" filter: a dozen rows, read with
+    the page (the page itself is cached whole)."""
+    made_by = Recommendation.objects.published().order_by("made_by").values_list("made_by", flat=True)
+    return list(dict.fromkeys(made_by))
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class NameFilter(django_filters.ChoiceFilter):
+    """One of the names in the data, e.g. who made a recommendation (documented as a string: the
+    names are the data's, not a fixed set)."""
+
+
+class RecommendationFilter(PublicFilterSet):
+    verdict = django_filters.ChoiceFilter(
+        choices=ResponseVerdict.choices,
+        empty_label="Any response",
+        label="Government response",
+        widget=PlainSelect,
+    )
+    made_by = NameFilter(choices=[], empty_label="Anyone", label="Made by", widget=PlainSelect)
+
+    class Meta:
+        model = Recommendation
+        fields = ["verdict", "made_by"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        made_by = self.filters["made_by"]
+        made_by.extra["choices"] = [(name, name) for name in recommenders()]
+        # A form field built before (the API schema builds one, with no choices) is built again.
+        made_by.__dict__.pop("_field", None)

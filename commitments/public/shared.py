@@ -9,7 +9,18 @@ from datetime import datetime
 from django.db.models import Count, F, Q
 from django.http import HttpRequest
 
-from ..models import ActionPlan, Commitment, Evidence, RecheckRun, SourceCopy, Status, StatusChange, Theme
+from ..models import (
+    ActionPlan,
+    Commitment,
+    Evidence,
+    RecheckRun,
+    Recommendation,
+    ResponseVerdict,
+    SourceCopy,
+    Status,
+    StatusChange,
+    Theme,
+)
 from ..models.querysets import EVIDENCE_RECENCY_FIELDS
 from .cache import per_data_version
 from .charts import status_bar
@@ -27,6 +38,7 @@ def home_figures() -> dict:
         "without_recent_evidence": Commitment.objects.published().without_recent_evidence().count(),
         "latest_changes": list(StatusChange.objects.published().as_headlines().newest_first()[:6]),
         "newly_evidenced": newly_evidenced_answers(),
+        "recommendations": recommendation_summary(),
         "themes": list(
             Theme.objects.annotate(n=Count("commitments", filter=Q(commitments__is_published=True))).filter(
                 n__gt=0
@@ -93,3 +105,31 @@ def freshness(request: HttpRequest) -> dict:
     """Context processor: `freshness.parliament_last_checked` for the footer of every page. Lazy, so
     a page that does not show the footer (a feed, an export) reads nothing."""
     return {"freshness": Freshness()}
+
+
+def recommendation_summary() -> dict:
+    """Outside recommendations by the government's response: shown beside the promises, never
+    counted with them (a rejected recommendation is not a discontinued commitment)."""
+    counts = dict(
+        Recommendation.objects.published().order_by().values_list("verdict").annotate(n=Count("pk"))
+    )
+    return {
+        "total": sum(counts.values()),
+        "by_verdict": [
+            (verdict, counts[verdict.value]) for verdict in ResponseVerdict if counts.get(verdict.value)
+        ],
+    }
+
+
+@per_data_version
+def recommendations_by_commitment() -> dict[int, list[Recommendation]]:
+    """The published recommendations each commitment bears on, read once per data version."""
+    found: dict[int, list[Recommendation]] = {}
+    for recommendation in (
+        Recommendation.objects.published()
+        .annotate(commitment_pk=F("commitments"))
+        .filter(commitment_pk__isnull=False)
+        .only("slug", "title", "made_by", "verdict", "verdict_is_inferred")
+    ):
+        found.setdefault(recommendation.commitment_pk, []).append(recommendation)
+    return found

@@ -12,7 +12,7 @@ from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django_tables2.utils import A, AttributeDict
 
-from ..models import Commitment, WrittenQuestion
+from ..models import Commitment, Recommendation, WrittenQuestion
 
 
 class UKDateColumn(tables.Column):
@@ -181,3 +181,44 @@ class WrittenQuestionTable(StackedTable):
 
     def render_house(self, record):
         return record.house
+
+
+class RecommendationTable(StackedTable):
+    title = tables.Column(
+        verbose_name="Recommendation",
+        linkify=lambda record: reverse("commitments:recommendation", args=[record.slug]),
+    )
+    made_by = tables.Column(verbose_name="Made by")
+    report = tables.Column(orderable=False)
+    report_on = UKDateColumn(verbose_name="Date", default="Not known")
+    verdict = tables.Column(verbose_name="Response", order_by=("verdict", "response_on"))
+
+    class Meta:
+        model = Recommendation
+        # The response's date is on each recommendation's page: a sixth column cut the table at 1024 px.
+        fields = ["title", "made_by", "report", "report_on", "verdict"]
+        order_by_field = "sort"
+        page_field = "page"
+        attrs = STACKED_TABLE_ATTRS
+        empty_text = "No recommendations match these filters."
+
+    def render_report(self, record):
+        number = f", recommendation {record.number}" if record.number else ""
+        return f"{record.report}{number}"
+
+    def render_verdict(self, record):
+        return verdict_badge(record)
+
+
+def verdict_badge(recommendation: Recommendation) -> SafeString:
+    """The government's response as a badge, with "inferred" beside it when the verdict is a
+    reading of the response rather than its own words."""
+    inferred = (
+        mark_safe(' <span class="inferred">inferred</span>') if recommendation.verdict_is_inferred else ""
+    )
+    return format_html(
+        '<span class="verdict-line"><span class="verdict verdict-{}">{}</span>{}</span>',
+        recommendation.verdict,
+        recommendation.get_verdict_display(),
+        inferred,
+    )

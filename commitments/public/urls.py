@@ -4,7 +4,7 @@ from django.db import transaction
 from django.urls import path
 from django.views.generic import TemplateView
 
-from . import search, views
+from . import recommendations, search, views
 from .cache import cached_public_page as cached
 from .cache import public_data
 
@@ -16,6 +16,16 @@ urlpatterns = [
     path("themes/<slug:slug>/", cached(views.ThemeDetailView.as_view()), name="theme"),
     path("questions/", cached(views.QuestionListView.as_view()), name="question_list"),
     path("questions/<int:pk>/", cached(views.QuestionDetailView.as_view()), name="question"),
+    path(
+        "recommendations/",
+        cached(recommendations.RecommendationListView.as_view()),
+        name="recommendation_list",
+    ),
+    path(
+        "recommendations/<slug:slug>/",
+        cached(recommendations.RecommendationDetailView.as_view()),
+        name="recommendation",
+    ),
     path("figures/<slug:slug>/", cached(views.FigureTableView.as_view()), name="figure_table"),
     path(
         "what-is-an-ipp-sentence/",

@@ -35,6 +35,7 @@ from .shared import (
     evidence_recency,
     home_figures,
     parliament_last_checked,
+    recommendations_by_commitment,
     source_copies,
 )
 from .sharing import canonical_url, filter_query
@@ -160,6 +161,7 @@ class CommitmentDetailView(DetailView):
         evidence = list(commitment.evidence.confirmed().with_quoted_answers().order_by("pk"))
         context["current_change"] = changes[-1] if changes else None
         context["plans"] = action_plans_by_commitment().get(commitment.pk, [])
+        context["recommendations"] = recommendations_by_commitment().get(commitment.pk, [])
         context["timeline"] = timeline(changes, evidence, tables=introduced_tables(evidence))
         context["evidence"] = evidence
         context["wordings"] = list(commitment.wordings.best_first().select_related("action_plan"))
