@@ -337,3 +337,27 @@ def test_hansard_addresses_are_named_by_house_day_and_debate():
         name_source("https://hansard.parliament.uk/Lords/2024-01-16").title
         == "House of Lords sitting, 16 January 2024"
     )
+
+
+@pytest.mark.django_db
+def test_the_api_and_the_csv_say_what_each_status_rests_on_official_first(client, demo):
+    data = client.get("/api/v1/commitments/strengthened-sentence-plans/").json()
+    rests_on = data["status_history"][-1]["rests_on"]
+    assert rests_on["basis"] == "secondary" and not rests_on["is_official"]
+    assert "Hansard’s own page" in rests_on["secondary_reason"]
+    data = client.get("/api/v1/commitments/progression-regimes/").json()
+    rests_on = data["status_history"][-1]["rests_on"]
+    assert rests_on == {
+        "basis": "official",
+        "url": QS + "2022-03-22/HL7216",
+        "is_official": True,
+        "also_at": "",
+        "secondary_reason": "",
+    }
+    from commitments.opendata.exports import _tables
+
+    columns, rows = _tables()["status_changes"]
+    rows = [dict(zip(columns, row, strict=True)) for row in rows]
+    assert {row["rests_on_basis"] for row in rows} == {"official", "secondary"}
+    delivery = next(row for row in rows if row["commitment"] == "ipp-delivery-plans")
+    assert delivery["rests_on"] == QS + "2024-11-20/15167"

@@ -15,6 +15,7 @@ from rest_framework import serializers, viewsets
 from rest_framework.exceptions import NotFound
 from rest_framework.routers import DefaultRouter
 
+from ..integrity import change_source
 from ..models import (
     ActionPlan,
     Commitment,
@@ -22,11 +23,13 @@ from ..models import (
     FigureCellKind,
     FigureTable,
     QuestionEvent,
+    SourceBasis,
     StatusChange,
     Theme,
     WrittenQuestion,
 )
 from ..public.filters import CommitmentFilter, RecommendationFilter, WrittenQuestionFilter
+from ..public.shared import source_copies
 from .recommendations import (
     RecommendationDetailSerializer,
     RecommendationSerializer,
@@ -58,6 +61,39 @@ class QuestionRefSerializer(serializers.ModelSerializer):
 class StatusChangeSerializer(serializers.ModelSerializer):
     question = QuestionRefSerializer(read_only=True, allow_null=True)
     recorded_at = serializers.DateTimeField(source="created_at")
+    rests_on = serializers.SerializerMethodField()
+
+    @extend_schema_field(
+        {
+            "type": "object",
+            "properties": {
+                "basis": {"type": "string", "enum": SourceBasis.values},
+                "url": {"type": "string"},
+                "is_official": {"type": "boolean"},
+                "also_at": {"type": "string"},
+                "secondary_reason": {"type": "string"},
+            },
+        }
+    )
+    def get_rests_on(self, change: StatusChange) -> dict:
+        """What the change rests on, by the one source rule: the official page first, a copy as
+        `also_at`, or a secondary source with the reason it is cited (integrity.change_source)."""
+        resolved = change_source(change, source_copies())
+        if resolved is None:
+            return {
+                "basis": SourceBasis.NOTHING,
+                "url": "",
+                "is_official": False,
+                "also_at": "",
+                "secondary_reason": "",
+            }
+        return {
+            "basis": resolved.basis,
+            "url": resolved.primary.url,
+            "is_official": resolved.primary.is_official,
+            "also_at": resolved.also_at.url if resolved.also_at else "",
+            "secondary_reason": resolved.secondary_reason,
+        }
 
     class Meta:
         model = StatusChange
@@ -68,6 +104,7 @@ class StatusChangeSerializer(serializers.ModelSerializer):
             "reason",
             "question",
             "source_url",
+            "rests_on",
             "recorded_at",
         ]
 

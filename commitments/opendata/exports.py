@@ -23,12 +23,15 @@ from django.utils import timezone
 from django.utils.http import quote_etag
 from rest_framework.throttling import SimpleRateThrottle
 
+from ..integrity import change_source
 from ..models import (
     Commitment,
     Evidence,
     FigureCell,
     FigureTable,
     QuestionEvent,
+    SourceBasis,
+    SourceCopy,
     StatusChange,
     WrittenQuestion,
 )
@@ -252,8 +255,19 @@ def figure_table_csv(request, slug: str):
     return response
 
 
+def _rests_on(change: StatusChange, copies: dict) -> tuple[str, str]:
+    """The source a change rests on, resolved official first, and whether it is official."""
+    resolved = change_source(change, copies)
+    return (resolved.primary.url, resolved.basis) if resolved else ("", SourceBasis.NOTHING)
+
+
 def _tables() -> dict[str, tuple[list[str], Iterable[list]]]:
-    changes = StatusChange.objects.published().select_related("commitment").order_by("commitment__slug", "pk")
+    changes = (
+        StatusChange.objects.published()
+        .select_related("commitment", "question")
+        .order_by("commitment__slug", "pk")
+    )
+    copies = SourceCopy.objects.by_copy_url()
     evidence = Evidence.objects.published().select_related("commitment").order_by("pk")
     questions = WrittenQuestion.objects.published().order_by("pk")
     events = QuestionEvent.objects.filter(question__in=questions.values("pk")).order_by("question_id", "pk")
@@ -276,6 +290,8 @@ def _tables() -> dict[str, tuple[list[str], Iterable[list]]]:
                 "reason",
                 "question_id",
                 "source_url",
+                "rests_on",
+                "rests_on_basis",
                 "recorded_at",
             ],
             (
@@ -287,6 +303,7 @@ def _tables() -> dict[str, tuple[list[str], Iterable[list]]]:
                     c.reason,
                     c.question_id or "",
                     c.source_url,
+                    *_rests_on(c, copies),
                     c.created_at.isoformat(),
                 ]
                 for c in changes.iterator()
