@@ -16,7 +16,7 @@ from .pages import get_page
 from .parliament import client_for
 
 CHECKED = (
-    'Parliament last checked: <time datetime="2026-07-07T14:05:00+01:00">7 July 2026, 14:05</time> (UK time)'
+    'Parliament last checked: <time datetime="2026-07-07T14:05:00+0100">7 July 2026, 14:05</time> (UK time)'
 )
 
 

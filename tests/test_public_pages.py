@@ -472,7 +472,7 @@ def test_figure_page_keeps_suppressed_and_nil_cells_and_never_plots_them_as_zero
     [
         ("/", 8),
         ("/commitments/", 10),
-        ("/commitments/{c}/", 8),
+        ("/commitments/{c}/", 9),  # with the promise's words and its recommendations
         ("/themes/", 6),
         ("/themes/{t}/", 6),
         ("/questions/", 8),
