@@ -259,3 +259,16 @@ def test_recommendation_pages_cost_a_fixed_number_of_queries(client, demo, djang
     # (once per data version, the first page here).
     with django_assert_max_num_queries(4):
         get_page(client, f"/recommendations/{REC8}/")
+
+
+def test_the_recommendations_feed_lists_each_with_its_response_as_plain_text(client):
+    from .factories import RecommendationFactory
+
+    RecommendationFactory(title="<script>alert(1)</script> Resentence all", verdict_is_inferred=True)
+    response = client.get("/recommendations/feed.atom")
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; Resentence all: rejected (inferred)" in body
+    assert "<script>" not in body
+    assert "Government response dated 9 February 2023." in body
+    assert '<summary type="text">' in body

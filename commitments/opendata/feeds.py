@@ -1,6 +1,6 @@
 """Atom feeds of what changed: status changes and newly confirmed evidence, site-wide, per theme and
-per commitment. Each entry's date is when it was recorded (created, not updated: an edit must not
-re-announce old news), and each cites its source."""
+per commitment, and outside recommendations as they are recorded. Each entry's date is when it was
+recorded (created, not updated: an edit must not re-announce old news), and each cites its source."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 
-from ..models import Commitment, Evidence, StatusChange, Theme
+from ..models import Commitment, Evidence, Recommendation, StatusChange, Theme
 from ..public.sharing import SiteAddressRequest
 
 ENTRIES = 50
@@ -147,3 +147,29 @@ class CommitmentUpdatesFeed(UpdatesFeed):
 
     def items(self, commitment: Commitment):
         return updates(commitments=[commitment])
+
+
+class RecommendationsFeed(UpdatesFeed):
+    """Outside recommendations, newest recorded first, each with the government's response: apart
+    from the updates feeds, since a recommendation is not a promise."""
+
+    title = "IPP Action Plan tracker: recommendations"
+    subtitle = "Recommendations made to the government about IPP sentences, with its response."
+
+    def link(self):
+        return reverse("commitments:recommendation_list")
+
+    def items(self):
+        return [
+            Entry(
+                key=f"recommendation-{item.pk}",
+                title=f"{item.title}: {item.get_verdict_display().lower()}"
+                + (" (inferred)" if item.verdict_is_inferred else ""),
+                description=f"Made by {item.made_by}, {item.report}."
+                + (f" Government response dated {item.response_on:%-d %B %Y}." if item.response_on else ""),
+                link=reverse("commitments:recommendation", args=[item.slug]),
+                recorded=item.created_at,  # created, not updated: an edit must not re-announce it
+                source=item.response_url or item.report_url,
+            )
+            for item in Recommendation.objects.published().order_by("-created_at", "-pk")[:ENTRIES]
+        ]

@@ -29,6 +29,7 @@ urlpatterns = [
     ),
     path("api/v1/", include(api_urls)),
     path("feeds/updates.atom", public_data(feeds.UpdatesFeed()), name="feed"),
+    path("recommendations/feed.atom", public_data(feeds.RecommendationsFeed()), name="recommendations-feed"),
     path("themes/<slug:slug>/feed.atom", public_data(feeds.ThemeUpdatesFeed()), name="theme-feed"),
     path(
         "commitments/<slug:slug>/feed.atom",
