@@ -431,6 +431,8 @@ def test_sitemap_lists_public_pages_and_robots_points_to_it(client, demo, settin
     index = client.get("/sitemap.xml").content.decode()
     assert "/sitemap-commitments.xml" in index and "/sitemap-questions.xml" in index
     assert "/commitments/ipp-delivery-plans/" in client.get("/sitemap-commitments.xml").content.decode()
+    recommendations = client.get("/sitemap-recommendations.xml").content.decode()
+    assert "/recommendations/jsc-2022-rec8-licence-qualifying-period/" in recommendations
     assert (
         "/figures/hl7122-progression-panels-by-region/" in client.get("/sitemap-figures.xml").content.decode()
     )

@@ -1,7 +1,7 @@
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
-from ..models import Commitment, FigureTable, Theme, WrittenQuestion
+from ..models import Commitment, FigureTable, Recommendation, Theme, WrittenQuestion
 
 
 class StaticPagesSitemap(Sitemap):
@@ -11,6 +11,7 @@ class StaticPagesSitemap(Sitemap):
             "commitments:commitment_list",
             "commitments:theme_list",
             "commitments:question_list",
+            "commitments:recommendation_list",
             "commitments:about",
             "api-docs",
         ]
@@ -25,6 +26,17 @@ class CommitmentSitemap(Sitemap):
 
     def location(self, item):
         return reverse("commitments:commitment", args=[item.slug])
+
+    def lastmod(self, item):
+        return item.updated_at
+
+
+class RecommendationSitemap(Sitemap):
+    def items(self):
+        return Recommendation.objects.published().order_by("slug")
+
+    def location(self, item):
+        return reverse("commitments:recommendation", args=[item.slug])
 
     def lastmod(self, item):
         return item.updated_at
@@ -60,6 +72,7 @@ class FigureTableSitemap(Sitemap):
 SITEMAPS = {
     "pages": StaticPagesSitemap,
     "commitments": CommitmentSitemap,
+    "recommendations": RecommendationSitemap,
     "themes": ThemeSitemap,
     "questions": QuestionSitemap,
     "figures": FigureTableSitemap,
