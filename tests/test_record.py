@@ -207,17 +207,21 @@ def test_the_audit_command_prints_what_statuses_rest_on(demo, capsys):
     assert "0 warning(s) to act on, 4 known exception(s)." in out
 
 
-@pytest.mark.django_db
-def test_the_strict_audit_fails_on_a_warning_that_is_not_a_known_exception(demo):
-    from django.core.management import CommandError
-
+def _deliver_on_a_blog(slug: str) -> None:
     record_status_change(
-        Commitment.objects.get(slug="ipp-delivery-plans"),
+        Commitment.objects.get(slug=slug),
         to=Status.DELIVERED,
         reason="A blog says so.",
         effective_on=date(2026, 12, 1),
         source_url=BLOG,
     )
+
+
+@pytest.mark.django_db
+def test_the_strict_audit_fails_on_a_warning_that_is_not_a_known_exception(demo):
+    from django.core.management import CommandError
+
+    _deliver_on_a_blog("ipp-delivery-plans")
     with pytest.raises(CommandError, match="1 warning"):
         call_command("audit_record", "--strict")
 
@@ -226,13 +230,7 @@ def test_the_strict_audit_fails_on_a_warning_that_is_not_a_known_exception(demo)
 def test_the_nightly_audit_task_reports_the_counts_and_the_warnings_to_act_on(demo):
     from commitments.tasks import audit_record_task
 
-    record_status_change(
-        Commitment.objects.get(slug="ipp-delivery-plans"),
-        to=Status.DELIVERED,
-        reason="A blog says so.",
-        effective_on=date(2026, 12, 1),
-        source_url=BLOG,
-    )
+    _deliver_on_a_blog("ipp-delivery-plans")
     report = audit_record_task.apply().get()
     assert report["bases"] == {"official": 27, "secondary": 2, "secondary_unexplained": 1, "nothing": 0}
     assert report["accepted"] == 4
