@@ -16,7 +16,7 @@ from django.urls import reverse
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from commitments.ops.readiness import check_database
+from commitments.ops.readiness import check_database, check_redis
 
 from .factories import UserFactory
 
@@ -76,6 +76,29 @@ def test_every_command_in_the_compose_file_exists():
         assert "healthcheck" in service or name in {"migrate", "beat"}, name
 
 
+def _redis_flags(service: dict) -> dict[str, str]:
+    """A redis-server command's `--name value` pairs."""
+    command = service["command"]
+    assert command[0] == "redis-server"
+    return dict(zip(command[1::2], command[2::2], strict=True))
+
+
+def test_compose_gives_the_cache_an_evicting_redis_and_the_broker_one_that_never_evicts():
+    """Redis evicts per instance, not per database: two services, each with its own policy."""
+    compose = yaml.safe_load((ROOT / "docker" / "compose.yaml").read_text())
+    services = compose["services"]
+    cache, broker = _redis_flags(services["redis-cache"]), _redis_flags(services["redis"])
+    assert cache["--maxmemory-policy"] == "allkeys-lru"
+    assert re.fullmatch(r"[1-9]\d*mb", cache["--maxmemory"])
+    assert broker["--maxmemory-policy"] == "noeviction"
+    assert broker["--appendonly"] == "yes" and services["redis"]["volumes"]
+    environment = compose["x-app"]["environment"]
+    assert environment["REDIS_URL"].startswith("redis://redis:")
+    assert environment["CACHE_REDIS_URL"].startswith("redis://redis-cache:")
+    # migrate waits for both; web, worker and beat wait for migrate.
+    assert {"redis", "redis-cache"} <= set(services["migrate"]["depends_on"])
+
+
 def test_production_settings_pass_the_deploy_check_without_warnings():
     checked = _run("manage.py", "check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
     assert checked.returncode == 0, checked.stdout + checked.stderr
@@ -128,6 +151,12 @@ def test_readyz_is_503_naming_redis_when_redis_is_down(client, settings):
     assert response.status_code == 503
     assert list(response.json()["problems"]) == ["redis"]
     assert "REDIS_URL" in response.json()["problems"]["redis"]
+
+
+def test_an_unreachable_cache_redis_is_named_apart_from_the_broker(settings):
+    settings.CACHE_REDIS_URL = "redis://127.0.0.1:1/0"
+    problem = check_redis()
+    assert problem is not None and "(CACHE_REDIS_URL)" in problem and "(REDIS_URL)" not in problem
 
 
 def test_readyz_is_503_naming_the_database_when_postgresql_is_down():

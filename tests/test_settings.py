@@ -12,7 +12,14 @@ PROBE = (
 )
 
 
-def _start(**env):
+REDIS_PROBE = (
+    "import django; django.setup(); from django.conf import settings; "
+    "print(settings.CACHES['default']['LOCATION'], settings.CELERY_BROKER_URL, "
+    "settings.CELERY_RESULT_BACKEND)"
+)
+
+
+def _start(probe=PROBE, **env):
     clean = {
         key: value
         for key, value in os.environ.items()
@@ -23,11 +30,14 @@ def _start(**env):
             "TRACKER_DEMO",
             "DATABASE_URL",
             "REDIS_URL",
+            "CACHE_REDIS_URL",
+            "CELERY_BROKER_URL",
+            "CELERY_RESULT_BACKEND",
             "CELERY_TASK_ALWAYS_EAGER",
         }
     }
     return subprocess.run(
-        [sys.executable, "-c", PROBE],
+        [sys.executable, "-c", probe],
         cwd=settings.BASE_DIR,
         env={**clean, "DJANGO_SETTINGS_MODULE": "tracker.settings", **env},
         capture_output=True,
@@ -63,3 +73,19 @@ def test_tests_run_on_postgresql_in_london_time():
     assert settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
     assert settings.TIME_ZONE == "Europe/London"
     assert settings.LANGUAGE_CODE == "en-gb"
+
+
+def test_the_cache_uses_its_own_redis_apart_from_the_broker():
+    started = _start(
+        REDIS_PROBE, DEBUG="1", REDIS_URL="redis://broker:6379/0", CACHE_REDIS_URL="redis://cache:6379/0"
+    )
+    assert started.returncode == 0, started.stderr
+    cache, broker, results = started.stdout.split()
+    assert cache == "redis://cache:6379/0"
+    assert broker == results == "redis://broker:6379/0"
+
+
+def test_without_a_cache_redis_the_cache_shares_the_broker_redis():
+    started = _start(REDIS_PROBE, DEBUG="1", REDIS_URL="redis://broker:6379/0", CACHE_REDIS_URL="")
+    assert started.returncode == 0, started.stderr
+    assert started.stdout.split() == ["redis://broker:6379/0"] * 3

@@ -189,6 +189,10 @@ WHITENOISE_USE_FINDERS = DEBUG or env.bool("WHITENOISE_USE_FINDERS", default=Fal
 # The in-process broker is named with a host so kombu does not warn that none was supplied.
 _IN_PROCESS = "memory://localhost/"
 REDIS_URL = env.str("REDIS_URL", default="")
+# The cache's own Redis. Redis evicts per instance, not per database, so the cache's instance may
+# evict (allkeys-lru under a memory limit) while the broker's must not (noeviction): two instances
+# (docker/compose.yaml). Unset, the cache shares REDIS_URL, as on a laptop and in the test suite.
+CACHE_REDIS_URL = env.str("CACHE_REDIS_URL", default="") or REDIS_URL
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="") or REDIS_URL or _IN_PROCESS
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default="") or REDIS_URL or None
 # Every key the cache, the broker and the result store write starts with "<prefix>:" (empty: no
@@ -230,10 +234,10 @@ CACHES = {
     "default": (
         {
             "BACKEND": "tracker.cache.RedisCache",
-            "LOCATION": REDIS_URL,
+            "LOCATION": CACHE_REDIS_URL,
             "KEY_PREFIX": f"{REDIS_KEY_PREFIX}:cache" if REDIS_KEY_PREFIX else "",
         }
-        if REDIS_URL
+        if CACHE_REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }

@@ -35,22 +35,28 @@ def check_migrations() -> str | None:
 
 
 def check_redis() -> str | None:
-    """None when Redis answers, or when none is configured (the embedded default)."""
-    if not settings.REDIS_URL:
-        return None
+    """None when Redis answers, or when none is configured (the embedded default). The broker's
+    (REDIS_URL) and, when it is another, the cache's (CACHE_REDIS_URL): either one down is not ready."""
     import redis
 
-    try:
-        redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=2, socket_timeout=2).ping()
-    except redis.RedisError as error:
-        return f"redis unreachable (REDIS_URL): {error}"
-    return None
+    urls = {"REDIS_URL": settings.REDIS_URL, "CACHE_REDIS_URL": settings.CACHE_REDIS_URL}
+    if urls["CACHE_REDIS_URL"] == urls["REDIS_URL"]:
+        del urls["CACHE_REDIS_URL"]
+    failing = []
+    for name, url in urls.items():
+        if not url:
+            continue
+        try:
+            redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=2).ping()
+        except redis.RedisError as error:
+            failing.append(f"redis unreachable ({name}): {error}")
+    return "; ".join(failing) or None
 
 
 # What /readyz tells the world; `manage.py preflight` and the log carry the detail.
 PUBLIC_REASONS = {
     "database": "unreachable (DATABASE_URL); details in the log",
-    "redis": "unreachable (REDIS_URL); details in the log",
+    "redis": "unreachable (REDIS_URL or CACHE_REDIS_URL); details in the log",
     "migrations": "not all applied, or unreadable: run `python manage.py migrate`",
 }
 

@@ -19,6 +19,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
 from commitments.devtools.benchmarks import free_port, fresh_database, wait_for, worker_rss_megabytes
+from commitments.devtools.search_load import search_pass, slowest_search_statements
 
 WRK_SCRIPT = """
 done = function(summary, latency, requests)
@@ -59,15 +60,18 @@ class Command(BaseCommand):
         parser.add_argument("--connections", type=int, default=16)
         parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
         parser.add_argument(
-            "--exports-only", action="store_true", help="only the exports-under-load measurement"
+            "--exports-only", action="store_true", help="only the exports and searches under load"
         )
-        parser.add_argument("--phase", choices=["load"], help="internal")
+        parser.add_argument("--phase", choices=["load", "search-queries"], help="internal")
 
     def handle(
         self, *args, commitments, questions, seconds, connections, workers, phase, exports_only, **options
     ):
         if phase == "load":
             self._load(commitments, questions)
+        elif phase == "search-queries":
+            self.stdout.write(json.dumps(slowest_search_statements()))
+        if phase:  # each internal phase runs in a process of its own on the benchmark's database
             return
         if connection.vendor != "postgresql":
             raise CommandError("Run the benchmark on PostgreSQL (set DATABASE_URL).")
@@ -119,6 +123,7 @@ class Command(BaseCommand):
             script = Path(folder) / "report.lua"
             script.write_text(WRK_SCRIPT)
             self._exports_under_load(env | {"EXPORTS_DIR": str(Path(folder) / "exports")}, seconds=seconds)
+            search_pass(env, stdout=self.stdout, seconds=2 * seconds)
             results = {}
             for mode in () if exports_only else MODES:
                 results[mode] = self._measure(

@@ -5,8 +5,9 @@ from commitments.ops.readiness import check_database, check_redis
 
 class Command(BaseCommand):
     help = (
-        "Check that the database (DATABASE_URL) and Redis (REDIS_URL) answer, and say which does not "
-        "in one line. Run before migrate and the servers (docker/compose.yaml does)."
+        "Check that the database (DATABASE_URL) and Redis (REDIS_URL, and CACHE_REDIS_URL when set) "
+        "answer, and say which does not in one line. Run before migrate and the servers "
+        "(docker/compose.yaml does)."
     )
 
     def handle(self, *args, **options):
