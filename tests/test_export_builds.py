@@ -1,6 +1,7 @@
 """Whole exports are built off the request, by a Celery task queued on data change or by hand;
 requests only serve what is built (commitments/opendata/builds.py, snapshots.py)."""
 
+import contextlib
 import csv
 import io
 import os
@@ -13,7 +14,11 @@ from django.core.management import call_command, load_command_class
 
 from commitments.models import Commitment
 from commitments.opendata.builds import build_exports
+from commitments.public.cache import data_version
 from tracker.celery import app as celery_app
+
+from .factories import CommitmentFactory
+from .test_celery_worker import workers
 
 ZIP = "/exports/ipp-tracker-data.zip"
 BUILD_TASK = "commitments.tasks.build_exports_task"
@@ -152,3 +157,34 @@ def test_in_process_celery_builds_on_the_first_download_not_on_every_save(
 def test_the_build_exports_command_explains_itself():
     parser = load_command_class("commitments", "build_exports").create_parser("manage.py", "build_exports")
     assert "Build the whole exports" in parser.format_help()
+
+
+@contextlib.contextmanager
+def _routed(task: str, queue: str):
+    """Send `task` to `queue`, where the test's own worker listens."""
+    routes = celery_app.conf.task_routes
+    celery_app.conf.task_routes = {task: {"queue": queue}}
+    celery_app.amqp.flush_routes()
+    celery_app.amqp.__dict__.pop("router", None)  # built from the routes, and kept
+    try:
+        yield
+    finally:
+        celery_app.conf.task_routes = routes
+        celery_app.amqp.flush_routes()
+        celery_app.amqp.__dict__.pop("router", None)
+
+
+def test_a_real_worker_builds_after_a_change_and_requests_serve_its_file(
+    transactional_db, client, exports_dir, settings, deployed_celery
+):
+    settings.EXPORT_BUILD_DELAY_SECONDS = 0
+    with workers(1, EXPORTS_DIR=exports_dir) as (queue, _), _routed(BUILD_TASK, queue):
+        CommitmentFactory(title="Built by the worker")  # committed at once: the build is queued
+        deadline = time.monotonic() + 60
+        while not (exports_dir / f"{data_version()}--ipp-tracker-data.zip").exists():
+            assert time.monotonic() < deadline, "the worker built no export within 60 s"
+            time.sleep(0.2)
+        response = client.get(ZIP)
+    assert response.status_code == 200 and response["X-Export-Version"] == "current"
+    assert "Built by the worker" in _titles(response)
+    assert 1 <= deployed_celery.count(BUILD_TASK) <= 2  # a write after the build began queues one more
