@@ -101,4 +101,4 @@ def build_exports_when_data_changes(sender, **kwargs) -> None:
     tests): a build on every save would make each editor wait; there the first download builds."""
     if build_exports_task.app.conf.task_always_eager:
         return
-    snapshots.queue_export_build()
+    snapshots.queue_export_build(delay=settings.EXPORT_BUILD_DELAY_SECONDS)

@@ -73,14 +73,14 @@ def latest(name: str) -> Snapshot | None:
     return None
 
 
-def queue_export_build() -> bool:
-    """Queue one build of the current version's exports unless one is queued already; True if this
-    call queued it. Call it only once the writes it follows are committed (the builder must see
-    them). With Celery eager (the demo) the build runs here, in-process."""
+def queue_export_build(*, delay: int = 0) -> bool:
+    """Queue one build of the current version's exports, `delay` seconds from now, unless one is
+    queued already; True if this call queued it. Call it only once the writes it follows are
+    committed (the builder must see them). With Celery eager (the demo) the build runs here."""
     if not cache.add(QUEUED_KEY, 1, timeout=QUEUED_SECONDS):
         return False
     # By its pinned name: the task module imports the builder, which imports this module.
-    current_app.tasks[BUILD_TASK].apply_async(countdown=settings.EXPORT_BUILD_DELAY_SECONDS)
+    current_app.tasks[BUILD_TASK].apply_async(countdown=delay)
     return True
 
 
