@@ -80,7 +80,11 @@ def queue_export_build(*, delay: int = 0) -> bool:
     if not cache.add(QUEUED_KEY, 1, timeout=QUEUED_SECONDS):
         return False
     # By its pinned name: the task module imports the builder, which imports this module.
-    current_app.tasks[BUILD_TASK].apply_async(countdown=delay)
+    try:
+        current_app.tasks[BUILD_TASK].apply_async(countdown=delay)
+    except Exception:
+        cache.delete(QUEUED_KEY)  # not queued after all: the next request or write tries again
+        raise
     return True
 
 
