@@ -15,8 +15,10 @@ from django.dispatch import receiver
 from . import digests, integrity
 from .analysis.pipeline import analyse_answer
 from .models import DigestFrequency
+from .opendata import builds, snapshots
 from .parliament import recheck
 from .parliament.signals import answers_changed
+from .public.cache import data_version_changed
 from .services import status_history_mismatches
 
 
@@ -84,3 +86,19 @@ def analyse_changed_answers(sender, *, questions, **kwargs) -> None:
     committed (in-process when Celery runs eagerly, as in the demo)."""
     for pk in questions.worth_analysing().values_list("pk", flat=True):
         transaction.on_commit(partial(analyse_answer_task.delay, pk))
+
+
+@shared_task(name="commitments.tasks.build_exports_task", acks_late=True, reject_on_worker_lost=True)
+def build_exports_task() -> dict:
+    """Build the current data version's whole exports (the zip, the unfiltered CSVs); a second run,
+    or one on another worker, finds them built or the lock held and returns."""
+    return builds.build_exports().as_dict()
+
+
+@receiver(data_version_changed, dispatch_uid="commitments.build_exports_when_data_changes")
+def build_exports_when_data_changes(sender, **kwargs) -> None:
+    """Queue one build after a burst of committed writes. Not with Celery eager (the demo, the
+    tests): a build on every save would make each editor wait; there the first download builds."""
+    if build_exports_task.app.conf.task_always_eager:
+        return
+    snapshots.queue_export_build(delay=settings.EXPORT_BUILD_DELAY_SECONDS)

@@ -225,10 +225,12 @@ PUBLIC_PAGE_CACHE = env.bool("PUBLIC_PAGE_CACHE", default=True)
 # What many pages share (home figures, filter options, a list's count) is remembered in each process
 # per data version (PerDataVersion); off only to measure a page's first render after a change.
 REMEMBER_PER_DATA_VERSION = env.bool("REMEMBER_PER_DATA_VERSION", default=True)
-# Whole exports (the dataset zip, the unfiltered CSVs), built once per data version.
+# Whole exports (the dataset zip, the unfiltered CSVs), built once per data version by the worker.
 EXPORTS_DIR = env.path("EXPORTS_DIR", default=BASE_DIR / "var" / "exports")
 # Filtered CSV exports are built per request, so each client may ask for only so many.
 EXPORT_THROTTLE_RATE = env.str("EXPORT_THROTTLE_RATE", default="12/min")
+# A build is queued this long after the write that asks for it, so a burst of writes settles first.
+EXPORT_BUILD_DELAY_SECONDS = env.int("EXPORT_BUILD_DELAY_SECONDS", default=10)
 
 CACHES = {
     "default": (

@@ -1,26 +1,25 @@
 """Spreadsheets and the whole data set. Lists are streamed row by row from a server-side cursor, so
 50,000 rows take the same memory as 50; filters are the pages' own.
 
-What shows everything (the zip, an unfiltered CSV) is built once per data version and served as a
-file (snapshots.py); a filtered CSV is built per request, so each client may ask for only
-EXPORT_THROTTLE_RATE of them."""
+What shows everything (the zip, an unfiltered CSV) is built once per data version by a Celery task
+(builds.py) and served as a file (snapshots.py); a filtered CSV is built per request, so each client
+may ask for only EXPORT_THROTTLE_RATE of them."""
 
 from __future__ import annotations
 
 import io
 import json
 import zipfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import BinaryIO
 
 from django.conf import settings
 from django.db import transaction
-from django.http import FileResponse, HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from django.utils.http import quote_etag
 from rest_framework.throttling import SimpleRateThrottle
 
 from ..integrity import change_source
@@ -36,6 +35,7 @@ from ..models import (
     WrittenQuestion,
 )
 from ..public.filters import CommitmentFilter, RecommendationFilter, WrittenQuestionFilter
+from . import snapshots
 from .recommendations import (
     DEVELOPMENT_COLUMNS,
     RECOMMENDATION_COLUMNS,
@@ -43,7 +43,6 @@ from .recommendations import (
     public_recommendations,
     recommendation_rows,
 )
-from .snapshots import SnapshotBuilding, snapshot
 from .spreadsheets import csv_writer
 
 COMMITMENT_COLUMNS = ["slug", "title", "theme", "status", "owner", "action_plans", "summary", "url"]
@@ -87,6 +86,15 @@ def _csv_response(rows: Iterable[list], header: list[str], filename: str) -> Str
 def _invalid(filterset) -> HttpResponse:
     problems = "; ".join(f"{field}: {' '.join(errors)}" for field, errors in filterset.errors.items())
     return HttpResponse(f"Invalid filter: {problems}\n", status=400, content_type="text/plain; charset=utf-8")
+
+
+def all_commitments():
+    """The published commitments in the order of the whole list (its CSV, the zip)."""
+    return Commitment.objects.published().with_evidence_recency().order_by("slug")
+
+
+def all_questions():
+    return WrittenQuestion.objects.published().order_by("-date_answered", "-pk")
 
 
 def commitment_rows(queryset) -> Iterator[list]:
@@ -152,44 +160,11 @@ def _too_many(throttle: ExportThrottle, full_export: str) -> HttpResponse:
     return response
 
 
-def _csv_file(rows: Callable[[], Iterable[list]], header: list[str]) -> Callable[[BinaryIO], None]:
-    def write(file: BinaryIO) -> None:
-        text = io.TextIOWrapper(file, encoding="utf-8", newline="")
-        writer = csv_writer(text)
-        writer.writerow(header)
-        for row in rows():
-            writer.writerow(row)
-        text.flush()
-        text.detach()
-
-    return write
-
-
-def _whole_export(name: str, write: Callable[[BinaryIO], None], content_type: str) -> HttpResponse:
-    try:
-        built = snapshot(name, write)
-    except SnapshotBuilding:
-        response = HttpResponse(
-            "This export is being prepared; please try again in a few seconds.\n",
-            status=503,
-            content_type="text/plain; charset=utf-8",
-        )
-        response["Retry-After"] = "10"
-        return response
-    response = FileResponse(built.file, as_attachment=True, filename=name, content_type=content_type)
-    if not built.is_current:
-        # The previous version, while a worker builds the current one: its own validator, so no
-        # client keeps it as the current data.
-        response["ETag"] = quote_etag(f"export-{built.version}")
-        response["Cache-Control"] = "no-cache"
-    return response
-
-
-def _list_export(request, filterset, name: str, header: list[str], rows, full_queryset) -> HttpResponse:
+def _list_export(request, filterset, name: str, header: list[str], rows) -> HttpResponse:
     if not filterset.is_valid():
         return _invalid(filterset)
     if not _is_filtered(filterset):
-        return _whole_export(name, _csv_file(lambda: rows(full_queryset), header), "text/csv; charset=utf-8")
+        return snapshots.serve(name, "text/csv; charset=utf-8")
     throttle = ExportThrottle()
     if not throttle.allow_request(request, None):
         return _too_many(throttle, request.path)
@@ -198,24 +173,21 @@ def _list_export(request, filterset, name: str, header: list[str], rows, full_qu
 
 @transaction.non_atomic_requests  # read-only; a file served needs no transaction
 def commitments_csv(request):
-    queryset = Commitment.objects.published().with_evidence_recency().order_by("slug")
-    filterset = CommitmentFilter(request.GET, queryset=queryset)
-    return _list_export(request, filterset, "commitments.csv", COMMITMENT_COLUMNS, commitment_rows, queryset)
+    filterset = CommitmentFilter(request.GET, queryset=all_commitments())
+    return _list_export(request, filterset, "commitments.csv", COMMITMENT_COLUMNS, commitment_rows)
 
 
 @transaction.non_atomic_requests  # read-only; a file served needs no transaction
 def questions_csv(request):
-    queryset = WrittenQuestion.objects.published().order_by("-date_answered", "-pk")
-    filterset = WrittenQuestionFilter(request.GET, queryset=queryset)
-    return _list_export(request, filterset, "questions.csv", QUESTION_COLUMNS, question_rows, queryset)
+    filterset = WrittenQuestionFilter(request.GET, queryset=all_questions())
+    return _list_export(request, filterset, "questions.csv", QUESTION_COLUMNS, question_rows)
 
 
 @transaction.non_atomic_requests  # read-only; a file served needs no transaction
 def recommendations_csv(request):
-    queryset = public_recommendations().order_by("slug")
-    filterset = RecommendationFilter(request.GET, queryset=queryset)
+    filterset = RecommendationFilter(request.GET, queryset=public_recommendations().order_by("slug"))
     return _list_export(
-        request, filterset, "recommendations.csv", RECOMMENDATION_COLUMNS, recommendation_rows, queryset
+        request, filterset, "recommendations.csv", RECOMMENDATION_COLUMNS, recommendation_rows
     )
 
 
@@ -279,7 +251,7 @@ def _tables() -> dict[str, tuple[list[str], Iterable[list]]]:
     return {
         "commitments": (
             COMMITMENT_COLUMNS,
-            commitment_rows(Commitment.objects.published().with_evidence_recency().order_by("slug")),
+            commitment_rows(all_commitments()),
         ),
         "status_changes": (
             [
@@ -396,4 +368,4 @@ def write_dataset_zip(file: BinaryIO) -> None:
 
 @transaction.non_atomic_requests  # read-only; a file served needs no transaction
 def dataset_zip(request):
-    return _whole_export("ipp-tracker-data.zip", write_dataset_zip, "application/zip")
+    return snapshots.serve("ipp-tracker-data.zip", "application/zip")

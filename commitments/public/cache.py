@@ -35,6 +35,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.dispatch import Signal
 from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.cache import get_conditional_response
@@ -67,6 +68,9 @@ PUBLIC_MODELS = (
 PAGE_SECONDS = 60 * 60
 # `request.public_page_key` when the middleware did not look for the page (None: not cacheable).
 _NOT_LOOKED = object()
+# Sent once a write the public pages show is committed and the data version moved on (once per
+# write: a receiver that queues work debounces it). The whole exports are rebuilt on it (tasks.py).
+data_version_changed = Signal()
 
 
 def data_version() -> int:
@@ -163,7 +167,12 @@ def bump_data_version(**_) -> None:
     Bumped now, so this process's next read is fresh, and again on commit, so a page that another
     request cached from the old data between the two is not served afterwards."""
     _bump()
-    transaction.on_commit(_bump)
+    transaction.on_commit(_bump_when_committed)
+
+
+def _bump_when_committed() -> None:
+    _bump()
+    data_version_changed.send(sender=None)
 
 
 def bump_when_parliament_checked(sender, instance, **_) -> None:
