@@ -7,9 +7,6 @@ import re
 from datetime import date
 
 import pytest
-import redis
-from django.conf import settings
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -492,95 +489,6 @@ def test_public_pages_cost_a_fixed_number_of_queries(client, django_assert_max_n
         assert client.get(url).status_code == 200
 
 
-def test_pages_are_cached_and_a_change_shows_at_once(client, django_assert_num_queries):
-    commitment = CommitmentFactory(title="Cached commitment")
-    url = f"/commitments/{commitment.slug}/"
-    get_page(client, url)
-    with django_assert_num_queries(0):
-        get_page(client, url)
-    record_status_change(commitment, to="delayed", reason="Paused for review", effective_on=date(2024, 2, 1))
-    assert "Paused for review" in get_page(client, url)
-
-
-def test_a_cached_page_costs_one_round_trip_to_the_cache_skips_sessions_and_keeps_every_header(
-    client, monkeypatch, django_assert_num_queries
-):
-    url = f"/commitments/{CommitmentFactory(title='Served from the cache').slug}/"
-    get_page(client, url)  # rendered and stored
-    get_page(client, url)  # this process now knows the data version
-    calls = []
-    for name in ("get", "get_many", "get_or_set", "set", "set_many", "add", "incr"):
-        real = getattr(cache, name)
-        monkeypatch.setattr(
-            cache, name, lambda *a, _real=real, _name=name, **k: calls.append(_name) or _real(*a, **k)
-        )
-    with django_assert_num_queries(0):
-        response = client.get(url)
-    assert response.status_code == 200 and b"Served from the cache" in response.content
-    assert calls == ["get_many"]
-    # Served before the session, CSRF and authentication middlewares looked at the request.
-    assert not any(hasattr(response.wsgi_request, name) for name in ("session", "user"))
-    assert "CSRF_COOKIE" not in response.wsgi_request.META and not response.cookies
-    assert response["ETag"] and response["Last-Modified"]
-    assert "default-src 'self'" in response["Content-Security-Policy"]
-    assert response["X-Content-Type-Options"] == "nosniff" and response["X-Frame-Options"] == "DENY"
-    assert client.get(url, HTTP_IF_NONE_MATCH=response["ETag"]).status_code == 304
-
-
-def test_a_filter_the_page_reads_makes_a_page_of_its_own(client):
-    CommitmentFactory(title="Delivered already")
-    get_page(client, "/commitments/")
-    with CaptureQueriesContext(connection) as unread:
-        get_page(client, "/commitments/?unread=1")
-    with CaptureQueriesContext(connection) as filtered:
-        assert "No commitments match" in get_page(client, "/commitments/?status=delayed")
-    assert (len(unread), len(filtered) > 0) == (0, True)
-
-
-def _cached_pages() -> int:
-    """How many whole pages this run has in Redis (its own key prefix only)."""
-    prefix = settings.CACHES["default"]["KEY_PREFIX"]
-    return sum(1 for _ in redis.Redis.from_url(settings.REDIS_URL).scan_iter(f"{prefix}:*:public-page:*"))
-
-
-@pytest.mark.parametrize(
-    "url", ["/questions/?q={n}", "/commitments/?q=word{n}", "/questions/?answered_from=2024-01-{n:02d}"]
-)
-def test_typed_filters_are_rendered_each_time_but_never_fill_the_page_cache(client, url):
-    """A page a reader reaches by typing (words, a date) is not one the site links to: any value
-    goes, so 150 invented values from one client added 4.3 MB to the cache before (#29)."""
-    CommitmentFactory(title="Cached commitment")
-    get_page(client, "/commitments/?status=delayed")  # a filter the page offers: cached
-    before = _cached_pages()
-    for n in range(1, 21):
-        get_page(client, url.format(n=n))
-    assert _cached_pages() == before
-    # Rendered by the view (it has a session), not served whole from the cache; an ETag still.
-    response = client.get(url.format(n=1))
-    assert response.status_code == 200 and response["ETag"]
-    assert hasattr(response.wsgi_request, "session")
-    offered = client.get("/commitments/?status=delayed")
-    assert not hasattr(offered.wsgi_request, "session")
-
-
-def test_bulk_writes_invalidate_cached_pages_without_the_writer_asking(client):
-    question = WrittenQuestionFactory(is_about_ipp=True, heading="Before the rematch")
-    assert "Before the rematch" in get_page(client, "/questions/")
-    question.heading = "After the rematch"
-    WrittenQuestion.objects.bulk_update([question], ["heading"])
-    assert "After the rematch" in get_page(client, "/questions/")
-
-
-def test_bulk_ingest_also_invalidates_cached_pages(client, parliament):
-    from commitments.parliament.recheck import recheck_answers
-
-    from .parliament import client_for
-
-    assert "0 written answers found." in get_page(client, "/questions/")
-    recheck_answers(client=client_for(parliament))
-    assert "0 written answers found." not in get_page(client, "/questions/")
-
-
 def test_security_headers_and_a_strict_content_security_policy(client, demo):
     response = client.get("/")
     policy = response["Content-Security-Policy"]
@@ -744,11 +652,10 @@ def _queries_for(client, url: str) -> list[str]:
     return [query["sql"] for query in captured]
 
 
-def test_what_many_pages_share_is_computed_once_per_data_version_and_follows_every_change(client, settings):
-    """With the page cache off, as for a filter nobody asked for yet: the home page's figures, the
+def test_what_many_pages_share_is_computed_once_per_data_version_and_follows_every_change(client):
+    """As for a filter nobody asked for yet: the home page's figures, the
     filters' options and a list's count (shared by its sort orders) are not read again until the
     data changes, and a change shows at once."""
-    settings.PUBLIC_PAGE_CACHE = False
     CommitmentFactory(title="Panels", status="delayed")
     WrittenQuestionFactory(is_about_ipp=True)
     first_home = _queries_for(client, "/")
@@ -768,12 +675,9 @@ def test_what_many_pages_share_is_computed_once_per_data_version_and_follows_eve
     )
 
 
-def test_a_commitment_page_reads_recency_and_plans_once_per_data_version_and_follows_changes(
-    client, settings
-):
+def test_a_commitment_page_reads_recency_and_plans_once_per_data_version_and_follows_changes(client):
     """Every commitment's evidence recency and plan versions are read together, once per data
     version, so a second commitment's page costs only its own three queries; a change shows at once."""
-    settings.PUBLIC_PAGE_CACHE = False
     first, second = CommitmentFactory(status="in_progress"), CommitmentFactory(status="in_progress")
     first.action_plans.add(ActionPlanFactory(title="Dated plan", published_on=date(2024, 11, 15)))
     first.action_plans.add(ActionPlanFactory(title="Undated plan", published_on=None))
@@ -793,8 +697,7 @@ def test_a_commitment_page_reads_recency_and_plans_once_per_data_version_and_fol
     assert "Newest plan" not in get_page(client, f"/commitments/{second.slug}/")
 
 
-def test_a_remembered_count_belongs_to_its_own_filters_only(client, settings):
-    settings.PUBLIC_PAGE_CACHE = False
+def test_a_remembered_count_belongs_to_its_own_filters_only(client):
     WrittenQuestionFactory(is_about_ipp=True, house="Commons")
     WrittenQuestionFactory(is_about_ipp=True, house="Lords", uin="HL1")
     assert "2 written answers found" in get_page(client, "/questions/?sort=heading")

@@ -70,10 +70,10 @@ MIDDLEWARE = [
     # Before anything reads a body: a declared body over REQUEST_BODY_MAX_BYTES is a 413 unread.
     "commitments.ops.request_limits.RequestBodyLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Above the page cache, so a page served from it still gets these headers.
+    # Above the conditional-request middleware, so a 304 still gets these headers.
     "csp.middleware.CSPMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    # Serves 304s and cached pages before sessions, CSRF and users are looked at.
+    # Answers 304s before sessions, CSRF and users are looked at; says what a shared cache may keep.
     "commitments.public.cache.ConditionalRequestMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -219,12 +219,10 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * CELERY_TASK_TIME_LI
 # editable in the admin under "Periodic tasks".
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
-# Whole public pages are cached under a data version (commitments/public/cache.py); off only to
-# measure the uncached pages (make bench-web does both).
-PUBLIC_PAGE_CACHE = env.bool("PUBLIC_PAGE_CACHE", default=True)
-# What many pages share (home figures, filter options, a list's count) is remembered in each process
-# per data version (PerDataVersion); off only to measure a page's first render after a change.
-REMEMBER_PER_DATA_VERSION = env.bool("REMEMBER_PER_DATA_VERSION", default=True)
+# Seconds a shared cache (the nginx in front, docker/nginx/) may serve a public page before it asks
+# Django again, in the background; a changed page reaches readers within about this long
+# (commitments/public/cache.py, docs/operations.md).
+PUBLIC_PAGE_FRESH_SECONDS = env.int("PUBLIC_PAGE_FRESH_SECONDS", default=10)
 # Whole exports (the dataset zip, the unfiltered CSVs), built once per data version by the worker.
 EXPORTS_DIR = env.path("EXPORTS_DIR", default=BASE_DIR / "var" / "exports")
 # Filtered CSV exports are built per request, so each client may ask for only so many.
@@ -235,7 +233,7 @@ EXPORT_BUILD_DELAY_SECONDS = env.int("EXPORT_BUILD_DELAY_SECONDS", default=10)
 CACHES = {
     "default": (
         {
-            "BACKEND": "tracker.cache.RedisCache",
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": CACHE_REDIS_URL,
             "KEY_PREFIX": f"{REDIS_KEY_PREFIX}:cache" if REDIS_KEY_PREFIX else "",
         }

@@ -42,7 +42,7 @@ def recent_evidence_cutoff(today: date | None = None) -> date:
 
 class BulkWriteSignalsQuerySet(models.QuerySet):
     """bulk_create() and bulk_update() send `bulk_written` (they send no post_save), so whoever
-    listens for changes, such as the page cache, hears of bulk writes too."""
+    listens for changes, such as the data version, hears of bulk writes too."""
 
     def bulk_create(self, objs, *args, **kwargs):
         created = super().bulk_create(objs, *args, **kwargs)

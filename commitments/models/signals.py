@@ -2,7 +2,7 @@
 
 `bulk_written` closes the gap bulk writes leave: bulk_create() and bulk_update() send no
 post_save, so without it every caller of a bulk write would have to remember who listens (the
-public page cache does). The querysets in querysets.py send it; writers never call listeners.
+data version does). The querysets in querysets.py send it; writers never call listeners.
 """
 
 from django.dispatch import Signal

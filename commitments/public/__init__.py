@@ -1,1 +1,2 @@
-"""What readers see: the server-rendered pages, their tables, filters and charts, and the page cache."""
+"""What readers see: the server-rendered pages, their tables, filters and charts, and what a
+shared cache may keep of them."""

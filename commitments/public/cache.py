@@ -1,24 +1,22 @@
-"""Public responses are reused while the data they show is unchanged, decided by one mark per URL.
+"""What a shared HTTP cache may keep, decided by one mark per URL and one data version.
 
-- `public_data(view)`: the answer depends only on the public data, the address and the day, so it
-  carries an ETag and Last-Modified derived from the data's last change, and a client holding the
-  current one gets 304 before any view, query or template runs (ConditionalRequestMiddleware).
-- `cached_public_page(view)`: the same, and the whole page is cached too (Redis in production,
-  local memory by default), keyed by the data version, the path and the query parameters that
-  change the page, which come from the view's own filter and table. A hit is served by the
-  middleware with one round trip to the cache, before the view (or its transaction) runs.
-- Unmarked views (admin, about, subscription pages, health checks) are neither: they show a
-  person's own page, or something else that is not only public data.
-- `PerDataVersion`: what a page computes from all the data and many addresses share (the home
-  page's figures, a filter's choices, a filtered list's count, shared by its sort orders and pages)
-  is remembered in this process until the data version or the day changes. A page-cache miss then
-  renders with those at hand; the first request after a change computes them.
+- `public_data(view)`, put on the URLs in each area's urls.py, is the one place that says a page
+  shows only public data. Its anonymous GETs carry an ETag and Last-Modified derived from the data's
+  last change (a client holding the current one gets 304 before any view, query or template runs),
+  and, when the address is one the site itself links to, `Cache-Control: public, max-age=0,
+  s-maxage=PUBLIC_PAGE_FRESH_SECONDS`: the nginx in front (docker/nginx/) keeps the page that long
+  and then revalidates it in the background, which costs a 304 while the data is unchanged.
+- Anything else is never stored by a shared cache: unmarked views (admin, forms, a subscriber's own
+  pages, health checks) send no caching headers, which nginx does not store; a marked page asked for
+  with a session cookie (an editor) or with words a reader typed or parameters the page does not
+  offer is `private, no-cache`, so a client cannot fill the cache by inventing addresses.
+- `PerDataVersion`: what many pages share (the home page's figures, a filter's choices, a list's
+  count) is remembered in this process until the data version or the day changes, so a render after
+  a change is quick without nginx too (`make run`).
 
-The marks are put on the URLs in each area's urls.py. Any change to what the pages show bumps the
-data version, through model signals (including `bulk_written` for bulk writes): writers never call
-this module. Every page's footer says when Parliament was last checked, so a successful re-check
-bumps it too, even one that stored nothing (`bump_when_parliament_checked`). Old cache entries
-are simply never asked for again, and expire.
+Every write to a model of this app bumps the data version, through model signals (including
+`bulk_written` for bulk writes), unless the model is listed in `NOT_ON_PUBLIC_PAGES`: a new model
+cannot be forgotten, at worst it bumps the version needlessly. Writers never call this module.
 """
 
 from __future__ import annotations
@@ -33,12 +31,13 @@ from typing import Generic, TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import models as db_models
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import Signal
 from django.urls import Resolver404, resolve
 from django.utils import timezone
-from django.utils.cache import get_conditional_response
+from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date, quote_etag
 
 from .. import models
@@ -46,38 +45,57 @@ from ..models.signals import bulk_written
 
 VERSION_KEY = "public-data-version"
 CHANGED_AT_KEY = "public-data-changed-at"
-# What the public pages show; a write to any of these bumps the data version.
-PUBLIC_MODELS = (
-    models.ActionPlan,
-    models.Theme,
-    models.Commitment,
-    models.StatusChange,
-    models.WrittenQuestion,
-    models.QuestionEvent,
-    models.Evidence,
-    models.FigureTable,
-    models.FigureRow,
-    models.FigureColumn,
-    models.FigureCell,
-    models.SourceCopy,
-    models.PromiseWording,
-    models.Recommendation,
-    models.RecommendationDevelopment,
+APP_LABEL = "commitments"
+# Models of this app that no public page, feed, export or API shows; a write to any other moves
+# the data version. RecheckRun is handled apart: only a successful run changes a page.
+NOT_ON_PUBLIC_PAGES = frozenset(
+    [
+        "AnswerToTriage",
+        "RecheckRun",
+        "WatchedTerm",
+        "WatchedBody",
+        "EvidenceSuggestion",
+        "Correction",
+        "Subscriber",
+        "DigestPeriod",
+        "DigestDelivery",
+    ]
 )
-# Not RecheckRun: a run is saved after every page it fetches, and only its success changes a page.
-PAGE_SECONDS = 60 * 60
-# `request.public_page_key` when the middleware did not look for the page (None: not cacheable).
-_NOT_LOOKED = object()
 # Sent once a write the public pages show is committed and the data version moved on (once per
 # write: a receiver that queues work debounces it). The whole exports are rebuilt on it (tasks.py).
 data_version_changed = Signal()
+
+
+def shown_on_public_pages(model: type[db_models.Model]) -> bool:
+    """Whether a write to `model` can change what a public page shows: every model of this app, its
+    many-to-many tables with it, unless it is listed above. Edit histories are written with the row
+    they record, so they need no bump of their own."""
+    parent = model._meta.auto_created or model  # a many-to-many table belongs to its model
+    return (
+        parent._meta.app_label == APP_LABEL
+        and parent.__name__ not in NOT_ON_PUBLIC_PAGES
+        and not hasattr(parent, "instance_type")  # django-simple-history's historical models
+    )
 
 
 def data_version() -> int:
     return cache.get_or_set(VERSION_KEY, time.time_ns, timeout=None)
 
 
-# The data version ConditionalRequestMiddleware read for the request being served, if it read one.
+def data_changed_at() -> datetime:
+    return cache.get_or_set(CHANGED_AT_KEY, lambda: timezone.now().replace(microsecond=0), timeout=None)
+
+
+def data_state() -> tuple[int, datetime]:
+    """The data version and when it last changed, in one round trip to the cache."""
+    found = cache.get_many([VERSION_KEY, CHANGED_AT_KEY])
+    if VERSION_KEY in found and CHANGED_AT_KEY in found:
+        return found[VERSION_KEY], found[CHANGED_AT_KEY]
+    return data_version(), data_changed_at()
+
+
+# The data version ConditionalRequestMiddleware read for the request being served, if it read one,
+# so PerDataVersion need not ask the cache again during the same request.
 _request_version: ContextVar[int | None] = ContextVar("public_data_version", default=None)
 
 T = TypeVar("T")
@@ -97,8 +115,6 @@ class PerDataVersion(Generic[T]):
         self._current: tuple[tuple[int, date] | None, dict[Hashable, T]] = (None, {})
 
     def get(self, key: Hashable, compute: Callable[[], T]) -> T:
-        if not settings.REMEMBER_PER_DATA_VERSION:  # bench_web's "after a change" pass
-            return compute()
         state = (_request_version.get() or data_version(), timezone.localdate())
         current = self._current
         if current[0] != state or len(current[1]) >= self.size:
@@ -120,40 +136,6 @@ def per_data_version(function: Callable[..., T]) -> Callable[..., T]:
     return wrapper
 
 
-def data_changed_at() -> datetime:
-    return cache.get_or_set(CHANGED_AT_KEY, lambda: timezone.now().replace(microsecond=0), timeout=None)
-
-
-# This process's last-seen data version: a guess that lets a page hit take one round trip to the
-# cache (the version, when it changed, and the page under the guessed version, together).
-_last_version: int | None = None
-
-
-def data_state_and_page(request, view) -> tuple[int, datetime, object | None]:
-    """The data version, when it last changed, and `view`'s cached page for `request` if any."""
-    global _last_version
-    page_key = getattr(view, "page_key", None) if settings.PUBLIC_PAGE_CACHE else None
-    if request.method != "GET":
-        page_key = None
-    guessed_version = _last_version
-    guess = page_key(request, guessed_version) if page_key and guessed_version else None
-    found = cache.get_many([VERSION_KEY, CHANGED_AT_KEY, *([guess] if guess else [])])
-    if VERSION_KEY in found and CHANGED_AT_KEY in found:
-        version, changed_at = found[VERSION_KEY], found[CHANGED_AT_KEY]
-    else:
-        version, changed_at = data_version(), data_changed_at()
-    _last_version = version
-    page = None
-    if page_key:
-        if guess and version == guessed_version:
-            key, page = guess, found.get(guess)
-        else:
-            key = page_key(request, version)
-            page = cache.get(key) if key else None
-        request.public_page_key = key
-    return version, changed_at, page
-
-
 def _bump() -> None:
     # A time, not a counter: after Redis restarts empty, old ETags must not match new content.
     cache.set_many(
@@ -162,10 +144,8 @@ def _bump() -> None:
 
 
 def bump_data_version(**_) -> None:
-    """A signal receiver for every write the public pages show.
-
-    Bumped now, so this process's next read is fresh, and again on commit, so a page that another
-    request cached from the old data between the two is not served afterwards."""
+    """Bumped now, so this process's next read is fresh, and again on commit, so a page that another
+    request rendered from the old data between the two is not taken for the new one."""
     _bump()
     transaction.on_commit(_bump_when_committed)
 
@@ -173,6 +153,11 @@ def bump_data_version(**_) -> None:
 def _bump_when_committed() -> None:
     _bump()
     data_version_changed.send(sender=None)
+
+
+def _bump_on_write(sender, **_) -> None:
+    if shown_on_public_pages(sender):
+        bump_data_version()
 
 
 def bump_when_parliament_checked(sender, instance, **_) -> None:
@@ -183,77 +168,42 @@ def bump_when_parliament_checked(sender, instance, **_) -> None:
 
 
 def public_data(view):
-    """Mark `view` as one whose answer depends only on the public data, its address and the day."""
+    """Mark `view` as one whose answer depends only on the public data, its address and the day.
 
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        return view(request, *args, **kwargs)
-
-    wrapper.serves_public_data = True
-    return wrapper
-
-
-def cached_public_page(view):
-    """Mark `view` as public data, and cache its anonymous GETs whole. ConditionalRequestMiddleware
-    serves a hit before the view is called; the view renders and stores a miss.
-
-    Only pages the site itself links to are cached: a request carrying a value for one of the view's
-    `free_text_parameters()` (words typed into a search box, a typed date) is rendered every time,
-    with its ETag but never stored, so a client cannot fill the cache by inventing values."""
+    A shared cache may keep its answer to an address the site links to: no parameter the view does
+    not read (`query_parameters()`, none for a view without the method) and no value for one a
+    reader types (`free_text_parameters()`)."""
     view_class = getattr(view, "view_class", None)
     parameters = view_class.query_parameters() if hasattr(view_class, "query_parameters") else frozenset()
     free_text = (
         view_class.free_text_parameters() if hasattr(view_class, "free_text_parameters") else frozenset()
     )
 
-    def page_key(request, version: int) -> str | None:
-        """The page's cache key, or None when it is not to be cached (free text in its query)."""
-        if any(value for name in free_text for value in request.GET.getlist(name)):
-            return None
-        # Parameters the page does not read cannot change it: a random ?x= must not force a render.
-        known = sorted((k, v) for k, v in request.GET.lists() if k in parameters)
-        digest = hashlib.sha256(f"{request.path}?{known}".encode()).hexdigest()
-        return f"public-page:{version}:{timezone.localdate()}:{digest}"
+    def shareable(request) -> bool:
+        return all(
+            name in parameters and (name not in free_text or not any(values))
+            for name, values in request.GET.lists()
+        )
 
-    @transaction.non_atomic_requests  # read-only pages need no transaction
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        if not settings.PUBLIC_PAGE_CACHE or request.method != "GET" or request.user.is_authenticated:
-            return view(request, *args, **kwargs)
-        key = getattr(request, "public_page_key", _NOT_LOOKED)
-        if key is _NOT_LOOKED:  # the middleware did not look (a request carrying a session cookie)
-            key = page_key(request, data_version())
-            cached = cache.get(key) if key else None
-            if cached is not None:
-                return cached
-        response = view(request, *args, **kwargs)
-        if hasattr(response, "render") and callable(response.render):
-            response = response.render()
-        if key and response.status_code == 200:
-            cache.set(key, response, PAGE_SECONDS)
-        return response
+        return view(request, *args, **kwargs)
 
     wrapper.serves_public_data = True
-    wrapper.page_key = page_key
+    wrapper.shareable = shareable
     return wrapper
 
 
 def connect_signals() -> None:
-    for model in PUBLIC_MODELS:
-        name = model.__name__
-        post_save.connect(bump_data_version, sender=model, dispatch_uid=f"public-cache-save-{name}")
-        post_delete.connect(bump_data_version, sender=model, dispatch_uid=f"public-cache-delete-{name}")
-        bulk_written.connect(bump_data_version, sender=model, dispatch_uid=f"public-cache-bulk-{name}")
+    for name, signal in [
+        ("save", post_save),
+        ("delete", post_delete),
+        ("bulk", bulk_written),
+        ("m2m", m2m_changed),
+    ]:
+        signal.connect(_bump_on_write, dispatch_uid=f"public-data-{name}")
     post_save.connect(
-        bump_when_parliament_checked, sender=models.RecheckRun, dispatch_uid="public-cache-recheck-succeeded"
-    )
-    m2m_changed.connect(
-        bump_data_version, sender=models.Commitment.action_plans.through, dispatch_uid="public-cache-plans"
-    )
-    m2m_changed.connect(
-        bump_data_version,
-        sender=models.Recommendation.commitments.through,
-        dispatch_uid="public-cache-recommendation-commitments",
+        bump_when_parliament_checked, sender=models.RecheckRun, dispatch_uid="public-data-recheck-succeeded"
     )
 
 
@@ -268,47 +218,46 @@ def public_data_view(path: str):
     return view_func if getattr(view_func, "serves_public_data", False) else None
 
 
+def _cache_headers(response, *, shareable: bool) -> None:
+    if shareable:
+        patch_cache_control(response, public=True, max_age=0, s_maxage=settings.PUBLIC_PAGE_FRESH_SECONDS)
+    else:
+        patch_cache_control(response, private=True, no_cache=True)
+
+
 class ConditionalRequestMiddleware:
-    """ETag and Last-Modified on every GET of a view marked as public data, derived from the data's
-    last change. A request that already holds the current version gets 304, and a cached page is
-    served, before the middlewares below this one run: a hit needs no session, CSRF token, user or
-    message store, and the security middlewares above it (HSTS, nosniff, CSP, X-Frame-Options)
-    still add their headers to it."""
+    """ETag, Last-Modified and Cache-Control on every GET of a view marked as public data. A request
+    that already holds the current version gets 304 before the middlewares below this one run (no
+    session, CSRF token or user), while the security middlewares above it (HSTS, nosniff, CSP,
+    X-Frame-Options) still add their headers, which a shared cache then stores with the page."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        token = _request_version.set(None)
+        view_func = public_data_view(request.path_info) if request.method in ("GET", "HEAD") else None
+        if view_func is None:
+            return self.get_response(request)
+        if settings.SESSION_COOKIE_NAME in request.COOKIES:
+            response = self.get_response(request)  # editors may see more than the public
+            _cache_headers(response, shareable=False)
+            return response
+        shareable = view_func.shareable(request)
+        version, changed_at = data_state()
+        token = _request_version.set(version)
         try:
-            answered = self._answer_from_data_state(request)
-            if answered is not None:
-                return answered
-            response = self.get_response(request)
+            # The day is part of it: "no recent evidence" turns on with time, not with a change.
+            digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:16]
+            etag = quote_etag(f"{version}-{timezone.localdate():%Y%m%d}-{digest}")
+            last_modified = int(changed_at.timestamp())
+            response = get_conditional_response(request, etag=etag, last_modified=last_modified)
+            if response is None:
+                response = self.get_response(request)
+                if response.status_code != 200 or response.has_header("ETag"):
+                    return response  # an error, or a file with validators of its own (exports)
+            # On a 304 too: a cache revalidating its copy keeps the validators it is told.
+            response["ETag"], response["Last-Modified"] = etag, http_date(last_modified)
         finally:
             _request_version.reset(token)
-        validators = getattr(request, "public_data_validators", None)
-        if validators and response.status_code == 200 and not response.has_header("ETag"):
-            response["ETag"], response["Last-Modified"] = validators
+        _cache_headers(response, shareable=shareable)
         return response
-
-    def _answer_from_data_state(self, request):
-        """A 304 or a cached page for an anonymous GET of public data; None lets the request go on."""
-        if request.method not in ("GET", "HEAD") or settings.SESSION_COOKIE_NAME in request.COOKIES:
-            return None  # editors may see more than the public
-        view_func = public_data_view(request.path_info)
-        if view_func is None:
-            return None
-        digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:16]
-        version, changed_at, page = data_state_and_page(request, view_func)
-        _request_version.set(version)
-        # The day is part of it: "no recent evidence" turns on with time, not with a change.
-        etag = quote_etag(f"{version}-{timezone.localdate():%Y%m%d}-{digest}")
-        last_modified = int(changed_at.timestamp())
-        not_modified = get_conditional_response(request, etag=etag, last_modified=last_modified)
-        if not_modified is not None:
-            return not_modified
-        request.public_data_validators = (etag, http_date(last_modified))
-        if page is not None:
-            page["ETag"], page["Last-Modified"] = request.public_data_validators
-        return page  # a cached page, served without the view; None lets the view run

@@ -25,7 +25,7 @@ def page_number(value: str) -> int | None:
 
 class CountPerDataVersionPaginator(Paginator):
     """A list's count, remembered per data version under `count_key` (the list and its filters):
-    each sort order and page of a filtered list is a page of its own to the page cache, but they
+    each sort order and page of a filtered list is a page of its own to the HTTP cache, but they
     share one count, which on the answers list is an index scan of 50,000 entries. Without a key
     (invalid filters) the count is simply taken."""
 

@@ -38,6 +38,11 @@ class SearchView(TemplateView):
     def query_parameters(cls) -> frozenset[str]:
         return frozenset(["q", "kind", "page"])
 
+    @classmethod
+    def free_text_parameters(cls) -> frozenset[str]:
+        """A reader's words: never a page a shared cache keeps (public/cache.py)."""
+        return frozenset(["q"])
+
     def get(self, request, *args, **kwargs):
         form = SearchForm(request.GET)
         number = page_number(request.GET.get("page", "1"))

@@ -73,15 +73,15 @@ class ValidatedListMixin(SingleTableMixin):
 
     @classmethod
     def query_parameters(cls) -> frozenset[str]:
-        """The parameters that change this page: its filters, its sort and its page number.
-        The page cache keys on these alone (public/cache.py)."""
+        """The parameters that change this page: its filters, its sort and its page number. An
+        address carrying any other is not kept by a shared cache (public/cache.py)."""
         meta = cls.table_class._meta
         return frozenset([*cls.filterset_class.base_filters, meta.order_by_field, meta.page_field])
 
     @classmethod
     def free_text_parameters(cls) -> frozenset[str]:
         """The filters a reader types rather than picks from the page's own links (words, dates):
-        any value goes, so the page cache does not store pages carrying them (public/cache.py)."""
+        any value goes, so a shared cache does not keep pages carrying them (public/cache.py)."""
         typed = (django_filters.CharFilter, django_filters.DateFilter)
         return frozenset(
             name for name, field in cls.filterset_class.base_filters.items() if isinstance(field, typed)
