@@ -54,12 +54,15 @@ browser-deps: node_modules/.installed
 	@command -v java >/dev/null || $(APT_INSTALL) "the HTML check's Java runtime" default-jre-headless
 
 # The suite starts its own PostgreSQL and Redis (tests/servers.py) unless DATABASE_URL / REDIS_URL
-# name yours; their server programs come from Debian's packages.
+# name yours, and runs the production nginx config in front of gunicorn (tests/test_nginx_cache.py);
+# their server programs come from Debian's packages.
 server-deps:
 	@[ -n "$$DATABASE_URL" ] || ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || command -v pg_ctl >/dev/null \
 		|| $(APT_INSTALL) "the suite's own PostgreSQL (its server programs)" postgresql
 	@[ -n "$$REDIS_URL" ] || command -v redis-server >/dev/null || [ -x /usr/bin/redis-server ] \
 		|| $(APT_INSTALL) "the suite's own Redis" redis-server
+	@command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] \
+		|| $(APT_INSTALL) "the HTTP cache in front of gunicorn (its tests)" nginx
 
 node_modules/.installed: package.json package-lock.json
 	@command -v npm >/dev/null || $(APT_INSTALL) "axe-core and the Nu Html Checker (npm)" npm

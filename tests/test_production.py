@@ -65,7 +65,7 @@ def test_every_command_in_the_compose_file_exists():
     compose = yaml.safe_load((ROOT / "docker" / "compose.yaml").read_text())
     commands = set(get_commands())
     services = compose["services"]
-    assert {"web", "worker", "beat", "redis", "postgres", "migrate"} <= set(services)
+    assert {"nginx", "web", "worker", "beat", "redis", "postgres", "migrate"} <= set(services)
     for name, service in services.items():
         command = " ".join(service.get("command", []))
         for management_command in re.findall(r"manage\.py (\w+)", command):
@@ -74,6 +74,21 @@ def test_every_command_in_the_compose_file_exists():
             __import__(next(filter(None, module)))
         assert all(service.get(key) for key in ("restart",)) or name == "migrate", name
         assert "healthcheck" in service or name in {"migrate", "beat"}, name
+
+
+def test_only_nginx_is_published_and_it_runs_the_config_the_tests_run():
+    """No request reaches a gunicorn worker unbuffered, and the nginx config the suite exercises
+    (test_nginx_cache.py) is the one production mounts."""
+    services = yaml.safe_load((ROOT / "docker" / "compose.yaml").read_text())["services"]
+    published = {name for name, service in services.items() if service.get("ports")}
+    assert published == {"nginx"}
+    assert services["nginx"]["ports"] == ["127.0.0.1:8000:80"]
+    mounted = [volume.split(":") for volume in services["nginx"]["volumes"]]
+    assert ["./nginx/default.conf.template", "/etc/nginx/templates/default.conf.template", "ro"] in mounted
+    template = (ROOT / "docker" / "nginx" / "default.conf.template").read_text()
+    placeholders = set(re.findall(r"\$\{(\w+)\}", template))
+    assert placeholders == set(services["nginx"]["environment"])
+    assert services["nginx"]["environment"]["TRACKER_UPSTREAM"] == "web:8000"
 
 
 def _redis_flags(service: dict) -> dict[str, str]:
