@@ -100,8 +100,9 @@ bench-digests: install            ## one weekly period, then one alert run, to 1
 	$(BENCH_ENV) $(BIN)/python manage.py bench_digests --subscribers $(or $(SUBSCRIBERS),100000)
 	$(BENCH_ENV) $(BIN)/python manage.py bench_digests --alerts --subscribers $(or $(SUBSCRIBERS),100000)
 
-bench-web: install                 ## 300 commitments, 50,000 questions, gunicorn + wrk; prints req/s, p50/p95/p99
+bench-web: install                 ## 300 commitments, 50,000 questions, gunicorn and nginx + wrk; prints req/s, p95, freshness, targets
 	@command -v wrk >/dev/null || $(APT_INSTALL) "the web benchmark's load generator" wrk
+	@command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || $(APT_INSTALL) "the web benchmark's nginx in front" nginx
 	$(BENCH_ENV) REDIS_URL=$(or $(REDIS_URL),redis://127.0.0.1:6379/14) $(BIN)/python manage.py bench_web
 
 clean:

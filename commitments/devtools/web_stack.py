@@ -123,6 +123,7 @@ error_log {folder / "error.log"} warn;
 events {{ worker_connections 1024; }}
 http {{
     default_type application/octet-stream;
+    sendfile on;  # as the nginx image's own nginx.conf has it
     access_log {folder / "access.log"};
 {temp_paths}
     include {folder / "site.conf"};
