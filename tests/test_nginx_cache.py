@@ -268,3 +268,13 @@ def test_slow_clients_are_held_by_nginx_not_by_gunicorns_workers(stack):
     with stack.app(workers=2) as app, stack.proxy() as proxy:
         assert _healthz_seconds_while_slow_clients_hold(proxy.url) < 1
         assert _healthz_seconds_while_slow_clients_hold(app.url) >= 2
+
+
+def test_a_kept_page_is_compressed_for_a_reader_who_asks_and_is_the_same_page(stack):
+    path = f"/commitments/{CommitmentFactory(title='Compressed on the way').slug}/"
+    with stack.app(), stack.proxy() as proxy:
+        plain = _get(proxy.url, path, **{"Accept-Encoding": "identity"})
+        squeezed = _get(proxy.url, path, **{"Accept-Encoding": "gzip"})
+    assert "content-encoding" not in plain.headers
+    assert squeezed.headers["Content-Encoding"] == "gzip" and squeezed.headers["X-Cache-Status"] == "HIT"
+    assert squeezed.text == plain.text and "Accept-Encoding" in squeezed.headers["Vary"]
