@@ -79,19 +79,19 @@ def search_groups(words: str, *, kind: str, number: int) -> list[dict]:
     """The result groups for one search: each with its kind, label, count (at most
     SEARCH_CANDIDATES, `more` when there were more) and (when shown) page, read in full under the
     search statement timeout (SearchTooSlow when it ran out)."""
-    found = {
-        SearchKind.COMMITMENTS: Commitment.objects.published()
-        .select_related("theme")
-        .defer("search_vector")
-        .search(words),
-        # The start of each question, not its whole text: enough to say what it asked.
-        SearchKind.ANSWERS: WrittenQuestion.objects.published()
-        .for_list()
-        .annotate(question_start=Left("question_text", 400))
-        .search(words),
-    }
     groups = []
-    with search_time_limit():
+    with search_time_limit():  # a search reads its candidates at once (models/search.py)
+        found = {
+            SearchKind.COMMITMENTS: Commitment.objects.published()
+            .select_related("theme")
+            .defer("search_vector")
+            .search(words),
+            # The start of each question, not its whole text: enough to say what it asked.
+            SearchKind.ANSWERS: WrittenQuestion.objects.published()
+            .for_list()
+            .annotate(question_start=Left("question_text", 400))
+            .search(words),
+        }
         for group_kind, label in SearchKind.CHOICES[1:]:
             paginator = CappedPaginator(
                 found[group_kind], PER_PAGE if kind else SEARCH_GROUP_SIZE, cap=SEARCH_CANDIDATES
