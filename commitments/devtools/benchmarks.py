@@ -7,13 +7,13 @@ import os
 import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
-import httpx
 from django.conf import settings
 from django.core.management.base import CommandError
 from django.db import connection
+
+from .web_stack import StackError, wait_until_answering
 
 
 def free_port() -> int:
@@ -23,14 +23,11 @@ def free_port() -> int:
 
 
 def wait_for(url: str, *, what: str) -> None:
-    """Until `url` answers at all (20 s at most)."""
-    for _ in range(200):
-        try:
-            httpx.get(url, timeout=1)
-            return
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    raise CommandError(f"{what} did not start.")
+    """Until `url` answers at all (20 s at most); a command's error otherwise."""
+    try:
+        wait_until_answering(url, what=what)
+    except StackError as error:
+        raise CommandError(str(error)) from error
 
 
 def fresh_database(name: str) -> str:

@@ -77,6 +77,16 @@ class Running:
                 self.process.wait()
 
 
+def _serving(process: subprocess.Popen, *, port: int, folder: Path, what: str) -> Iterator[Running]:
+    """The body of each server's context manager: once it answers, hand it over; stop it after."""
+    running = Running(f"http://127.0.0.1:{port}", process, folder)
+    try:
+        wait_until_answering(running.url + "/healthz", what=what, process=process)
+        yield running
+    finally:
+        running.stop()
+
+
 @contextmanager
 def gunicorn(
     env: dict[str, str], *, port: int, folder: Path, workers: int = 2, timeout: int = 30
@@ -94,12 +104,7 @@ def gunicorn(
         cwd=settings.BASE_DIR,
         env=env,
     )
-    running = Running(f"http://127.0.0.1:{port}", process, folder)
-    try:
-        wait_until_answering(running.url + "/healthz", what="gunicorn", process=process)
-        yield running
-    finally:
-        running.stop()
+    yield from _serving(process, port=port, folder=folder, what="gunicorn")
 
 
 @contextmanager
@@ -152,12 +157,7 @@ http {{
     process = subprocess.Popen(
         [binary, "-e", str(folder / "error.log"), "-p", str(folder), "-c", str(folder / "nginx.conf")]
     )
-    running = Running(f"http://127.0.0.1:{port}", process, folder)
-    try:
-        wait_until_answering(running.url + "/healthz", what="nginx", process=process)
-        yield running
-    finally:
-        running.stop()
+    yield from _serving(process, port=port, folder=folder, what="nginx")
 
 
 def requests_served(log: Path, path: str) -> int:
