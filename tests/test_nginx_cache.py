@@ -99,7 +99,7 @@ def test_during_a_background_update_every_reader_gets_the_stored_page_and_django
         first = _get(proxy.url, path)
         assert first.status_code == 200 and first.headers["X-Cache-Status"] == "MISS"
         assert _get(proxy.url, path).headers["X-Cache-Status"] == "HIT"
-        assert stack.reached_django(path) == 1
+        assert _wait_for_requests(stack, path, 1) == 1
         record_status_change(
             commitment, to="delayed", reason="Paused for review", effective_on=date(2024, 2, 1)
         )
@@ -165,7 +165,7 @@ def test_an_editors_session_always_reaches_django_and_is_never_kept(stack, clien
             response = _get(proxy.url, path, Cookie=cookie)
             assert response.headers["X-Cache-Status"] == "BYPASS"
             assert "private" in response.headers["Cache-Control"]
-        assert stack.reached_django(path) == 4
+        assert _wait_for_requests(stack, path, 4) == 4
         assert _get(proxy.url, path).headers["X-Cache-Status"] == "HIT"
 
 
@@ -188,7 +188,7 @@ def test_searches_and_invented_addresses_are_never_kept(stack):
         for path in ["/search/?q=licence", "/commitments/?x=1"]:
             for _ in range(2):
                 assert _get(proxy.url, path).headers["X-Cache-Status"] == "MISS"
-        assert stack.reached_django("/search/?q=licence") == 2
+        assert _wait_for_requests(stack, "/search/?q=licence", 2) == 2
 
 
 def test_with_gunicorn_stopped_public_pages_still_answer_from_the_cache(stack):
