@@ -84,6 +84,18 @@ class DeadlineQuerySet(models.QuerySet):
         """Met late by Deadline.standing(): delivered after the date promised."""
         return self.filter(delivered_on__gt=models.F("due_on"))
 
+    def count_by_standing(self, on: date | None = None) -> dict[str, int]:
+        """How many stand in each state on `on`, by Deadline.standing() itself (every state present,
+        0 for none): a few dozen rows, so the rule is applied in Python rather than restated."""
+        counts = dict.fromkeys(DeadlineState.values, 0)
+        for deadline in self.only("due_on", "delivered_on"):
+            counts[deadline.standing(on).state] += 1
+        return counts
+
+    def for_pages(self) -> models.QuerySet:
+        """Published, with what each names, by date promised (no date last)."""
+        return self.published().select_related("commitment", "action_plan", "duty").in_date_order()
+
     def in_date_order(self) -> models.QuerySet:
         return self.order_by(
             models.F("due_on").asc(nulls_last=True), models.F("said_on").asc(nulls_last=True), "pk"

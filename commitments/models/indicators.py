@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
@@ -23,6 +24,16 @@ FIGURE_FIELDS = ("indicator_id", "period_start", "period_end", "value")
 class IndicatorQuerySet(models.QuerySet):
     def published(self) -> models.QuerySet:
         return self.filter(is_published=True)
+
+    def with_points(self) -> models.QuerySet:
+        """Every point of each series, revised ones too, in time order, as `every_point`: what
+        current_points and earlier_figures read, so a page of series costs two queries."""
+        points = IndicatorPoint.objects.select_related("question").in_time_order()
+        return self.prefetch_related(models.Prefetch("points", queryset=points, to_attr="every_point"))
+
+    def headline(self) -> Indicator | None:
+        """The series the home page opens with, with its points."""
+        return self.published().filter(is_headline=True).with_points().first()
 
 
 class Indicator(models.Model):
@@ -62,6 +73,53 @@ class Indicator(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def current_points(self) -> list[IndicatorPoint]:
+        """The figures as they now stand, in time order (needs with_points())."""
+        revised = {point.revises_id for point in self.every_point if point.revises_id}
+        return [point for point in self.every_point if point.pk not in revised]
+
+    def earlier_figures(self, point: IndicatorPoint) -> list[IndicatorPoint]:
+        """The figures `point` revised, newest first: kept and shown, never overwritten."""
+        by_pk = {each.pk: each for each in self.every_point}
+        earlier, step = [], by_pk.get(point.revises_id)
+        while step is not None:
+            earlier.append(step)
+            step = by_pk.get(step.revises_id)
+        return earlier
+
+    @property
+    def first_point(self) -> IndicatorPoint | None:
+        current = self.current_points
+        return current[0] if current else None
+
+    @property
+    def latest_point(self) -> IndicatorPoint | None:
+        current = self.current_points
+        return current[-1] if current else None
+
+    @property
+    def change_since_first(self) -> Decimal | None:
+        """The latest figure less the first: None while the series has fewer than two points."""
+        current = self.current_points
+        return current[-1].change_from(current[0]) if len(current) > 1 else None
+
+    @property
+    def change_since_first_text(self) -> str:
+        """“Down 2,496 since 30 June 2015, the first figure in the series (5,040)”, or "" for a
+        series of one figure."""
+        change = self.change_since_first
+        if change is None:
+            return ""
+        first = self.first_point
+        when = first.period_text.removeprefix("at ").removeprefix("on ")
+        if first.period_start is not None and first.period_start != first.period_end:
+            when = f"the figure for {when}"
+        size = IndicatorPoint(value=abs(change)).value_text
+        moved = "Down" if change < 0 else "Up" if change > 0 else "Unchanged"
+        amount = f" {size}" if change else ""
+        return f"{moved}{amount} since {when}, the first figure in the series ({first.value_text})"
 
 
 class IndicatorPointQuerySet(models.QuerySet):
@@ -149,6 +207,18 @@ class IndicatorPoint(models.Model):
                     "A published figure is never overwritten: record the new figure as a revision."
                 )
         super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        """A revision is of the same series and period as the figure it revises."""
+        earlier = self.revises
+        if earlier is not None and (
+            earlier.indicator_id != self.indicator_id
+            or earlier.period_start != self.period_start
+            or earlier.period_end != self.period_end
+        ):
+            raise ValidationError(
+                {"revises": "A revision must be of the same series and period as the figure it revises."}
+            )
 
     @property
     def value_text(self) -> str:

@@ -4,7 +4,7 @@ from django.db import transaction
 from django.urls import path
 from django.views.generic import TemplateView
 
-from . import recommendations, search, views
+from . import numbers, recommendations, search, views
 from .cache import cached_public_page as cached
 from .cache import public_data
 
@@ -26,6 +26,8 @@ urlpatterns = [
         cached(recommendations.RecommendationDetailView.as_view()),
         name="recommendation",
     ),
+    path("numbers/", cached(numbers.NumbersView.as_view()), name="numbers"),
+    path("deadlines/", cached(numbers.DeadlinesView.as_view()), name="deadlines"),
     path("figures/<slug:slug>/", cached(views.FigureTableView.as_view()), name="figure_table"),
     path(
         "what-is-an-ipp-sentence/",
