@@ -37,6 +37,25 @@ def revise_point(
     )
 
 
+def figure_cell_provenance(cell: FigureCell) -> dict:
+    """What a point promoted from `cell` records: its number, the answer it was published in, the
+    answer's official address as the source, and the cell itself. Refuses a cell with no number."""
+    if cell.kind != FigureCell.Kind.NUMBER or cell.value is None:
+        raise IndicatorError(f"The cell “{cell.published}” holds no number, so it cannot be a point.")
+    table = cell.row.table
+    question = table.question
+    house = question.get_house_display()
+    return {
+        "value": cell.value,
+        "source_title": f"{house} written answer {question.uin}, table “{table.caption}”",
+        "source_url": question.citation_url,
+        "question": question,
+        "figure_cell": cell,
+        "note": f"From the table in the answer, cell {cell.row.display_label} × {cell.column.display_label} "
+        f"(published as “{cell.published}”).",
+    }
+
+
 def promote_figure_cell(
     cell: FigureCell,
     *,
@@ -48,19 +67,9 @@ def promote_figure_cell(
     """A number published in an answer's table as a point of a series. It keeps its provenance:
     the cell, the answer it was published in, and the answer's official address as its source.
     A suppressed or nil cell has no number, so it cannot become a point (it is never 0)."""
-    if cell.kind != FigureCell.Kind.NUMBER or cell.value is None:
-        raise IndicatorError(f"The cell “{cell.published}” holds no number, so it cannot be a point.")
-    table = cell.row.table
-    question = table.question
-    where = f"{cell.row.display_label} × {cell.column.display_label}"
+    provenance = figure_cell_provenance(cell)
+    if note:
+        provenance["note"] = note
     return IndicatorPoint.objects.create(
-        indicator=indicator,
-        period_start=period_start,
-        period_end=period_end,
-        value=cell.value,
-        source_title=f"{question.get_house_display()} written answer {question.uin}, table “{table.caption}”",
-        source_url=question.citation_url,
-        note=note or f"From the table in the answer, cell {where} (published as “{cell.published}”).",
-        question=question,
-        figure_cell=cell,
+        indicator=indicator, period_start=period_start, period_end=period_end, **provenance
     )
