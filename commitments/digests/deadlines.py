@@ -38,9 +38,11 @@ class DeadlineAlertReport:
 
 
 def passed_deadlines(on: date) -> list[Deadline]:
-    """Published deadlines of published commitments overdue on `on` (Deadline.standing's rule)."""
+    """Published deadlines of published commitments overdue on `on` (Deadline.standing's rule); a
+    third party's account of a date is not a promise, so it is never alerted."""
     return list(
         Deadline.objects.published()
+        .held_to_account()
         .passed_undelivered(on)
         .filter(commitment__isnull=False)
         .select_related("commitment")
@@ -103,7 +105,7 @@ def alert_passed_deadlines(*, on: date | None = None, connection=None) -> Deadli
     connection = connection or get_connection()
     still_due = DeadlineAlert.objects.filter(
         state=DeadlineAlertState.PENDING,
-        deadline__in=Deadline.objects.published().passed_undelivered(on),
+        deadline__in=Deadline.objects.published().held_to_account().passed_undelivered(on),
         subscriber__in=Subscriber.objects.confirmed(),
     )
     while True:

@@ -76,6 +76,11 @@ class DeadlineQuerySet(models.QuerySet):
             Q(commitment__isnull=True) | Q(commitment__is_published=True)
         )
 
+    def held_to_account(self) -> models.QuerySet:
+        """Dates the government promised or the law set: not a third party's account of a date,
+        which pages show as such but never count or alert as a broken promise."""
+        return self.exclude(date_claimed_by=DateClaim.THIRD_PARTY)
+
     def passed_undelivered(self, on: date) -> models.QuerySet:
         """Overdue on `on` by Deadline.standing(): a date promised, passed, nothing delivered."""
         return self.filter(due_on__lt=on, delivered_on__isnull=True)

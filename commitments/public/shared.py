@@ -12,7 +12,6 @@ from django.http import HttpRequest
 from ..models import (
     ActionPlan,
     Commitment,
-    DateClaim,
     Deadline,
     DeadlineState,
     Evidence,
@@ -117,11 +116,7 @@ def deadline_summary() -> dict:
     """The dates the government promised or the law set, by where they stand today (Deadline.standing(),
     the one rule): the home page counts those past with nothing delivered, met late and met on time.
     A third party's account of a date is left out here; the deadlines page shows it as such."""
-    dated = (
-        Deadline.objects.published()
-        .filter(due_on__isnull=False)
-        .exclude(date_claimed_by=DateClaim.THIRD_PARTY)
-    )
+    dated = Deadline.objects.published().held_to_account().filter(due_on__isnull=False)
     counts = dated.count_by_standing()
     return {
         "total": sum(counts.values()),
