@@ -85,10 +85,6 @@ class DeadlineQuerySet(models.QuerySet):
         """Overdue on `on` by Deadline.standing(): a date promised, passed, nothing delivered."""
         return self.filter(due_on__lt=on, delivered_on__isnull=True)
 
-    def met_late(self) -> models.QuerySet:
-        """Met late by Deadline.standing(): delivered after the date promised."""
-        return self.filter(delivered_on__gt=models.F("due_on"))
-
     def count_by_standing(self, on: date | None = None) -> dict[str, int]:
         """How many stand in each state on `on`, by Deadline.standing() itself (every state present,
         0 for none): a few dozen rows, so the rule is applied in Python rather than restated."""
