@@ -98,6 +98,10 @@ def test_the_shipped_numbers_load_once_with_the_derived_sum_marked(demo):
         711,
         date(2024, 9, 30),
     )
+    # The research file's "as above" is the row above's note, spelled out.
+    assert not IndicatorPoint.objects.filter(note="as above").exists()
+    june = IndicatorPoint.objects.get(indicator__slug="ipp_in_custody_recalled", period_end=date(2024, 6, 30))
+    assert "month-end date assumed 30 June" in june.note
     report = load_demo()
     assert not report.created["indicator points"] and not report.created["indicators"]
 

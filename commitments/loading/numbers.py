@@ -22,6 +22,7 @@ INDICATORS_FILE = "indicators.json"
 NUMBERS_FILE = "ipp_numbers.csv"
 DEADLINES_FILE = "deadlines.csv"
 DERIVED_MARK = "DERIVED:"
+AS_ABOVE = "as above"
 
 # The research names two promises by a commitment slug it suggests and no commitment carries: each
 # was a promise about a plan document itself, so it belongs to that version of the plan.
@@ -80,7 +81,12 @@ def load_numbers(fixtures_dir: Path, report: LoadReport) -> None:
             report.created["indicators"] += 1
         indicators[indicator.slug] = indicator
     with (fixtures_dir / NUMBERS_FILE).open(encoding="utf-8", newline="") as file:
+        previous_note = ""
         for number, row in enumerate(csv.DictReader(file), start=2):
+            # "as above" in the research file means the row above's note: on a page it would not.
+            if row["note"] == AS_ABOVE:
+                row["note"] = previous_note
+            previous_note = row["note"]
             indicator = indicators.get(row["indicator"])
             if indicator is None:
                 report.skipped.append(f"{NUMBERS_FILE} line {number}: no series “{row['indicator']}”")

@@ -15,17 +15,24 @@ from .shared import source_copies
 
 def series_for_page(indicators) -> list[dict]:
     """Each series with its chart (two figures or more), its current figures with the figures they
-    revised, and its distinct sources, official first where the source rule finds one."""
+    revised, and its distinct sources (address and the title research gave it), official first
+    where the source rule finds one."""
     copies = source_copies()
     found = []
     for indicator in indicators:
         points = indicator.current_points
+        titles = {}
+        for point in points:
+            titles.setdefault(point.source_url, point.source_title)
         found.append(
             {
                 "indicator": indicator,
                 "chart": series_chart(indicator),
                 "rows": [{"point": point, "earlier": indicator.earlier_figures(point)} for point in points],
-                "sources": distinct_sources([point.source_url for point in points], copies),
+                "sources": [
+                    (url, titles[url])
+                    for url in distinct_sources([point.source_url for point in points], copies)
+                ],
             }
         )
     return found
