@@ -36,6 +36,10 @@ class SeriesChart(BarChart):
     html_id: str = ""
 
     @property
+    def has_derived(self) -> bool:
+        return any(bar.kind == DERIVED for bar in self.bars)
+
+    @property
     def description(self) -> str:
         """The chart in words, for screen readers; the table beside it holds the same figures."""
         values = "; ".join(
