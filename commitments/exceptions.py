@@ -43,3 +43,7 @@ class StaleTriage(TriageError):
 
 class SearchTooSlow(TrackerError):
     """A reader's search ran past SEARCH_STATEMENT_TIMEOUT_MS and was stopped by the database."""
+
+
+class IndicatorError(TrackerError):
+    """An indicator point broke a rule (a figure overwritten instead of revised, a cell with no number)."""

@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Protocol
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 from .models.choices import SourceBasis
 
@@ -51,6 +51,7 @@ PUBLISHERS = (
 ACRONYMS = {"ipp", "ipps", "hmpps", "hmip", "uk", "mp", "mps", "dpp", "jsc", "moj", "gps", "em", "si"}
 _DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 _WRITTEN_QUESTION = re.compile(r"/written-questions/detail/(\d{4}-\d{2}-\d{2})/([A-Za-z0-9]+)")
+_WRITTEN_STATEMENT = re.compile(r"/written-statements/detail/(\d{4}-\d{2}-\d{2})/([A-Za-z0-9]+)")
 _PP_QUESTION = re.compile(r"/question/([A-Za-z0-9]+)(?:/([a-z0-9-]+))?")
 _TWFY_ID = re.compile(r"(\d{4}-\d{2}-\d{2})[a-z]?\.([A-Za-z0-9]+)")
 _SELECT_COMMITTEE = re.compile(r"/cmselect/(cm[a-z]+)/(\d+)/")
@@ -123,6 +124,8 @@ def _title_from_address(url: str) -> str:
     path = parts.path
     if match := _WRITTEN_QUESTION.search(path):
         return f"Written question {match.group(2).upper()}, tabled {_long_date(match.group(1))}"
+    if match := _WRITTEN_STATEMENT.search(path):
+        return f"Written statement {match.group(2).upper()}, {_long_date(match.group(1))}"
     host = _host(url)
     if host.endswith("theyworkforyou.com"):
         kind = TWFY_KINDS.get(path.strip("/").split("/")[0], "")
@@ -163,6 +166,8 @@ def _title_from_address(url: str) -> str:
 def _page_slug(path: str) -> str:
     """The last part of an address that reads as words ("timing-of-ipp-changes"), as a title."""
     for segment in reversed([part for part in path.split("/") if part]):
+        # An address spells "labour’s" as "labour%E2%80%99s": read it as the word it is.
+        segment = re.sub(r"['’]", "", unquote(segment))
         segment = re.sub(r"\.(html?|xht|aspx?|php)$", "", segment)
         segment = re.sub(r"-\d+$", "", segment)  # a trailing article number
         if "-" in segment or re.search(r"[a-z][A-Z]", segment):

@@ -14,6 +14,7 @@ from django.dispatch import receiver
 
 from . import digests, integrity
 from .analysis.pipeline import analyse_answer
+from .digests.deadlines import alert_passed_deadlines
 from .models import DigestFrequency
 from .opendata import builds, snapshots
 from .parliament import recheck
@@ -86,6 +87,13 @@ def analyse_changed_answers(sender, *, questions, **kwargs) -> None:
     committed (in-process when Celery runs eagerly, as in the demo)."""
     for pk in questions.worth_analysing().values_list("pk", flat=True):
         transaction.on_commit(partial(analyse_answer_task.delay, pk))
+
+
+@shared_task(name="commitments.tasks.alert_passed_deadlines_task", acks_late=True, reject_on_worker_lost=True)
+def alert_passed_deadlines_task() -> dict:
+    """Hourly: tell followers once when a promised date passed undelivered; a re-run, or a run on
+    another worker, sends nothing twice (digests/deadlines.py)."""
+    return alert_passed_deadlines().as_dict()
 
 
 @shared_task(name="commitments.tasks.build_exports_task", acks_late=True, reject_on_worker_lost=True)

@@ -11,18 +11,22 @@ from commitments.models import (
     ActionPlan,
     Commitment,
     Correction,
+    Deadline,
     Evidence,
     FigureCell,
     FigureColumn,
     FigureRow,
     FigureTable,
     House,
+    Indicator,
+    IndicatorPoint,
     PromiseWording,
     QuestionEvent,
     RecheckRun,
     Recommendation,
     RecommendationDevelopment,
     SourceCopy,
+    StatutoryDuty,
     Subscriber,
     Theme,
     WrittenQuestion,
@@ -247,3 +251,59 @@ class RecommendationDevelopmentFactory(factory.django.DjangoModelFactory):
     said_by = "Alex Chalk, Lord Chancellor"
     quote = "The central point about licence length is critical."
     source_url = "https://hansard.parliament.uk/commons/2023-10-16/debates/PrisonCapacity"
+
+
+class IndicatorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Indicator
+        skip_postgeneration_save = True
+
+    slug = factory.Sequence(lambda n: f"indicator-{n}")
+    name = factory.Sequence(lambda n: f"People in prison on an IPP sentence ({n})")
+    counts = "People in prison serving an IPP sentence."
+    unit = "people"
+    official_table = "Offender management statistics quarterly, table 1.Q.14"
+
+    @factory.post_generation
+    def commitments(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.commitments.set(extracted)
+
+
+class IndicatorPointFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = IndicatorPoint
+
+    indicator = factory.SubFactory(IndicatorFactory)
+    period_end = date(2024, 12, 31)
+    value = 2614
+    source_title = "Lords written answer HL5974"
+    source_url = "https://questions-statements.parliament.uk/written-questions/detail/2025-03-03/HL5974"
+
+
+class StatutoryDutyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = StatutoryDuty
+
+    slug = factory.Sequence(lambda n: f"duty-{n}")
+    name = "Annual report on IPP prisoners' progress"
+    provision = "Victims and Prisoners Act 2024, section 67(1)"
+    rule = (
+        "The Secretary of State must, as soon as is reasonably practicable after the end of each "
+        "reporting period— (a) prepare and publish a report"
+    )
+    rule_source_url = "https://www.legislation.gov.uk/ukpga/2024/21/section/67/enacted"
+
+
+class DeadlineFactory(factory.django.DjangoModelFactory):
+    """A government promise of a date, not yet delivered; pass due_on, delivered_on as a test needs."""
+
+    class Meta:
+        model = Deadline
+
+    commitment = factory.SubFactory(CommitmentFactory)
+    promise = "Phase 1 will commence on 1 November 2024, when sections 66 and 67 will come into force."
+    due_on = date(2024, 11, 1)
+    said_on = date(2024, 9, 5)
+    said_by = "Shabana Mahmood (Lord Chancellor), written statement HCWS72"
+    source_url = "https://questions-statements.parliament.uk/written-statements/detail/2024-09-05/HCWS72"

@@ -89,6 +89,9 @@ def site(live_server):
         "recommendation list, filtered": "/recommendations/?verdict=rejected&sort=-report_on",
         "recommendation": "/recommendations/jsc-2022-rec8-licence-qualifying-period/",
         "recommendation with words cut short": "/recommendations/jsc-2022-rec18-resentence-all/",
+        "the numbers": "/numbers/",
+        "deadlines": "/deadlines/",
+        "commitment with promised dates and numbers": "/commitments/ipp-annual-report-duty/",
         "hostile question": f"/questions/{hostile.pk}/",
         "figure table": "/figures/hl7122-progression-panels-by-region/",
         "about": "/about/",
@@ -278,6 +281,23 @@ def test_figures_are_legible_on_a_phone_and_a_desk(site, browser):
         context.close()
 
 
+def test_the_numbers_charts_are_legible_on_a_phone_and_a_desk(site, browser):
+    """The series charts as the figure-table charts are held: text at 11 px or more and inside each
+    chart at both widths, no axe violation of any impact, nothing wider than the screen."""
+    base, pages = site
+    for width_name, width in WIDTHS.items():
+        context, page, _, problems = _open(browser, base + pages["the numbers"], width)
+        texts = page.evaluate(SVG_TEXT)
+        assert len(texts) > 6 * 8, width_name  # six charts, each with its bars, ticks and axes
+        small = [t for t in texts if t["px"] < 11]
+        assert small == [], (width_name, small[:3])
+        assert [t["text"] for t in texts if not t["inside"]] == [], width_name
+        assert _axe_violations(page, EVERY_IMPACT) == [], width_name
+        assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 1, width_name
+        assert problems == []
+        context.close()
+
+
 LISTS = {
     "commitment list": "/commitments/",
     "recommendation list": "/recommendations/",
@@ -432,6 +452,9 @@ def admin_site(site, settings):
         "commitment change page": reverse("admin:commitments_commitment_change", args=[commitment.pk]),
         "evidence list": reverse("admin:commitments_evidence_changelist"),
         "review queue": reverse("admin:commitments_evidencesuggestion_changelist"),
+        "indicator points": reverse("admin:commitments_indicatorpoint_changelist"),
+        "add an indicator point": reverse("admin:commitments_indicatorpoint_add"),
+        "deadlines": reverse("admin:commitments_deadline_changelist"),
     }
     return base, pages
 

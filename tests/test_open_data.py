@@ -19,9 +19,12 @@ from commitments.services import record_status_change
 
 from .factories import (
     CommitmentFactory,
+    DeadlineFactory,
     EvidenceFactory,
     FigureCellFactory,
     FigureTableFactory,
+    IndicatorFactory,
+    IndicatorPointFactory,
     QuestionEventFactory,
     RecommendationDevelopmentFactory,
     RecommendationFactory,
@@ -80,7 +83,8 @@ def test_pages_link_their_feeds(client, demo):
 def _csv(client, url):
     response = client.get(url)
     assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
-    return list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    return list(csv.DictReader(io.StringIO(body.decode())))
 
 
 def test_commitments_csv_has_the_same_rows_as_the_list_filter(client, demo):
@@ -256,6 +260,9 @@ def hostile_cells(db):
     recommendation = RecommendationFactory(title="=1+1", made_by="@evil", response_text="-2+3")
     recommendation.commitments.add(commitment)
     RecommendationDevelopmentFactory(recommendation=recommendation, quote="+1", said_by="=evil")
+    indicator = IndicatorFactory(name="=1+1", counts="@evil", commitments=[commitment])
+    IndicatorPointFactory(indicator=indicator, value=Decimal("-3"), source_title="=evil", note="-1")
+    DeadlineFactory(commitment=commitment, promise="=1+1", said_by="+evil", note="@x")
     return commitment
 
 
@@ -275,7 +282,9 @@ def test_no_csv_cell_starts_like_a_formula_but_our_own_numbers_stay_numbers(clie
     tables["commitments_export"] = _csv(client, "/exports/commitments.csv")
     tables["questions_export"] = _csv(client, "/exports/questions.csv")
     tables["recommendations_export"] = _csv(client, "/exports/recommendations.csv")
-    assert len(tables) == 11 and all(tables.values())
+    tables["indicator_points_export"] = _csv(client, "/exports/indicator-points.csv")
+    tables["deadlines_export"] = _csv(client, "/exports/deadlines.csv")
+    assert len(tables) == 16 and all(tables.values())
     for name, rows in tables.items():
         for row in rows:
             for column, cell in row.items():
@@ -286,6 +295,10 @@ def test_no_csv_cell_starts_like_a_formula_but_our_own_numbers_stay_numbers(clie
     assert tables["evidence"][0]["excerpt"] == "'\r=1+1"
     assert tables["recommendations_export"][0]["title"] == "'=1+1"
     assert tables["recommendation_developments"][0]["quote"] == "'+1"
+    assert tables["indicators"][0]["name"] == "'=1+1"
+    assert tables["indicator_points_export"][0]["source_title"] == "'=evil"
+    assert tables["deadlines_export"][0]["promise"] == tables["deadlines"][0]["promise"] == "'=1+1"
+    assert Decimal(tables["indicator_points"][0]["value"]) == -3
     [cell] = tables["figure_cells"]
     assert (cell["row_label"], cell["column_label"], cell["published"]) == ("'=row", "'+column", "'-3")
     assert Decimal(cell["value"]) == -3

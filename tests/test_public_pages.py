@@ -467,9 +467,14 @@ def test_figure_page_keeps_suppressed_and_nil_cells_and_never_plots_them_as_zero
 @pytest.mark.parametrize(
     ("url", "most"),
     [
-        ("/", 8),
+        (
+            "/",
+            10,
+        ),  # +2 (#31): the headline series (with its figures, when there is one) and the dates counted
         ("/commitments/", 10),
-        ("/commitments/{c}/", 9),  # with the promise's words and its recommendations
+        # With the promise's words and its recommendations; +3 (#31): its promised dates, the series it
+        # aims to move, and their figures when it has any.
+        ("/commitments/{c}/", 12),
         ("/themes/", 6),
         ("/themes/{t}/", 6),
         ("/questions/", 8),
@@ -683,7 +688,9 @@ def test_a_commitment_page_reads_recency_and_plans_once_per_data_version_and_fol
     first.action_plans.add(ActionPlanFactory(title="Undated plan", published_on=None))
     assert _queries_for(client, f"/commitments/{first.slug}/")
     shared = _queries_for(client, f"/commitments/{second.slug}/")
-    assert len(shared) == 4  # the commitment, its status changes, its evidence, the promise's words
+    # The commitment, its status changes, its evidence, the promise's words, its promised dates and the
+    # series it aims to move (#31; none here, so no query for their figures).
+    assert len(shared) == 6
     assert not any("MAX(" in sql or "commitments_commitment_action_plans" in sql for sql in shared)
     page = get_page(client, f"/commitments/{first.slug}/")
     assert "No recent evidence." in page

@@ -1,6 +1,7 @@
 """Load the data that ships in fixtures/: action plans, themes, commitments with their initial
 status, the two seed answers, the labelled research answers, evidence, the seed's figure table, and
-outside recommendations (loading/recommendations.py).
+outside recommendations (loading/recommendations.py), the numbers and the promised dates
+(loading/numbers.py).
 
 Idempotent by natural keys (slugs; Parliament's question key): a second run creates nothing and
 never overwrites what editors have changed since.
@@ -25,6 +26,7 @@ from ..ops.roles import EDITORS_GROUP
 from ..parliament.events import mark_seen, record_known_events
 from ..parliament.watch import Watch
 from ..services import record_status_change
+from .numbers import load_deadlines, load_numbers
 from .recommendations import RECOMMENDATIONS_FILE, load_recommendations
 from .record import SOURCE_COPIES_FILE, WORDING_FILE, load_promise_wordings, load_source_copies
 from .report import LoadReport
@@ -72,6 +74,8 @@ def load_demo(*, fixtures_dir: Path = FIXTURES_DIR, demo_users: bool = False) ->
 
     _record_initial_statuses(research["commitments"], commitments, cited, report)
     load_recommendations(fixtures_dir / RECOMMENDATIONS_FILE, report)
+    load_numbers(fixtures_dir, report)
+    load_deadlines(fixtures_dir, report)
     if demo_users:
         _create_demo_users(report)
     return report

@@ -7,6 +7,9 @@ rules are in commitments.services. Nothing here filters for a page or talks HTTP
 
 from .choices import (
     CorrectionState,
+    DateClaim,
+    DeadlineAlertState,
+    DeadlineState,
     DeliveryState,
     DigestFrequency,
     EvidenceState,
@@ -26,9 +29,11 @@ from .choices import (
     WordingKind,
 )
 from .corrections import Correction
+from .deadlines import Deadline, DeadlineAlert, Standing, StatutoryDuty
 from .digests import DigestDelivery, DigestPeriod, Subscriber, new_subscriber_token
 from .evidence import Evidence, EvidenceSuggestion
 from .figures import FigureAxisLabel, FigureCell, FigureColumn, FigureRow, FigureTable
+from .indicators import Indicator, IndicatorPoint
 from .plan import ActionPlan, Commitment, StatusChange, Theme
 from .questions import AnswerToTriage, QuestionEvent, RecheckRun, WatchedBody, WatchedTerm, WrittenQuestion
 from .recommendations import Recommendation, RecommendationDevelopment
@@ -36,6 +41,15 @@ from .sources import SourceCopy
 from .wording import PromiseWording
 
 __all__ = [
+    "DateClaim",
+    "Deadline",
+    "DeadlineAlert",
+    "DeadlineAlertState",
+    "DeadlineState",
+    "Indicator",
+    "IndicatorPoint",
+    "Standing",
+    "StatutoryDuty",
     "ActionPlan",
     "AnswerToTriage",
     "Commitment",

@@ -161,3 +161,27 @@ class ResponseVerdict(models.TextChoices):
     PARTLY_ACCEPTED = "partly_accepted", "Partly accepted"
     REJECTED = "rejected", "Rejected"
     NOT_ANSWERED = "not_answered", "Not yet answered"
+
+
+class DateClaim(models.TextChoices):
+    """Whose date a promised date is: the government's own, the law's, or only a third party's
+    account of it (shown as such, never as the government's promise)."""
+
+    GOVERNMENT = "government", "The government's date"
+    STATUTE = "statute", "A date set in law"
+    THIRD_PARTY = "third_party", "A third party's claim, not the government's words"
+
+
+class DeadlineState(models.TextChoices):
+    """Where a promised date stands; Deadline.standing() is the one rule that decides it."""
+
+    MET_ON_TIME = "met_on_time", "Met on time"
+    MET_LATE = "met_late", "Met late"
+    OVERDUE = "overdue", "Overdue"
+    NOT_YET_DUE = "not_yet_due", "Not yet due"
+    NO_DATE = "no_date", "No date promised"
+
+
+class DeadlineAlertState(models.TextChoices):
+    PENDING = "pending", "Pending"
+    SENT = "sent", "Sent"

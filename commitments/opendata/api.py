@@ -7,12 +7,9 @@ document from the serializers, which schemathesis then checks the API against.
 
 from __future__ import annotations
 
-import re
-
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers, viewsets
-from rest_framework.exceptions import NotFound
 from rest_framework.routers import DefaultRouter
 
 from ..integrity import change_source
@@ -30,6 +27,8 @@ from ..models import (
 )
 from ..public.filters import CommitmentFilter, RecommendationFilter, WrittenQuestionFilter
 from ..public.shared import source_copies
+from .api_policy import LookupGuard
+from .numbers import DeadlineViewSet, IndicatorViewSet
 from .recommendations import (
     RecommendationDetailSerializer,
     RecommendationSerializer,
@@ -275,19 +274,6 @@ class FigureTableSerializer(serializers.ModelSerializer):
         fields = ["slug", "caption", "question", "row_heading", "notes", "columns", "rows"]
 
 
-class LookupGuard:
-    """An id or slug that cannot exist (a null byte, spaces, punctuation) is a JSON 404 at once,
-    before the database sees it: PostgreSQL refuses a null byte with an error, not an empty result."""
-
-    lookup_pattern = re.compile(r"^[-\w]{1,120}$")
-
-    def get_object(self):
-        value = self.kwargs.get(self.lookup_url_kwarg or self.lookup_field, "")
-        if not self.lookup_pattern.match(value):
-            raise NotFound("No such item.")
-        return super().get_object()
-
-
 class CommitmentViewSet(LookupGuard, viewsets.ReadOnlyModelViewSet):
     """Published commitments; filter as on /commitments/ (q, theme, status, owner, plan)."""
 
@@ -369,3 +355,5 @@ router.register("action-plans", ActionPlanViewSet, basename="action-plan")
 router.register("questions", QuestionViewSet, basename="question")
 router.register("figure-tables", FigureTableViewSet, basename="figure-table")
 router.register("recommendations", RecommendationViewSet, basename="recommendation")
+router.register("indicators", IndicatorViewSet, basename="indicator")
+router.register("deadlines", DeadlineViewSet, basename="deadline")

@@ -1,5 +1,7 @@
-"""Paging and throttling of the JSON API. Kept apart from api.py because REST framework imports
+"""Paging, throttling and lookups of the JSON API. Kept apart from api.py because REST framework imports
 these classes from its settings while its views module loads."""
+
+import re
 
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import PageNumberPagination
@@ -33,3 +35,16 @@ class Pagination(PageNumberPagination):
 
 class PublicThrottle(AnonRateThrottle):
     scope = "public"
+
+
+class LookupGuard:
+    """An id or slug that cannot exist (a null byte, spaces, punctuation) is a JSON 404 at once,
+    before the database sees it: PostgreSQL refuses a null byte with an error, not an empty result."""
+
+    lookup_pattern = re.compile(r"^[-\w]{1,120}$")
+
+    def get_object(self):
+        value = self.kwargs.get(self.lookup_url_kwarg or self.lookup_field, "")
+        if not self.lookup_pattern.match(value):
+            raise NotFound("No such item.")
+        return super().get_object()

@@ -36,6 +36,16 @@ from ..models import (
 )
 from ..public.filters import CommitmentFilter, RecommendationFilter, WrittenQuestionFilter
 from . import snapshots
+from .numbers import (
+    DEADLINE_COLUMNS,
+    INDICATOR_COLUMNS,
+    POINT_COLUMNS,
+    deadline_rows,
+    indicator_rows,
+    point_rows,
+    public_deadlines,
+    public_indicators,
+)
 from .recommendations import (
     DEVELOPMENT_COLUMNS,
     RECOMMENDATION_COLUMNS,
@@ -299,6 +309,9 @@ def _tables() -> dict[str, tuple[list[str], Iterable[list]]]:
             recommendation_rows(public_recommendations().order_by("slug")),
         ),
         "recommendation_developments": (DEVELOPMENT_COLUMNS, development_rows()),
+        "indicators": (INDICATOR_COLUMNS, indicator_rows(public_indicators())),
+        "indicator_points": (POINT_COLUMNS, point_rows(public_indicators())),
+        "deadlines": (DEADLINE_COLUMNS, deadline_rows(public_deadlines())),
         "question_events": (
             ["question_id", "kind", "occurred_on", "observed_at"],
             (

@@ -1,11 +1,12 @@
 """Atom feeds of what changed: status changes and newly confirmed evidence, site-wide, per theme and
-per commitment, and outside recommendations as they are recorded. Each entry's date is when it was
+per commitment, outside recommendations as they are recorded, new figures of the indicator series and
+promised dates as they pass. Each entry's date is when it was
 recorded (created, not updated: an edit must not re-announce old news), and each cites its source."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
@@ -13,7 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 
-from ..models import Commitment, Evidence, Recommendation, StatusChange, Theme
+from ..models import Commitment, Deadline, Evidence, IndicatorPoint, Recommendation, StatusChange, Theme
+from ..models.deadlines import today
 from ..public.sharing import SiteAddressRequest
 
 ENTRIES = 50
@@ -172,4 +174,74 @@ class RecommendationsFeed(UpdatesFeed):
                 source=item.response_url or item.report_url,
             )
             for item in Recommendation.objects.published().order_by("-created_at", "-pk")[:ENTRIES]
+        ]
+
+
+class IndicatorPointsFeed(UpdatesFeed):
+    """New figures of the indicator series, newest recorded first; a revision is a new entry that
+    says which figure it revises."""
+
+    title = "IPP Action Plan tracker: new figures"
+    subtitle = "New official figures on people serving IPP sentences, each with its source."
+
+    def link(self):
+        return reverse("commitments:numbers")
+
+    def items(self):
+        points = (
+            IndicatorPoint.objects.published()
+            .select_related("indicator", "revises")
+            .order_by("-created_at", "-pk")[:ENTRIES]
+        )
+        return [
+            Entry(
+                key=f"indicator-point-{point.pk}",
+                title=f"{point.indicator.name}: {point.value_text} {point.period_text}",
+                description=f"{point.source_title}."
+                + (f" Revises the figure first given as {point.revises.value_text}." if point.revises else "")
+                + (
+                    " Derived by the tracker's researchers, not published as one figure."
+                    if point.is_derived
+                    else ""
+                ),
+                link=reverse("commitments:numbers") + f"#point-{point.pk}",
+                recorded=point.created_at,  # created, not updated: an edit must not re-announce it
+                source=point.source_url,
+            )
+            for point in points
+        ]
+
+
+def _deadline_words(deadline: Deadline) -> str:
+    """The promise (quoted only when verbatim), who said it, and whose date it is."""
+    words = f"“{deadline.promise}”" if deadline.promise_is_verbatim else deadline.promise
+    claim = (
+        " The date is a third party's claim, not the government's." if deadline.is_third_party_date else ""
+    )
+    return f"{words} ({deadline.said_by}).{claim}"
+
+
+class DeadlinesFeed(UpdatesFeed):
+    """Promised dates as they pass, newest first, each with where it stands by the one rule. Dated
+    the day after the date promised (when it passed), so a date passing is news once."""
+
+    title = "IPP Action Plan tracker: promised dates that passed"
+    subtitle = "Dates promised for IPP Action Plan commitments, and whether each was met."
+
+    def link(self):
+        return reverse("commitments:deadlines")
+
+    def items(self):
+        passed = Deadline.objects.for_pages().filter(due_on__lt=today()).order_by("-due_on", "-pk")[:ENTRIES]
+        return [
+            Entry(
+                key=f"deadline-{deadline.pk}",
+                title=f"{deadline.owner_title}: the date of {deadline.due_on:%-d %B %Y} passed. "
+                f"{deadline.standing().text}",
+                description=_deadline_words(deadline),
+                link=reverse("commitments:deadlines") + f"#deadline-{deadline.pk}",
+                recorded=timezone.make_aware(datetime.combine(deadline.due_on + timedelta(days=1), time())),
+                source=deadline.source_url,
+            )
+            for deadline in passed
         ]

@@ -12,6 +12,8 @@ class StaticPagesSitemap(Sitemap):
             "commitments:theme_list",
             "commitments:question_list",
             "commitments:recommendation_list",
+            "commitments:numbers",
+            "commitments:deadlines",
             "commitments:about",
             "api-docs",
         ]

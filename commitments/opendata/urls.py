@@ -9,7 +9,7 @@ from drf_spectacular.views import SpectacularAPIView
 
 from ..public.cache import public_data
 from ..public.sharing import on_site_url
-from . import exports, feeds
+from . import exports, feeds, numbers
 from .api import router
 from .sitemaps import SITEMAPS
 from .views import ApiDocsView, robots_txt
@@ -30,6 +30,8 @@ urlpatterns = [
     path("api/v1/", include(api_urls)),
     path("feeds/updates.atom", public_data(feeds.UpdatesFeed()), name="feed"),
     path("recommendations/feed.atom", public_data(feeds.RecommendationsFeed()), name="recommendations-feed"),
+    path("numbers/feed.atom", public_data(feeds.IndicatorPointsFeed()), name="indicator-points-feed"),
+    path("deadlines/feed.atom", public_data(feeds.DeadlinesFeed()), name="deadlines-feed"),
     path("themes/<slug:slug>/feed.atom", public_data(feeds.ThemeUpdatesFeed()), name="theme-feed"),
     path(
         "commitments/<slug:slug>/feed.atom",
@@ -39,6 +41,11 @@ urlpatterns = [
     path("exports/commitments.csv", public_data(exports.commitments_csv), name="commitments-csv"),
     path("exports/questions.csv", public_data(exports.questions_csv), name="questions-csv"),
     path("exports/recommendations.csv", public_data(exports.recommendations_csv), name="recommendations-csv"),
+    path(
+        "exports/indicator-points.csv", public_data(numbers.indicator_points_csv), name="indicator-points-csv"
+    ),
+    path("exports/indicators/<slug:slug>.csv", public_data(numbers.indicator_csv), name="indicator-csv"),
+    path("exports/deadlines.csv", public_data(numbers.deadlines_csv), name="deadlines-csv"),
     path("exports/figures/<slug:slug>.csv", public_data(exports.figure_table_csv), name="figure-table-csv"),
     path("exports/ipp-tracker-data.zip", public_data(exports.dataset_zip), name="dataset-zip"),
     # An index of per-section sitemaps, each paged, so 50,000 questions are all listed.

@@ -24,6 +24,10 @@ CURATED_MODELS = (
     "sourcecopy",
     "recommendation",
     "recommendationdevelopment",
+    "indicator",
+    "indicatorpoint",
+    "statutoryduty",
+    "deadline",
 )
 
 # (app_label, codename). Editors curate commitments and evidence and record status changes; the

@@ -20,6 +20,9 @@ PERIODIC_TASKS = {
     "Re-check pending questions and corrections": ("commitments.tasks.recheck_pending_task", 6 * 60),
     "Audit cached statuses against history": ("commitments.tasks.verify_status_history_task", 24 * 60),
     "Audit the record's integrity": ("commitments.tasks.audit_record_task", 24 * 60),
+    # Hourly, though a date passes once a day: a missed run costs an hour, not a day. Each follower
+    # hears once per deadline whatever the number of runs (digests/deadlines.py).
+    "Alert followers when a promised date passes": ("commitments.tasks.alert_passed_deadlines_task", 60),
 }
 
 

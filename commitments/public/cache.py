@@ -59,6 +59,7 @@ NOT_ON_PUBLIC_PAGES = frozenset(
         "Subscriber",
         "DigestPeriod",
         "DigestDelivery",
+        "DeadlineAlert",
     ]
 )
 # Sent once a write the public pages show is committed and the data version moved on (once per

@@ -12,7 +12,10 @@ from django.http import HttpRequest
 from ..models import (
     ActionPlan,
     Commitment,
+    Deadline,
+    DeadlineState,
     Evidence,
+    Indicator,
     RecheckRun,
     Recommendation,
     ResponseVerdict,
@@ -39,6 +42,8 @@ def home_figures() -> dict:
         "latest_changes": list(StatusChange.objects.published().as_headlines().newest_first()[:6]),
         "newly_evidenced": newly_evidenced_answers(),
         "recommendations": recommendation_summary(),
+        "headline": Indicator.objects.headline(),
+        "deadlines": deadline_summary(),
         "themes": list(
             Theme.objects.annotate(n=Count("commitments", filter=Q(commitments__is_published=True))).filter(
                 n__gt=0
@@ -105,6 +110,20 @@ def freshness(request: HttpRequest) -> dict:
     """Context processor: `freshness.parliament_last_checked` for the footer of every page. Lazy, so
     a page that does not show the footer (a feed, an export) reads nothing."""
     return {"freshness": Freshness()}
+
+
+def deadline_summary() -> dict:
+    """The dates the government promised or the law set, by where they stand today (Deadline.standing(),
+    the one rule): the home page counts those past with nothing delivered, met late and met on time.
+    A third party's account of a date is left out here; the deadlines page shows it as such."""
+    dated = Deadline.objects.published().held_to_account().filter(due_on__isnull=False)
+    counts = dated.count_by_standing()
+    return {
+        "total": sum(counts.values()),
+        "overdue": counts[DeadlineState.OVERDUE],
+        "met_late": counts[DeadlineState.MET_LATE],
+        "met_on_time": counts[DeadlineState.MET_ON_TIME],
+    }
 
 
 def recommendation_summary() -> dict:

@@ -5,7 +5,7 @@ from django.db import transaction
 from django.urls import path
 from django.views.generic import TemplateView
 
-from . import recommendations, search, views
+from . import numbers, recommendations, search, views
 from .cache import public_data
 
 
@@ -32,6 +32,8 @@ urlpatterns = [
         page(recommendations.RecommendationDetailView.as_view()),
         name="recommendation",
     ),
+    path("numbers/", page(numbers.NumbersView.as_view()), name="numbers"),
+    path("deadlines/", page(numbers.DeadlinesView.as_view()), name="deadlines"),
     path("figures/<slug:slug>/", page(views.FigureTableView.as_view()), name="figure_table"),
     path(
         "what-is-an-ipp-sentence/",

@@ -17,6 +17,7 @@ from django_tables2 import SingleTableMixin
 
 from ..models import (
     Commitment,
+    Deadline,
     Evidence,
     FigureTable,
     Status,
@@ -165,6 +166,8 @@ class CommitmentDetailView(DetailView):
         context["timeline"] = timeline(changes, evidence, tables=introduced_tables(evidence))
         context["evidence"] = evidence
         context["wordings"] = list(commitment.wordings.best_first().select_related("action_plan"))
+        context["deadlines"] = list(Deadline.objects.for_pages().filter(commitment=commitment))
+        context["indicators"] = list(commitment.indicators.published().with_points())
         context["other_sources"] = distinct_sources(commitment.source_urls, source_copies())
         return context
 
