@@ -33,6 +33,8 @@ def _cache_control(response) -> set[str]:
         "/questions/?sort=-date_answered",
         "/themes/",
         "/recommendations/",
+        "/numbers/",
+        "/deadlines/",
         "/feeds/updates.atom",
         "/api/v1/commitments/",
     ],
