@@ -16,7 +16,7 @@ from . import digests, integrity
 from .analysis.pipeline import analyse_answer
 from .models import DigestFrequency
 from .opendata import builds, snapshots
-from .parliament import recheck
+from .parliament import recheck, spoken_recheck
 from .parliament.signals import answers_changed
 from .public.cache import data_version_changed
 from .services import status_history_mismatches
@@ -44,6 +44,18 @@ def recheck_answers_task() -> int:
 @shared_task(name="commitments.tasks.recheck_pending_task", acks_late=True, reject_on_worker_lost=True)
 def recheck_pending_task() -> int:
     return recheck.recheck_pending().pk
+
+
+@shared_task(name="commitments.tasks.recheck_statements_task", acks_late=True, reject_on_worker_lost=True)
+def recheck_statements_task() -> int:
+    """Written ministerial statements; failures are recorded on the RecheckRun, as for answers."""
+    return spoken_recheck.recheck_statements().pk
+
+
+@shared_task(name="commitments.tasks.recheck_contributions_task", acks_late=True, reject_on_worker_lost=True)
+def recheck_contributions_task() -> int:
+    """Hansard contributions; failures are recorded on the RecheckRun, as for answers."""
+    return spoken_recheck.recheck_contributions().pk
 
 
 @shared_task(name="commitments.tasks.rewatch_task", acks_late=True, reject_on_worker_lost=True)

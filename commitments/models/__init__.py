@@ -18,6 +18,7 @@ from .choices import (
     ResponseVerdict,
     SourceBasis,
     SourceConfidence,
+    SourceEventKind,
     SourceKind,
     Status,
     StatusOrigin,
@@ -29,10 +30,13 @@ from .corrections import Correction
 from .digests import DigestDelivery, DigestPeriod, Subscriber, new_subscriber_token
 from .evidence import Evidence, EvidenceSuggestion
 from .figures import FigureAxisLabel, FigureCell, FigureColumn, FigureRow, FigureTable
+from .hansard import HansardContribution
+from .observed import SourceEvent
 from .plan import ActionPlan, Commitment, StatusChange, Theme
 from .questions import AnswerToTriage, QuestionEvent, RecheckRun, WatchedBody, WatchedTerm, WrittenQuestion
 from .recommendations import Recommendation, RecommendationDevelopment
 from .sources import SourceCopy
+from .statements import WrittenStatement
 from .wording import PromiseWording
 
 __all__ = [
@@ -47,6 +51,8 @@ __all__ = [
     "SourceBasis",
     "SourceConfidence",
     "SourceCopy",
+    "SourceEvent",
+    "SourceEventKind",
     "SourceKind",
     "WordingKind",
     "CorrectionState",
@@ -63,6 +69,7 @@ __all__ = [
     "FigureColumn",
     "FigureRow",
     "FigureTable",
+    "HansardContribution",
     "House",
     "QuestionEvent",
     "QuestionEventKind",
@@ -79,5 +86,6 @@ __all__ = [
     "WatchedTerm",
     "WatchedTermScope",
     "WrittenQuestion",
+    "WrittenStatement",
     "new_subscriber_token",
 ]
