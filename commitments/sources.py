@@ -51,6 +51,7 @@ PUBLISHERS = (
 ACRONYMS = {"ipp", "ipps", "hmpps", "hmip", "uk", "mp", "mps", "dpp", "jsc", "moj", "gps", "em", "si"}
 _DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 _WRITTEN_QUESTION = re.compile(r"/written-questions/detail/(\d{4}-\d{2}-\d{2})/([A-Za-z0-9]+)")
+_WRITTEN_STATEMENT = re.compile(r"/written-statements/detail/(\d{4}-\d{2}-\d{2})/([A-Za-z0-9]+)")
 _PP_QUESTION = re.compile(r"/question/([A-Za-z0-9]+)(?:/([a-z0-9-]+))?")
 _TWFY_ID = re.compile(r"(\d{4}-\d{2}-\d{2})[a-z]?\.([A-Za-z0-9]+)")
 _SELECT_COMMITTEE = re.compile(r"/cmselect/(cm[a-z]+)/(\d+)/")
@@ -123,6 +124,8 @@ def _title_from_address(url: str) -> str:
     path = parts.path
     if match := _WRITTEN_QUESTION.search(path):
         return f"Written question {match.group(2).upper()}, tabled {_long_date(match.group(1))}"
+    if match := _WRITTEN_STATEMENT.search(path):
+        return f"Written statement {match.group(2).upper()}, made {_long_date(match.group(1))}"
     host = _host(url)
     if host.endswith("theyworkforyou.com"):
         kind = TWFY_KINDS.get(path.strip("/").split("/")[0], "")

@@ -1,4 +1,4 @@
 """The editors' admin, a module per area: each ModelAdmin is configuration plus actions that call
 services. Importing the package registers them all (Django's admin autodiscovery imports it)."""
 
-from . import corrections, digests, evidence, figures, parliament, plan, recommendations, triage  # noqa: F401 - they register their admins
+from . import corrections, digests, evidence, figures, parliament, plan, recommendations, spoken, triage  # noqa: F401 - they register their admins

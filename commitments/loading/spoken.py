@@ -129,3 +129,41 @@ def apply_spoken_research(fixtures_dir: Path = FIXTURES_DIR) -> int:
             held = model.objects.filter(**{key: id_base + number}).exclude(**values)
             changed += held.update(**values)
     return changed
+
+
+def suggest_labelled_evidence(fixtures_dir: Path = FIXTURES_DIR) -> int:
+    """The research labels (`labels`: a commitment's slug and the passage that evidences it) of the
+    statements and contributions we hold, as suggestions for an editor to review in the queue, never
+    as confirmed evidence. A passage not found verbatim in the text we hold is not suggested.
+    Idempotent; returns how many suggestions it created."""
+    from ..analysis.status_cues import status_cue
+    from ..models import Commitment, Evidence, HansardContribution, WrittenStatement
+
+    commitments = Commitment.objects.in_bulk(field_name="slug")
+    created = 0
+    for model, field, key, name, id_base in (
+        (WrittenStatement, "statement", "parliament_id", STATEMENTS_FILE, STATEMENT_ID_BASE),
+        (HansardContribution, "contribution", "item_id", CONTRIBUTIONS_FILE, CONTRIBUTION_ID_BASE),
+    ):
+        for number, row in research_rows(name, fixtures_dir):
+            source = model.objects.filter(**{key: id_base + number}).first()
+            for label in row.get("labels") or []:
+                commitment = commitments.get(label["commitment"])
+                if source is None or commitment is None or label["excerpt"] not in source.text:
+                    continue
+                cue = status_cue(label["excerpt"])
+                _, made = Evidence.objects.get_or_create(
+                    commitment=commitment,
+                    **{field: source},
+                    defaults={
+                        "excerpt": label["excerpt"],
+                        "reasons": [
+                            f"Labelled in {name}: the research points this passage to "
+                            f"“{label.get('status_cue') or 'no status'}”."
+                        ],
+                        "suggested_status": cue.status if cue else "",
+                        "status_cue": cue.phrase if cue else "",
+                    },
+                )
+                created += made
+    return created

@@ -63,6 +63,8 @@ PUBLIC_MODELS = (
     models.PromiseWording,
     models.Recommendation,
     models.RecommendationDevelopment,
+    models.WrittenStatement,
+    models.HansardContribution,
 )
 # Not RecheckRun: a run is saved after every page it fetches, and only its success changes a page.
 PAGE_SECONDS = 60 * 60

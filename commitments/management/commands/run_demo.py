@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand
 
 from commitments.devtools.recorded_api import FakeParliamentServer, RecordedData
 from commitments.loading import FIXTURES_DIR
-from commitments.loading.spoken import apply_spoken_research
+from commitments.loading.spoken import apply_spoken_research, suggest_labelled_evidence
 from commitments.parliament.recheck import recheck_answers
 from commitments.parliament.spoken_recheck import recheck_contributions, recheck_statements
 
@@ -81,6 +81,8 @@ class Command(BaseCommand):
                 run = recheck()
                 self.stdout.write(f"{run.get_kind_display()}: {run_summary(run)}")
             apply_spoken_research()  # where each research copy was read, and whether it stopped short
+            suggested = suggest_labelled_evidence()
+        self.stdout.write(f"Labelled statements and contributions: {suggested} suggestions to review.")
         self.stdout.write(tasks_summary())
         try:
             call_command("runserver", addrport, use_reloader=False)
