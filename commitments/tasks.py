@@ -14,10 +14,11 @@ from django.dispatch import receiver
 
 from . import digests, integrity
 from .analysis.pipeline import analyse_answer
+from .analysis.source_suggestions import analyse_source
 from .models import DigestFrequency
 from .opendata import builds, snapshots
 from .parliament import recheck, spoken_recheck
-from .parliament.signals import answers_changed
+from .parliament.signals import answers_changed, sources_changed
 from .public.cache import data_version_changed
 from .services import status_history_mismatches
 
@@ -98,6 +99,20 @@ def analyse_changed_answers(sender, *, questions, **kwargs) -> None:
     committed (in-process when Celery runs eagerly, as in the demo)."""
     for pk in questions.worth_analysing().values_list("pk", flat=True):
         transaction.on_commit(partial(analyse_answer_task.delay, pk))
+
+
+@shared_task(name="commitments.tasks.analyse_source_task", acks_late=True, reject_on_worker_lost=True)
+def analyse_source_task(kind: str, pk: int) -> dict:
+    """After a re-check created or changed a written statement ("statement") or a Hansard
+    contribution ("contribution"); a redelivered task is harmless."""
+    return analyse_source(kind, pk)
+
+
+@receiver(sources_changed, dispatch_uid="commitments.analyse_changed_sources")
+def analyse_changed_sources(sender, *, kind, pks, **kwargs) -> None:
+    """Queue the matching of each changed statement or contribution once its row is committed."""
+    for pk in pks:
+        transaction.on_commit(partial(analyse_source_task.delay, kind, pk))
 
 
 @shared_task(name="commitments.tasks.build_exports_task", acks_late=True, reject_on_worker_lost=True)

@@ -222,3 +222,72 @@ def test_contributions_are_served_in_the_hansard_search_shape(server):
     assert "ContributionTextFull" in body["Results"][0] and "ItemId" in body["Results"][0]
     bad = httpx.get(f"{server.url}/search/contributions/Spoken.json", params={"queryParameters.take": "x"})
     assert bad.status_code == 400
+
+
+def test_rechecked_sources_are_matched_into_suggestions_and_labels_join_them(
+    demo, server, django_capture_on_commit_callbacks
+):
+    from commitments.analysis.source_suggestions import suggest_source_evidence
+    from commitments.loading.spoken import suggest_labelled_evidence
+    from commitments.models import Evidence
+
+    with django_capture_on_commit_callbacks() as queued:
+        _contributions(server)
+    analyses = [c for c in queued if getattr(c, "args", None) and c.args[0] == "contribution"]
+    assert len(analyses) == HansardContribution.objects.count()  # one analysis per new contribution
+    timpson = HansardContribution.objects.get(sitting_date=date(2025, 3, 24), member="Lord Timpson")
+    report = suggest_source_evidence(timpson)
+    assert "vpa-automatic-licence-termination" in report.created
+    suggestion = timpson.evidence.get(commitment__slug="vpa-automatic-licence-termination")
+    assert suggestion.state == Evidence.State.SUGGESTED and suggestion.excerpt in timpson.text
+    before = list(Evidence.objects.order_by("pk").values_list("pk", "excerpt", "score"))
+    assert suggest_source_evidence(timpson).created == []  # idempotent
+    # Every research label whose commitment exists is now a suggestion in the review queue.
+    suggest_labelled_evidence()
+    assert suggest_labelled_evidence() == 0
+    labelled = {
+        (row["ItemId"], label["commitment"])
+        for row, line in zip(research_contributions(), _rows(), strict=True)
+        for label in line["labels"]
+        if label["commitment"] != "resentencing-rejected"  # no such commitment in the shipped list
+    }
+    held = set(
+        Evidence.objects.suggested()
+        .filter(contribution__isnull=False)
+        .values_list("contribution__item_id", "commitment__slug")
+    )
+    assert labelled and labelled <= held
+    assert (
+        list(Evidence.objects.order_by("pk").values_list("pk", "excerpt", "score"))[: len(before)] == before
+    )
+
+
+def test_labelled_contributions_and_statements_read_as_labelled_answers_for_evaluation():
+    from commitments.analysis.evaluation import read_labelled
+    from commitments.loading import FIXTURES_DIR
+
+    contributions = read_labelled(FIXTURES_DIR / "hansard_contributions_dev.jsonl")
+    assert len(contributions) == 36 and sum(bool(a.topics) for a in contributions) == 7
+    timpson = next(a for a in contributions if a.date_answered == "2025-03-24")
+    assert timpson.topics == {"vpa-automatic-licence-termination"} and timpson.house == "Lords"
+    statements = read_labelled(FIXTURES_DIR / "written_statements_dev.jsonl")
+    assert statements[0].uin == "HCWS72" and "<p>" not in statements[0].answer_text
+    assert len(statements[0].topics) == 4 and statements[1].topics == frozenset()
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_no_op_recheck_stays_within_its_request_and_query_budget(
+    kind, server, django_assert_max_num_queries
+):
+    recheck, model, _, _, _ = KINDS[kind]
+    recheck(server)
+    with django_assert_max_num_queries(60) as counted:
+        run = recheck(server)
+    # A fixed few for the run, and per page three: the fingerprints, last seen, the run saved.
+    assert len(counted) <= 8 + 3 * run.pages_fetched
+    # One request per page and nothing more: the list carries the whole text, so no detail requests;
+    # statements are three searches of one page (the watched body and the two IPP terms).
+    assert run.requests_made == run.pages_fetched == (3 if kind == "statements" else run.pages_fetched)
+    assert run.questions_unchanged == model.objects.count() > 0
+    assert (run.questions_created, run.questions_updated, run.events_created) == (0, 0, 0)
+    print(f"no-op {kind} re-check: {run.requests_made} requests, {len(counted)} queries")

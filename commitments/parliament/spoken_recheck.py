@@ -20,6 +20,7 @@ from django.utils import timezone
 from ..models import RecheckRun
 from .client import MalformedRecord
 from .recheck import Progress, _count, _run, _window
+from .signals import sources_changed
 from .spoken_client import ContributionSearch, HansardClient, StatementsClient, StatementSearch
 from .spoken_upsert import CONTRIBUTIONS, STATEMENTS, SourceKind, UnstorableSource, apply_source
 from .watch import Watch
@@ -46,6 +47,7 @@ def _ingest(kind: SourceKind):
                 kind.key, "list_fingerprint"
             )
         )
+        written = []
         unchanged = [] if deep else [r.id for r in records if known.get(r.id) == r.fingerprint]
         if unchanged:
             kind.model.objects.filter(**{f"{kind.key}__in": unchanged}).update(last_seen_at=timezone.now())
@@ -70,6 +72,11 @@ def _ingest(kind: SourceKind):
                 )
                 continue
             _count(run, what, events)
+            if what != "unchanged":
+                written.append(record.id)
+        if written:
+            pks = list(kind.model.objects.filter(**{f"{kind.key}__in": written}).values_list("pk", flat=True))
+            sources_changed.send(sender=kind.model, kind=kind.event_field, pks=pks)
 
     return ingest
 

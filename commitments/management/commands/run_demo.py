@@ -82,7 +82,9 @@ class Command(BaseCommand):
                 self.stdout.write(f"{run.get_kind_display()}: {run_summary(run)}")
             apply_spoken_research()  # where each research copy was read, and whether it stopped short
             suggested = suggest_labelled_evidence()
-        self.stdout.write(f"Labelled statements and contributions: {suggested} suggestions to review.")
+        self.stdout.write(
+            f"Research labels of statements and contributions: {suggested} more suggestion(s) to review."
+        )
         self.stdout.write(tasks_summary())
         try:
             call_command("runserver", addrport, use_reloader=False)
