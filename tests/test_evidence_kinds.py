@@ -100,6 +100,14 @@ def test_each_kind_is_named_dated_and_linked_on_the_commitment_timeline(
     ]
     assert order == sorted(order)
     assert HOSTILE not in page and "<script>alert" not in page
+    # The newest evidence is the contribution's sitting day; the nightly audit reads every kind.
+    from commitments import integrity
+    from commitments.models import Commitment
+
+    assert Commitment.objects.with_evidence_recency().get(pk=commitment.pk).latest_evidence_on == date(
+        2025, 3, 24
+    )
+    integrity.audit_record()
 
 
 def test_a_contribution_with_its_debate_links_to_hansard_first(client, commitment):
@@ -142,3 +150,31 @@ def test_feeds_api_csv_and_zip_name_every_kind(client, commitment, statement, co
     rows = list(csv.DictReader(io.StringIO(archive.read(name).decode("utf-8-sig"))))
     assert {row["source_kind"] for row in rows} == {"written_statement", "debate"}
     assert all(row["source_url"] for row in rows)
+
+
+def test_the_review_queue_names_a_contribution_and_accepting_its_status_dates_it_by_the_sitting(
+    client, editor, commitment, contribution
+):
+    from commitments.models import Status
+    from commitments.services import accept_status_suggestion
+
+    evidence = Evidence.objects.create(
+        commitment=commitment,
+        contribution=contribution,
+        excerpt=contribution.text.split(HOSTILE)[0].strip(),
+        score=9.0,
+        suggested_status=Status.DELIVERED,
+        status_cue="were terminated",
+    )
+    client.force_login(editor)
+    queue = client.get(reverse("admin:commitments_evidencesuggestion_changelist")).content.decode()
+    assert "Said in the House of Lords, 24 March 2025, by Lord Timpson" in queue
+    assert HOSTILE not in queue
+    change = accept_status_suggestion(evidence, by=editor)
+    assert change.effective_on == date(2025, 3, 24)
+    assert change.question is None and change.source_url == contribution.source_url
+    assert change.reason.startswith(
+        "The Hansard contribution of 24/03/2025 (Lord Timpson, Lords 24/03/2025) says"
+    )
+    evidence.refresh_from_db()
+    assert evidence.state == Evidence.State.CONFIRMED and evidence.status_change == change

@@ -162,11 +162,16 @@ class CommitmentQuerySet(BulkWriteSignalsQuerySet):
         none: a delivered or discontinued commitment is not waiting for news. An answer whose exact
         date is unknown counts from the date it is known to have come after; `latest_dated_evidence_on`,
         the newest exact date, tells whether `latest_evidence_on` is one (see Commitment)."""
-        answered = Coalesce("evidence__question__date_answered", "evidence__question__answered_after")
+        # A written statement counts from the day it was made, a Hansard contribution from its sitting.
+        spoken = ("evidence__statement__date_made", "evidence__contribution__sitting_date")
+        answered = Coalesce(
+            "evidence__question__date_answered", "evidence__question__answered_after", *spoken
+        )
+        dated = Coalesce("evidence__question__date_answered", *spoken)
         confirmed = Q(evidence__state=EvidenceState.CONFIRMED)
         return self.annotate(
             latest_evidence_on=Max(answered, filter=confirmed),
-            latest_dated_evidence_on=Max("evidence__question__date_answered", filter=confirmed),
+            latest_dated_evidence_on=Max(dated, filter=confirmed),
         ).annotate(
             no_recent_evidence=Case(
                 When(~Q(status__in=Status.open()), then=Value(False)),

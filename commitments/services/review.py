@@ -11,6 +11,13 @@ from ..exceptions import EvidenceError
 from ..models import Evidence, StatusChange
 from .status import record_status_change
 
+# What a status change's reason calls the source it rests on.
+NOUNS = {
+    "written_answer": "answer",
+    "written_statement": "written statement",
+    "debate": "Hansard contribution",
+}
+
 
 @transaction.atomic
 def confirm_evidence(
@@ -65,7 +72,7 @@ def accept_status_suggestion(evidence: Evidence, *, by: AbstractBaseUser | None)
     latest = commitment.status_changes.order_by("-effective_on", "-pk").first()
     said_on = question.date_answered if question else source.day
     effective_on = said_on or timezone.localdate()
-    noun = "answer" if question else source.kind_label.lower()
+    noun = "answer" if question else NOUNS[source.kind]
     if latest and latest.effective_on > effective_on:
         raise EvidenceError(
             f"The {noun} of {effective_on:%d/%m/%Y} is older than the latest status change "
