@@ -126,7 +126,7 @@ def check_commitment(
     if commitment.status in Status.open() and evidence:
         plan_dates = [plan.published_on for plan in commitment.action_plans.all() if plan.published_on]
         newest_plan = max(plan_dates, default=None)
-        dated = [item.question.known_answer_date for item in evidence]
+        dated = [item.source.day for item in evidence]
         if newest_plan and all(day is not None and day < newest_plan for day in dated):
             warnings.append(
                 RecordWarning(
@@ -147,7 +147,9 @@ def commitments_for_checks(commitments: Iterable[Commitment] | None = None):
         "action_plans",
         Prefetch("status_changes", queryset=StatusChange.objects.select_related("question")),
         Prefetch(
-            "evidence", queryset=Evidence.objects.confirmed().select_related("question"), to_attr="confirmed"
+            "evidence",
+            queryset=Evidence.objects.confirmed().select_related("question", "statement", "contribution"),
+            to_attr="confirmed",
         ),
     )
 

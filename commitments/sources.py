@@ -125,7 +125,7 @@ def _title_from_address(url: str) -> str:
     if match := _WRITTEN_QUESTION.search(path):
         return f"Written question {match.group(2).upper()}, tabled {_long_date(match.group(1))}"
     if match := _WRITTEN_STATEMENT.search(path):
-        return f"Written statement {match.group(2).upper()}, {_long_date(match.group(1))}"
+        return f"Written statement {match.group(2).upper()}, made {_long_date(match.group(1))}"
     host = _host(url)
     if host.endswith("theyworkforyou.com"):
         kind = TWFY_KINDS.get(path.strip("/").split("/")[0], "")

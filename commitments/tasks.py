@@ -14,11 +14,12 @@ from django.dispatch import receiver
 
 from . import digests, integrity
 from .analysis.pipeline import analyse_answer
+from .analysis.source_suggestions import analyse_source
 from .digests.deadlines import alert_passed_deadlines
 from .models import DigestFrequency
 from .opendata import builds, snapshots
-from .parliament import recheck
-from .parliament.signals import answers_changed
+from .parliament import recheck, spoken_recheck
+from .parliament.signals import answers_changed, sources_changed
 from .public.cache import data_version_changed
 from .services import status_history_mismatches
 
@@ -45,6 +46,18 @@ def recheck_answers_task() -> int:
 @shared_task(name="commitments.tasks.recheck_pending_task", acks_late=True, reject_on_worker_lost=True)
 def recheck_pending_task() -> int:
     return recheck.recheck_pending().pk
+
+
+@shared_task(name="commitments.tasks.recheck_statements_task", acks_late=True, reject_on_worker_lost=True)
+def recheck_statements_task() -> int:
+    """Written ministerial statements; failures are recorded on the RecheckRun, as for answers."""
+    return spoken_recheck.recheck_statements().pk
+
+
+@shared_task(name="commitments.tasks.recheck_contributions_task", acks_late=True, reject_on_worker_lost=True)
+def recheck_contributions_task() -> int:
+    """Hansard contributions; failures are recorded on the RecheckRun, as for answers."""
+    return spoken_recheck.recheck_contributions().pk
 
 
 @shared_task(name="commitments.tasks.rewatch_task", acks_late=True, reject_on_worker_lost=True)
@@ -94,6 +107,20 @@ def alert_passed_deadlines_task() -> dict:
     """Hourly: tell followers once when a promised date passed undelivered; a re-run, or a run on
     another worker, sends nothing twice (digests/deadlines.py)."""
     return alert_passed_deadlines().as_dict()
+
+
+@shared_task(name="commitments.tasks.analyse_source_task", acks_late=True, reject_on_worker_lost=True)
+def analyse_source_task(kind: str, pk: int) -> dict:
+    """After a re-check created or changed a written statement ("statement") or a Hansard
+    contribution ("contribution"); a redelivered task is harmless."""
+    return analyse_source(kind, pk)
+
+
+@receiver(sources_changed, dispatch_uid="commitments.analyse_changed_sources")
+def analyse_changed_sources(sender, *, kind, pks, **kwargs) -> None:
+    """Queue the matching of each changed statement or contribution once its row is committed."""
+    for pk in pks:
+        transaction.on_commit(partial(analyse_source_task.delay, kind, pk))
 
 
 @shared_task(name="commitments.tasks.build_exports_task", acks_late=True, reject_on_worker_lost=True)

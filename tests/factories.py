@@ -17,6 +17,7 @@ from commitments.models import (
     FigureColumn,
     FigureRow,
     FigureTable,
+    HansardContribution,
     House,
     Indicator,
     IndicatorPoint,
@@ -30,6 +31,7 @@ from commitments.models import (
     Subscriber,
     Theme,
     WrittenQuestion,
+    WrittenStatement,
 )
 from commitments.ops.roles import EDITORS_GROUP
 
@@ -115,6 +117,40 @@ class EvidenceFactory(factory.django.DjangoModelFactory):
     question = factory.SubFactory(WrittenQuestionFactory)
     excerpt = factory.LazyAttribute(lambda evidence: evidence.question.answer_text)
     state = Evidence.State.SUGGESTED
+
+
+class WrittenStatementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = WrittenStatement
+
+    parliament_id = factory.Sequence(lambda n: 8_100_000 + n)
+    house = House.COMMONS
+    uin = factory.Sequence(lambda n: f"HCWS{100 + n}")
+    date_made = date(2024, 9, 5)
+    title = "Imprisonment for Public Protection: Changes to Licence"
+    text = "Phase 1 will commence on 1 November 2024, when sections 66 and 67 will come into force."
+    member = "Shabana Mahmood"
+    member_role = "The Lord Chancellor and Secretary of State for Justice"
+    answering_body = "Ministry of Justice"
+    answering_body_id = 54
+
+
+class HansardContributionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = HansardContribution
+
+    item_id = factory.Sequence(lambda n: 7_100_000 + n)
+    house = House.LORDS
+    sitting_date = date(2025, 3, 24)
+    hansard_section = "Lords Chamber"
+    debate = "Sentences of Imprisonment for Public Protection"
+    member = "Lord Timpson"
+    attributed_to = "The Minister of State, Ministry of Justice (Lord Timpson) (Lab)"
+    text = (
+        "On 1 November, 1,742 licences were terminated following the commencement of reforms in the "
+        "Victims and Prisoners Act 2024."
+    )
+    source_url = "https://parallelparliament.co.uk/lord/baroness-burt-of-solihull/vs/lord-timpson"
 
 
 class RecheckRunFactory(factory.django.DjangoModelFactory):

@@ -23,7 +23,14 @@ from commitments.loading import load_demo
 from commitments.models import Commitment, Evidence, Theme, WrittenQuestion
 from commitments.parliament.answer_html import sanitise_answer_html
 
-from .factories import EditorFactory, EvidenceFactory, SubscriberFactory, UserFactory
+from .factories import (
+    EditorFactory,
+    EvidenceFactory,
+    HansardContributionFactory,
+    SubscriberFactory,
+    UserFactory,
+    WrittenStatementFactory,
+)
 
 CHROMIUM = "/usr/bin/chromium"
 FLAGS = [
@@ -69,6 +76,15 @@ def site(live_server):
     hostile.answer_html_safe = sanitise_answer_html(HOSTILE)
     hostile.save()
     question = WrittenQuestion.objects.get(uin="HL7122")
+    # A written statement (our copy cut short) and a Hansard contribution in one commitment's timeline.
+    termination = Commitment.objects.get(slug="vpa-automatic-licence-termination")
+    statement = WrittenStatementFactory(uin="HCWS72", text_is_complete=False)
+    contribution = HansardContributionFactory()
+    for source in ({"statement": statement}, {"contribution": contribution}):
+        text = next(iter(source.values())).text
+        Evidence.objects.create(
+            commitment=termination, excerpt=text, state=Evidence.State.CONFIRMED, **source
+        )
     subscriber = SubscriberFactory(themes=[Theme.objects.get(slug="electronic-monitoring")])
     preferences, unsubscribe = sign_token(subscriber, MANAGE), sign_token(subscriber, UNSUBSCRIBE)
     pages = {
@@ -78,7 +94,9 @@ def site(live_server):
         "commitment": "/commitments/em-gps-domestic-abuse/",
         "commitment whose quote introduces a table": "/commitments/progression-panels/",
         "commitment with an answer dated only by what it came after": "/commitments/ipp-delivery-plans/",
-        "commitment quoting a list": "/commitments/vpa-automatic-licence-termination/",
+        "commitment quoting a list, a written statement and a Hansard contribution": (
+            "/commitments/vpa-automatic-licence-termination/"
+        ),
         "commitment resting on a secondary source": "/commitments/strengthened-sentence-plans/",
         "commitment with several passages in official words": "/commitments/parole-board-ipp-guidance/",
         "theme list": "/themes/",

@@ -245,6 +245,8 @@ CACHES = {
 # Parliament's Written Questions API. Tests and the demo point it at the project's recorded-API
 # server (python manage.py fake_parliament_api).
 PARLIAMENT_API_URL = env.str("PARLIAMENT_API_URL", default="https://questions-statements-api.parliament.uk")
+# Hansard's API is a service of its own (contribution search); the timeouts and retries are shared.
+HANSARD_API_URL = env.str("HANSARD_API_URL", default="https://hansard-api.parliament.uk")
 PARLIAMENT_API_TIMEOUT = env.float("PARLIAMENT_API_TIMEOUT", default=20.0)
 PARLIAMENT_API_MAX_TRIES = env.int("PARLIAMENT_API_MAX_TRIES", default=5)
 PARLIAMENT_API_BACKOFF = env.float("PARLIAMENT_API_BACKOFF", default=1.0)

@@ -10,5 +10,6 @@ from . import (  # noqa: F401 - they register their admins
     parliament,
     plan,
     recommendations,
+    spoken,
     triage,
 )

@@ -20,11 +20,16 @@ class ReviewActions:
     review_noun = "evidence row(s)"
     review_place = "evidence list"
 
+    @admin.display(description="Source")
+    def source(self, obj):
+        """Which answer, statement or contribution, named as the public pages name it."""
+        return obj.source.heading
+
     def review(self, request, queryset, service, verb):
         done = 0
         # As Evidence, not a proxy: history and signals are registered for Evidence itself.
         chosen = Evidence.objects.filter(pk__in=queryset.values("pk")).select_related(
-            "commitment", "question"
+            "commitment", "question", "statement", "contribution"
         )
         for evidence in chosen:
             try:
@@ -41,11 +46,11 @@ class ReviewActions:
 
 @admin.register(Evidence)
 class EvidenceAdmin(ReviewActions, HistoryAdmin):
-    list_display = ["question", "answered", "commitment", "state", "score", "reviewed"]
+    list_display = ["source", "answered", "commitment", "state", "score", "reviewed"]
     # By the day the answer was given, which is what an editor knows; not the day it was imported.
     list_filter = ["state", ("question__date_answered", admin.DateFieldListFilter), "commitment__theme"]
-    search_fields = ["excerpt", "commitment__title", "question__uin", "question__heading"]
-    autocomplete_fields = ["commitment", "question"]
+    search_fields = ["excerpt", "commitment__title", "question__uin", "question__heading", "statement__uin"]
+    autocomplete_fields = ["commitment", "question", "statement", "contribution"]
     # The state changes only through the confirm / reject actions, which record the reviewer; what
     # the matcher found, and the status change an accepted suggestion made, are records.
     readonly_fields = [
@@ -61,13 +66,13 @@ class EvidenceAdmin(ReviewActions, HistoryAdmin):
         "created_at",
         "updated_at",
     ]
-    list_select_related = ["question", "commitment", "reviewed_by"]
+    list_select_related = ["question", "statement", "contribution", "commitment", "reviewed_by"]
     date_hierarchy = "question__date_answered"
     actions = ["confirm_selected", "reject_selected"]
 
-    @admin.display(description="answered", ordering="question__date_answered")
+    @admin.display(description="answered, made or said", ordering="question__date_answered")
     def answered(self, obj):
-        return date_format(obj.question.date_answered) if obj.question.date_answered else "—"
+        return date_format(obj.source.day) if obj.source.day else "—"
 
     @admin.display(description="reviewed", ordering="reviewed_at")
     def reviewed(self, obj):
@@ -101,11 +106,11 @@ def highlight(text: str, terms: list[str]) -> SafeString:
 class EvidenceSuggestionAdmin(ReviewActions, admin.ModelAdmin):
     """The review queue: suggestions best first, each with its quote, score and reasons."""
 
-    list_display = ["quote", "commitment", "question", "score", "why", "status_hint"]
+    list_display = ["quote", "commitment", "source", "score", "why", "status_hint"]
     list_display_links = None
     list_filter = ["commitment__theme", "suggested_status", "commitment"]
-    search_fields = ["excerpt", "commitment__title", "question__uin", "question__heading"]
-    list_select_related = ["question", "commitment"]
+    search_fields = ["excerpt", "commitment__title", "question__uin", "question__heading", "statement__uin"]
+    list_select_related = ["question", "statement", "contribution", "commitment"]
     ordering = ["-score", "-created_at"]
     actions = ["confirm_selected", "reject_selected", "accept_status_selected"]
     list_per_page = 50

@@ -31,6 +31,7 @@ from django.db.models import Q
 from ..models import Evidence
 from ..parliament.answer_html import normalised
 from ..parliament.watch import Watch
+from .labelled_sources import as_labelled_answer
 from .matching import CommitmentProfile, Matcher, Tuning
 from .suggestions import background_answers, commitment_profiles, not_evidence_answers, threshold
 
@@ -67,6 +68,7 @@ def read_labelled(path: Path) -> list[LabelledAnswer]:
                 row = json.loads(line)
             except json.JSONDecodeError as error:
                 raise LabelledFileError(f"Line {number} is not JSON: {error.msg}.") from None
+            row = as_labelled_answer(row)
             if not isinstance(row, dict) or not isinstance(row.get("topics"), list):
                 raise LabelledFileError(f"Line {number} needs a “topics” list (empty for none).")
             answers.append(
@@ -96,7 +98,8 @@ def own_evidence_questions(answers: list[LabelledAnswer]) -> set[int]:
         by_key |= Q(question__house=house, question__uin__iexact=uin)
     reviewed = Evidence.objects.filter(state__in=[Evidence.State.CONFIRMED, Evidence.State.REJECTED])
     found = set(reviewed.filter(by_key).values_list("question_id", flat=True))
-    for pk, text in reviewed.values_list("question_id", "question__answer_text").distinct():
+    answers_reviewed = reviewed.filter(question__isnull=False)
+    for pk, text in answers_reviewed.values_list("question_id", "question__answer_text").distinct():
         if normalised(text) in texts:
             found.add(pk)
     return found

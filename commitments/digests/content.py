@@ -179,7 +179,7 @@ def build_content(*, frequency: str, starts_at: datetime, ends_at: datetime) -> 
     evidence = list(
         Evidence.objects.published()
         .filter(reviewed_at__gte=window["gte"], reviewed_at__lt=window["lt"])
-        .select_related("commitment__theme", "question")
+        .select_related("commitment__theme", "question", "statement", "contribution")
         .order_by("commitment__theme__name", "commitment__title", "-question__date_answered", "pk")
     )
     answered = {QuestionEvent.Kind.ANSWERED, QuestionEvent.Kind.CORRECTED}

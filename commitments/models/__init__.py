@@ -21,6 +21,7 @@ from .choices import (
     ResponseVerdict,
     SourceBasis,
     SourceConfidence,
+    SourceEventKind,
     SourceKind,
     Status,
     StatusOrigin,
@@ -33,11 +34,14 @@ from .deadlines import Deadline, DeadlineAlert, Standing, StatutoryDuty
 from .digests import DigestDelivery, DigestPeriod, Subscriber, new_subscriber_token
 from .evidence import Evidence, EvidenceSuggestion
 from .figures import FigureAxisLabel, FigureCell, FigureColumn, FigureRow, FigureTable
+from .hansard import HansardContribution
 from .indicators import Indicator, IndicatorPoint
+from .observed import SourceEvent
 from .plan import ActionPlan, Commitment, StatusChange, Theme
 from .questions import AnswerToTriage, QuestionEvent, RecheckRun, WatchedBody, WatchedTerm, WrittenQuestion
 from .recommendations import Recommendation, RecommendationDevelopment
 from .sources import SourceCopy
+from .statements import WrittenStatement
 from .wording import PromiseWording
 
 __all__ = [
@@ -61,6 +65,8 @@ __all__ = [
     "SourceBasis",
     "SourceConfidence",
     "SourceCopy",
+    "SourceEvent",
+    "SourceEventKind",
     "SourceKind",
     "WordingKind",
     "CorrectionState",
@@ -77,6 +83,7 @@ __all__ = [
     "FigureColumn",
     "FigureRow",
     "FigureTable",
+    "HansardContribution",
     "House",
     "QuestionEvent",
     "QuestionEventKind",
@@ -93,5 +100,6 @@ __all__ = [
     "WatchedTerm",
     "WatchedTermScope",
     "WrittenQuestion",
+    "WrittenStatement",
     "new_subscriber_token",
 ]

@@ -66,6 +66,15 @@ class FigureCellKind(models.TextChoices):
 class RecheckRunKind(models.TextChoices):
     ANSWERS = "answers", "New and changed answers"
     PENDING = "pending", "Pending questions and corrections"
+    STATEMENTS = "statements", "Written ministerial statements"
+    HANSARD = "hansard", "Hansard contributions"
+
+
+class SourceEventKind(models.TextChoices):
+    """What the re-check observed about a written statement or a Hansard contribution."""
+
+    FIRST_SEEN = "first_seen", "First seen"
+    TEXT_CHANGED = "text_changed", "Text changed"
 
 
 class RecheckRunOutcome(models.TextChoices):

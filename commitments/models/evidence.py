@@ -10,18 +10,34 @@ from simple_history.models import HistoricalRecords
 
 from ..analysis.quotes import Quote, quote_excerpt
 from .choices import EvidenceState, Status, in_choices
+from .evidence_source import EvidenceSource, describe_source
+from .hansard import HansardContribution
 from .plan import Commitment
 from .querysets import EvidenceQuerySet
 from .questions import WrittenQuestion
+from .statements import WrittenStatement
+
+# Exactly one of these is set: one foreign key per kind of source (see docs/data.md on why not a
+# generic relation).
+SOURCE_FIELDS = ("question", "statement", "contribution")
 
 
 class Evidence(models.Model):
-    """The link between a commitment and a written question that speaks to it."""
+    """The link between a commitment and one source that speaks to it: a written answer, a written
+    ministerial statement or a Hansard contribution."""
 
     State = EvidenceState
 
     commitment = models.ForeignKey(Commitment, on_delete=models.CASCADE, related_name="evidence")
-    question = models.ForeignKey(WrittenQuestion, on_delete=models.PROTECT, related_name="evidence")
+    question = models.ForeignKey(
+        WrittenQuestion, null=True, blank=True, on_delete=models.PROTECT, related_name="evidence"
+    )
+    statement = models.ForeignKey(
+        WrittenStatement, null=True, blank=True, on_delete=models.PROTECT, related_name="evidence"
+    )
+    contribution = models.ForeignKey(
+        HansardContribution, null=True, blank=True, on_delete=models.PROTECT, related_name="evidence"
+    )
     excerpt = models.TextField(
         blank=True, help_text="The sentence(s) of the answer that matter, quoted exactly."
     )
@@ -70,10 +86,27 @@ class Evidence(models.Model):
             ),
         ]
         constraints = [
+            models.CheckConstraint(
+                condition=Q(question__isnull=False, statement__isnull=True, contribution__isnull=True)
+                | Q(question__isnull=True, statement__isnull=False, contribution__isnull=True)
+                | Q(question__isnull=True, statement__isnull=True, contribution__isnull=False),
+                name="evidence_exactly_one_source",
+                violation_error_message="Evidence rests on exactly one source.",
+            ),
             models.UniqueConstraint(
                 fields=["commitment", "question"],
                 name="evidence_once_per_commitment_question",
                 violation_error_message="This question is already linked to this commitment.",
+            ),
+            models.UniqueConstraint(
+                fields=["commitment", "statement"],
+                name="evidence_once_per_commitment_statement",
+                violation_error_message="This statement is already linked to this commitment.",
+            ),
+            models.UniqueConstraint(
+                fields=["commitment", "contribution"],
+                name="evidence_once_per_commitment_contribution",
+                violation_error_message="This contribution is already linked to this commitment.",
             ),
             models.CheckConstraint(condition=in_choices("state", EvidenceState), name="evidence_state_valid"),
             models.CheckConstraint(
@@ -93,13 +126,23 @@ class Evidence(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.question} → {self.commitment.slug} ({self.state})"
+        return f"{self.source_record} → {self.commitment.slug} ({self.state})"
+
+    @property
+    def source_record(self) -> WrittenQuestion | WrittenStatement | HansardContribution:
+        """The one source this evidence rests on (the check constraint says there is exactly one)."""
+        return self.question or self.statement or self.contribution
+
+    @cached_property
+    def source(self) -> EvidenceSource:
+        """How the public names, dates and links the source, whatever its kind."""
+        return describe_source(self.source_record)
 
     @cached_property
     def quote(self) -> Quote:
-        """What the public reads: the whole sentences of the answer holding the excerpt, and which
-        of the answer's tables it introduces. Reads the question's text: load it with the evidence."""
-        return quote_excerpt(self.question.answer_text, self.excerpt)
+        """What the public reads: the whole sentences of the source holding the excerpt, and which
+        of an answer's tables it introduces. Reads the source's text: load it with the evidence."""
+        return quote_excerpt(self.source.text, self.excerpt)
 
 
 class EvidenceSuggestion(Evidence):

@@ -162,11 +162,16 @@ class CommitmentQuerySet(BulkWriteSignalsQuerySet):
         none: a delivered or discontinued commitment is not waiting for news. An answer whose exact
         date is unknown counts from the date it is known to have come after; `latest_dated_evidence_on`,
         the newest exact date, tells whether `latest_evidence_on` is one (see Commitment)."""
-        answered = Coalesce("evidence__question__date_answered", "evidence__question__answered_after")
+        # A written statement counts from the day it was made, a Hansard contribution from its sitting.
+        spoken = ("evidence__statement__date_made", "evidence__contribution__sitting_date")
+        answered = Coalesce(
+            "evidence__question__date_answered", "evidence__question__answered_after", *spoken
+        )
+        dated = Coalesce("evidence__question__date_answered", *spoken)
         confirmed = Q(evidence__state=EvidenceState.CONFIRMED)
         return self.annotate(
             latest_evidence_on=Max(answered, filter=confirmed),
-            latest_dated_evidence_on=Max("evidence__question__date_answered", filter=confirmed),
+            latest_dated_evidence_on=Max(dated, filter=confirmed),
         ).annotate(
             no_recent_evidence=Case(
                 When(~Q(status__in=Status.open()), then=Value(False)),
@@ -201,8 +206,16 @@ class EvidenceQuerySet(BulkWriteSignalsQuerySet):
         )
 
     def with_quoted_answers(self) -> Self:
-        """With each answer, enough to name, date, link and quote it."""
-        return self.select_related("question").defer(*QUESTION_RECORD_FIELDS)
+        """With each source (answer, statement or contribution), enough to name, date, link and
+        quote it; the raw records received stay unread."""
+        return self.select_related("question", "statement", "contribution").defer(
+            *QUESTION_RECORD_FIELDS, "statement__source_record", "contribution__source_record"
+        )
+
+    def of_questions(self) -> Self:
+        """Evidence resting on written answers only: for what is about answers (the answers list,
+        figure tables, the home page's newly evidenced answers)."""
+        return self.filter(question__isnull=False)
 
     def newest_confirmed(self) -> Self:
         """Newest first by when an editor confirmed it (an index walks this), with only the
@@ -231,7 +244,11 @@ class EvidenceQuerySet(BulkWriteSignalsQuerySet):
         page's "newly evidenced answers": a reader judges an answer's freshness by when it was
         given, not by when an editor linked it."""
         answered = Coalesce("question__date_answered", "question__answered_after")
-        return self.newest_confirmed().order_by(answered.desc(nulls_last=True), "-question_id", "-pk")
+        return (
+            self.newest_confirmed()
+            .of_questions()
+            .order_by(answered.desc(nulls_last=True), "-question_id", "-pk")
+        )
 
 
 class WrittenQuestionQuerySet(BulkWriteSignalsQuerySet):

@@ -109,12 +109,39 @@ class StatusChangeSerializer(serializers.ModelSerializer):
 
 
 class EvidenceSerializer(serializers.ModelSerializer):
-    question = QuestionRefSerializer(read_only=True)
+    question = QuestionRefSerializer(read_only=True, allow_null=True)
+    source_kind = serializers.CharField(
+        source="source.kind",
+        read_only=True,
+        help_text="written_answer, written_statement or debate (a Hansard contribution).",
+    )
+    source = serializers.CharField(
+        source="source.heading",
+        read_only=True,
+        help_text="What the source is, where, when and whose: “Said in the House of Lords, 24 March 2025, "
+        "by Lord Timpson, Minister of State, Ministry of Justice”.",
+    )
+    source_url = serializers.CharField(
+        source="source.citation_url", read_only=True, help_text="Its official page first; else our copy's."
+    )
+    source_is_complete = serializers.BooleanField(
+        source="source.is_complete",
+        read_only=True,
+        help_text="False when our copy of the source's text is cut short (the official page has the rest).",
+    )
     confirmed_at = serializers.DateTimeField(source="reviewed_at", allow_null=True)
 
     class Meta:
         model = Evidence
-        fields = ["question", "excerpt", "confirmed_at"]
+        fields = [
+            "question",
+            "source_kind",
+            "source",
+            "source_url",
+            "source_is_complete",
+            "excerpt",
+            "confirmed_at",
+        ]
 
 
 class CommitmentSerializer(serializers.ModelSerializer):
@@ -177,7 +204,7 @@ class CommitmentDetailSerializer(CommitmentSerializer):
 
     @extend_schema_field(EvidenceSerializer(many=True))
     def get_evidence(self, commitment):
-        confirmed = commitment.evidence.confirmed().select_related("question").order_by("pk")
+        confirmed = commitment.evidence.confirmed().with_quoted_answers().order_by("pk")
         return EvidenceSerializer(confirmed, many=True).data
 
 

@@ -250,7 +250,7 @@ def _tables() -> dict[str, tuple[list[str], Iterable[list]]]:
         .order_by("commitment__slug", "pk")
     )
     copies = SourceCopy.objects.by_copy_url()
-    evidence = Evidence.objects.published().select_related("commitment").order_by("pk")
+    evidence = Evidence.objects.published().select_related("commitment").with_quoted_answers().order_by("pk")
     questions = WrittenQuestion.objects.published().order_by("pk")
     events = QuestionEvent.objects.filter(question__in=questions.values("pk")).order_by("question_id", "pk")
     cells = (
@@ -292,11 +292,24 @@ def _tables() -> dict[str, tuple[list[str], Iterable[list]]]:
             ),
         ),
         "evidence": (
-            ["commitment", "question_id", "excerpt", "confirmed_at"],
+            [
+                "commitment",
+                "question_id",
+                "source_kind",
+                "source",
+                "source_url",
+                "source_is_complete",
+                "excerpt",
+                "confirmed_at",
+            ],
             (
                 [
                     e.commitment.slug,
-                    e.question_id,
+                    e.question_id or "",
+                    e.source.kind,
+                    e.source.heading,
+                    e.source.citation_url,
+                    e.source.is_complete,
                     e.excerpt,
                     e.reviewed_at.isoformat() if e.reviewed_at else "",
                 ]

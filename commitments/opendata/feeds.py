@@ -36,7 +36,11 @@ def updates(*, commitments=None) -> list[Entry]:
     changes = (
         StatusChange.objects.published().select_related("commitment", "question").order_by("-created_at")
     )
-    evidence = Evidence.objects.published().select_related("commitment", "question").order_by("-reviewed_at")
+    evidence = (
+        Evidence.objects.published()
+        .select_related("commitment", "question", "statement", "contribution")
+        .order_by("-reviewed_at")
+    )
     if commitments is not None:
         changes = changes.filter(commitment__in=commitments)
         evidence = evidence.filter(commitment__in=commitments)
@@ -60,17 +64,20 @@ def _status_entry(change: StatusChange) -> Entry:
     )
 
 
-def _evidence_entry(item: Evidence) -> Entry:
+def _evidence_source_name(item: Evidence) -> str:
     question = item.question
+    return f"{question.get_house_display()} question {question.uin}" if question else item.source.title
+
+
+def _evidence_entry(item: Evidence) -> Entry:
     recorded = item.reviewed_at or timezone.make_aware(datetime.combine(item.created_at.date(), time()))
     return Entry(
         key=f"evidence-{item.pk}",
-        title=f"{item.commitment.title}: new evidence from "
-        f"{question.get_house_display()} question {question.uin}",
+        title=f"{item.commitment.title}: new evidence from {_evidence_source_name(item)}",
         description=f"“{item.excerpt}”",
         link=reverse("commitments:commitment", args=[item.commitment.slug]) + f"#evidence-{item.pk}",
         recorded=recorded,
-        source=question.citation_url,
+        source=item.source.citation_url,
     )
 
 

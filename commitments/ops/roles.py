@@ -48,6 +48,9 @@ EDITOR_PERMISSIONS: tuple[tuple[str, str], ...] = (
     ("commitments", "view_writtenquestion"),
     ("commitments", "view_questionevent"),
     ("commitments", "view_recheckrun"),
+    ("commitments", "view_writtenstatement"),
+    ("commitments", "view_hansardcontribution"),
+    ("commitments", "view_sourceevent"),
     ("commitments", "view_statuschange"),
     ("commitments", "add_statuschange"),
     # Readers' suggested corrections: read and decided on (state, note), never added or deleted.

@@ -353,8 +353,9 @@ class ParliamentClient:
         )
 
 
-def _item_id(item: QuestionRecord | MalformedRecord) -> int | None:
-    if isinstance(item, QuestionRecord):
+def _item_id(item) -> int | None:
+    """A record's id (questions', statements' or Hansard's); a malformed one's, when it had one."""
+    if not isinstance(item, MalformedRecord):
         return item.id
     return item.question_id if isinstance(item.question_id, int) else None
 

@@ -240,7 +240,11 @@ def _run(
     then=None,
     advances_mark: bool = True,
     deep: bool = False,
+    ingest=ingest_page,
+    make_client: Callable[[], ParliamentClient] = ParliamentClient.from_settings,
 ) -> RecheckRun:
+    """One run of any kind: `ingest` writes each page (ingest_page for questions), `make_client`
+    builds the client when none is given."""
     today = timezone.localdate()
     with recheck_lock() as acquired:
         if not acquired:
@@ -262,14 +266,14 @@ def _run(
             kind=kind, window_from=window_from, window_to=today, advances_mark=advances_mark
         )
         own_client = client is None
-        client = client or ParliamentClient.from_settings()
+        client = client or make_client()
         requests_before = client.stats.requests
         seen: set[int] = set()
         try:
             for search in searches:
                 for page in client.iter_pages(search):
                     run.pages_fetched += 1
-                    ingest_page(page.items, client=client, watch=watch, run=run, seen=seen, deep=deep)
+                    ingest(page.items, client=client, watch=watch, run=run, seen=seen, deep=deep)
                     run.requests_made = client.stats.requests - requests_before
                     run.save()  # a run killed later still shows what it wrote
                     if progress:

@@ -179,7 +179,7 @@ def introduced_tables(evidence: list[Evidence]) -> dict[int, Grid]:
     A fixed number of queries, and none when no quote introduces a table. An answer's tables are
     numbered in the order they were stored, which is the order they appear in it.
     """
-    wanted = {item.pk: item for item in evidence if item.quote.table_index is not None}
+    wanted = {item.pk: item for item in evidence if item.question_id and item.quote.table_index is not None}
     if not wanted:
         return {}
     by_question: dict[int, list[FigureTable]] = {}
@@ -222,11 +222,11 @@ def timeline(
         for change in changes
     ]
     for item in evidence:
-        after = item.question.answer_date_is_lower_bound
+        after = item.source.day_is_lower_bound
         entries.append(
             {
                 "kind": "evidence",
-                "date": item.question.known_answer_date,
+                "date": item.source.day,
                 "after": after,
                 "evidence": item,
                 "table": tables.get(item.pk),

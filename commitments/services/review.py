@@ -11,6 +11,13 @@ from ..exceptions import EvidenceError
 from ..models import Evidence, StatusChange
 from .status import record_status_change
 
+# What a status change's reason calls the source it rests on.
+NOUNS = {
+    "written_answer": "answer",
+    "written_statement": "written statement",
+    "debate": "Hansard contribution",
+}
+
 
 @transaction.atomic
 def confirm_evidence(
@@ -49,34 +56,39 @@ def accept_status_suggestion(evidence: Evidence, *, by: AbstractBaseUser | None)
     refused: it would put an old status back, dated as if it were new.
     """
     evidence = (
-        Evidence.objects.select_for_update().select_related("commitment", "question").get(pk=evidence.pk)
+        Evidence.objects.select_for_update(of=("self",))
+        .select_related("commitment", "question", "statement", "contribution")
+        .get(pk=evidence.pk)
     )
     if not evidence.suggested_status:
         raise EvidenceError("This evidence carries no status suggestion.")
     if evidence.status_change_id:
         raise EvidenceError("This status suggestion was accepted already.")
-    commitment, question = evidence.commitment, evidence.question
+    commitment, question, source = evidence.commitment, evidence.question, evidence.source
     if commitment.status == evidence.suggested_status:
         raise EvidenceError(f"{commitment.slug} is already “{commitment.get_status_display()}”.")
     if evidence.state != Evidence.State.CONFIRMED:
         confirm_evidence(evidence, by=by)
     latest = commitment.status_changes.order_by("-effective_on", "-pk").first()
-    effective_on = question.date_answered or timezone.localdate()
+    said_on = question.date_answered if question else source.day
+    effective_on = said_on or timezone.localdate()
+    noun = "answer" if question else NOUNS[source.kind]
     if latest and latest.effective_on > effective_on:
         raise EvidenceError(
-            f"The answer of {effective_on:%d/%m/%Y} is older than the latest status change "
+            f"The {noun} of {effective_on:%d/%m/%Y} is older than the latest status change "
             f"({latest.effective_on:%d/%m/%Y}), so it cannot set the current status. If it still "
             "applies, record a status change on the commitment's page, citing it."
         )
-    answered = f" of {question.date_answered:%d/%m/%Y}" if question.date_answered else ""
+    answered = f" of {said_on:%d/%m/%Y}" if said_on else ""
     change = record_status_change(
         commitment,
         to=evidence.suggested_status,
-        reason=f"The answer{answered} ({question}) says “{evidence.status_cue}”: {evidence.excerpt}",
+        reason=f"The {noun}{answered} ({evidence.source_record}) says “{evidence.status_cue}”: "
+        f"{evidence.excerpt}",
         effective_on=effective_on,
         by=by,
         question=question,
-        source_url=question.citation_url,
+        source_url=source.citation_url,
         origin=StatusChange.Origin.SUGGESTION,
     )
     evidence.status_change = change

@@ -28,8 +28,10 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlsplit
 
+from . import spoken_endpoints
 from .query import BadRequest, Query, sort_key
 from .records import RecordedData, day_of
+from .spoken import research_contributions, research_statements
 
 logger = logging.getLogger(__name__)
 
@@ -44,6 +46,8 @@ LIST_PATH = "/api/writtenquestions/questions"
 @dataclass
 class ServerState:
     data: RecordedData
+    statements: list = field(default_factory=list)
+    contributions: list = field(default_factory=list)
     fault: str | None = None
     fault_rate: float = 1.0
     retry_after: float = 1.0
@@ -80,6 +84,8 @@ class ServerState:
             "fault": self.fault,
             "fault_rate": self.fault_rate,
             "questions": len(self.data.records),
+            "statements": len(self.statements),
+            "contributions": len(self.contributions),
         }
 
     def served(self, record: dict) -> dict:
@@ -132,12 +138,18 @@ class Handler(BaseHTTPRequestHandler):
         params = parse_qsl(split.query, keep_blank_values=True)
         if path == "/_fake/stats":
             return self._json(HTTPStatus.OK, self.state.stats())
-        if path != LIST_PATH and not path.startswith(LIST_PATH + "/"):
+        spoken = spoken_endpoints.is_spoken_path(path)
+        if not spoken and path != LIST_PATH and not path.startswith(LIST_PATH + "/"):
             return self._problem(HTTPStatus.NOT_FOUND, "Not Found")
         self.state.user_agents.add(self.headers.get("User-Agent", ""))
         if self.state.next_request_faults():
             return self._fault()
         try:
+            if spoken:
+                answer = spoken_endpoints.route(self.state, path, params)
+                if not answer:
+                    return self._problem(HTTPStatus.NOT_FOUND, "Not Found")
+                return self._json(*answer)
             if path == LIST_PATH:
                 return self._list(Query(params))
             parts = path[len(LIST_PATH) :].strip("/").split("/")
@@ -334,12 +346,21 @@ class FakeParliamentServer(ThreadingHTTPServer):
         fault_rate: float = 1.0,
         retry_after: float = 1.0,
         slow_seconds: float = 30.0,
+        statements: list[dict] | None = None,
+        contributions: list[dict] | None = None,
     ):
+        """`statements` and `contributions` default to the research rows in fixtures/."""
         if fault is not None and fault not in FAULT_MODES:
             raise ValueError(f"Unknown fault mode {fault!r}; choose from {', '.join(FAULT_MODES)}")
         super().__init__((host, port), Handler)
         self.state = ServerState(
-            data=data, fault=fault, fault_rate=fault_rate, retry_after=retry_after, slow_seconds=slow_seconds
+            data=data,
+            statements=research_statements() if statements is None else statements,
+            contributions=research_contributions() if contributions is None else contributions,
+            fault=fault,
+            fault_rate=fault_rate,
+            retry_after=retry_after,
+            slow_seconds=slow_seconds,
         )
         self._thread: threading.Thread | None = None
 

@@ -5,6 +5,7 @@ from tqdm import tqdm
 
 from commitments.models import RecheckRun
 from commitments.parliament.recheck import recheck_answers, recheck_pending
+from commitments.parliament.spoken_recheck import recheck_contributions, recheck_statements
 
 
 def run_summary(run: RecheckRun) -> str:
@@ -32,9 +33,15 @@ class Command(BaseCommand):
             help="From RECHECK_EPOCH, ignoring earlier runs, re-reading every question in full.",
         )
         parser.add_argument("--pending", action="store_true", help="Pending questions and corrections.")
+        parser.add_argument(
+            "--statements", action="store_true", help="Written ministerial statements instead."
+        )
+        parser.add_argument("--hansard", action="store_true", help="Hansard contributions instead.")
         parser.add_argument("--no-progress", action="store_true", help="No progress bar.")
 
-    def handle(self, *args, since, full, pending, no_progress, **options):
+    def handle(self, *args, since, full, pending, statements, hansard, no_progress, **options):
+        if sum((pending, statements, hansard)) > 1:
+            raise CommandError("Choose one of --pending, --statements and --hansard.")
         if pending and full:
             raise CommandError("--full applies to new answers, not to --pending.")
         bar = tqdm(unit=" pages", disable=no_progress or options["verbosity"] == 0, file=self.stderr)
@@ -45,6 +52,9 @@ class Command(BaseCommand):
 
         if pending:
             run = recheck_pending(since=since, progress=progress)
+        elif statements or hansard:
+            recheck = recheck_statements if statements else recheck_contributions
+            run = recheck(since=since, full=full, deep=full, progress=progress)
         else:
             run = recheck_answers(since=since, full=full, deep=full, progress=progress)
         bar.close()
@@ -53,7 +63,8 @@ class Command(BaseCommand):
         for error in run.errors[:20]:
             self.stdout.write(f"  error: {error}")
         for failure in run.failed_records[:20]:
-            which = f"question {failure['id']} ({failure['house']} {failure['uin']})"
+            key = " ".join(filter(None, [failure["house"], failure["uin"]]))
+            which = f"record {failure['id']} ({key})"
             self.stdout.write(f"  not stored: {which}: {failure['reason']}")
         if run.outcome == RecheckRun.Outcome.FAILED:
             raise CommandError("The re-check failed; see the error above. Nothing half-written was kept.")

@@ -10,7 +10,9 @@ from django.core.management.base import BaseCommand
 
 from commitments.devtools.recorded_api import FakeParliamentServer, RecordedData
 from commitments.loading import FIXTURES_DIR
+from commitments.loading.spoken import apply_spoken_research, suggest_labelled_evidence
 from commitments.parliament.recheck import recheck_answers
+from commitments.parliament.spoken_recheck import recheck_contributions, recheck_statements
 
 from .recheck_answers import run_summary
 
@@ -68,10 +70,21 @@ class Command(BaseCommand):
         except OSError:
             server = FakeParliamentServer(recorded, port=0).start()
         settings.PARLIAMENT_API_URL = os.environ["PARLIAMENT_API_URL"] = server.url
-        self.stdout.write(f"Recorded Parliament API: {server.url} ({len(recorded.records)} questions)")
+        settings.HANSARD_API_URL = os.environ["HANSARD_API_URL"] = server.url
+        stats = server.state.stats()
+        self.stdout.write(
+            f"Recorded Parliament API: {server.url} ({stats['questions']} questions, "
+            f"{stats['statements']} written statements, {stats['contributions']} Hansard contributions)"
+        )
         with tasks_summarised() as tasks_summary:
-            run = recheck_answers()
-        self.stdout.write(run_summary(run))
+            for recheck in (recheck_answers, recheck_statements, recheck_contributions):
+                run = recheck()
+                self.stdout.write(f"{run.get_kind_display()}: {run_summary(run)}")
+            apply_spoken_research()  # where each research copy was read, and whether it stopped short
+            suggested = suggest_labelled_evidence()
+        self.stdout.write(
+            f"Research labels of statements and contributions: {suggested} more suggestion(s) to review."
+        )
         self.stdout.write(tasks_summary())
         try:
             call_command("runserver", addrport, use_reloader=False)

@@ -1,0 +1,72 @@
+"""Suggested evidence from written statements and Hansard contributions: the same matcher, threshold,
+status cues and rules as for answers (suggestions.py). A suggestion is only ever created or refreshed
+here; what an editor confirmed or rejected stays as it is."""
+
+from __future__ import annotations
+
+from simple_history.utils import bulk_create_with_history
+
+from ..models import Commitment, Evidence, HansardContribution, WrittenStatement
+from .matching import Matcher
+from .suggestions import SuggestionReport, current_matcher, suggestion_values
+
+
+def why_source_skipped(source: WrittenStatement | HansardContribution) -> str:
+    """Why a statement or contribution is not matched at all, or "" when it is."""
+    if not source.is_about_ipp:
+        return "It does not mention IPP sentences (no watched term)."
+    if not source.text.strip():
+        return "It has no text."
+    return ""
+
+
+def suggest_source_evidence(
+    source: WrittenStatement | HansardContribution, *, matcher: Matcher | None = None
+) -> SuggestionReport:
+    """Create or refresh suggested evidence for one statement or contribution. Idempotent; never
+    resurrects a rejection, never touches a confirmation."""
+    field = "statement" if isinstance(source, WrittenStatement) else "contribution"
+    report = SuggestionReport(skipped=why_source_skipped(source))
+    if report.skipped:
+        return report
+    heading = source.title if field == "statement" else source.debate
+    matches = (matcher or current_matcher()).match(source.text, heading=heading)
+    if not matches:
+        report.skipped = "No commitment scored above the threshold."
+        return report
+    commitments = dict(
+        Commitment.objects.filter(slug__in=[m.slug for m in matches]).values_list("slug", "pk")
+    )
+    held = {evidence.commitment_id: evidence for evidence in source.evidence.all()}
+    new = []
+    for match in matches:
+        values = suggestion_values(match)
+        evidence = held.get(commitments[match.slug])
+        if evidence is None:
+            new.append(Evidence(commitment_id=commitments[match.slug], **{field: source}, **values))
+            report.created.append(match.slug)
+        elif (
+            evidence.state == Evidence.State.SUGGESTED
+            and evidence.score is not None
+            and any(getattr(evidence, name) != value for name, value in values.items())
+        ):
+            for name, value in values.items():
+                setattr(evidence, name, value)
+            evidence.save()
+            report.refreshed.append(match.slug)
+        else:
+            report.kept.append(match.slug)
+    if new:
+        # Another worker suggesting the same pair at once loses quietly to the unique key.
+        bulk_create_with_history(new, Evidence, ignore_conflicts=True)
+    return report
+
+
+def analyse_source(kind: str, pk: int) -> dict:
+    """A summary a task can return: slugs suggested and refreshed, or why it was skipped."""
+    model = WrittenStatement if kind == "statement" else HansardContribution
+    source = model.objects.filter(pk=pk).first()
+    if source is None:
+        return {"skipped": "It no longer exists."}
+    report = suggest_source_evidence(source)
+    return {"suggested": report.created, "refreshed": report.refreshed, "skipped": report.skipped}

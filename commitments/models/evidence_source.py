@@ -1,0 +1,103 @@
+"""One description of any source evidence rests on, so a page, feed or export names, dates and links
+a written answer, a written ministerial statement and a Hansard contribution the same way:
+"Said in the House of Lords, 24 March 2025, by Lord Timpson, Minister of State, Ministry of Justice".
+
+A leaf over the source models' attributes (duck-typed, so it imports none of them)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from .choices import SourceKind
+
+HOUSES = {"Commons": "House of Commons", "Lords": "House of Lords"}
+# Hansard names a minister "The Minister of State, Ministry of Justice (Lord Timpson) (Lab)".
+_ROLE = re.compile(r"^(?:The )?(?P<role>[^()]+?) \((?P<name>[^()]+)\)(?: \([^()]*\))?$")
+INFERRED = "[inferred]"
+
+
+def long_date(day: date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+@dataclass(frozen=True)
+class EvidenceSource:
+    kind: str  # a SourceKind value
+    title: str  # what the source is, in a few words: a timeline entry's heading beside its date
+    heading: str  # what the source is, where, when and whose, in a sentence
+    day: date | None
+    day_is_lower_bound: bool
+    text: str
+    is_complete: bool
+    official_url: str
+    citation_url: str
+    copy_url: str  # where our copy was read, when that is not the official page
+
+    @property
+    def kind_label(self) -> str:
+        return SourceKind(self.kind).label
+
+
+def speaker_role(attributed_to: str, member: str) -> str:
+    """The role Hansard gives the speaker ("Minister of State, Ministry of Justice" from "The Minister
+    of State, Ministry of Justice (Lord Timpson) (Lab)"), or "" when it names none. Only a role
+    followed by the member's own name counts: "Sir Robert Neill (Bromley and Chislehurst)" has none."""
+    match = _ROLE.match(attributed_to.replace(INFERRED, "").strip())
+    if not match or not member or member not in match.group("name"):
+        return ""
+    return match.group("role").strip()
+
+
+def describe_source(source) -> EvidenceSource:
+    """The description of a WrittenQuestion, WrittenStatement or HansardContribution."""
+    house = HOUSES.get(source.house, source.house)
+    if hasattr(source, "answer_text"):  # a written answer
+        return EvidenceSource(
+            kind=SourceKind.WRITTEN_ANSWER,
+            title=f"{house} written answer {source.uin}",
+            heading=f"{house} written answer {source.uin}",
+            day=source.known_answer_date,
+            day_is_lower_bound=source.answer_date_is_lower_bound,
+            text=source.answer_text,
+            is_complete=source.answer_is_complete,
+            official_url=source.official_url,
+            citation_url=source.citation_url,
+            copy_url=source.source_url if source.source_url != source.official_url else "",
+        )
+    if hasattr(source, "date_made"):  # a written ministerial statement
+        who = ", ".join(part for part in (source.member, source.member_role) if part)
+        return EvidenceSource(
+            kind=SourceKind.WRITTEN_STATEMENT,
+            title=f"Written ministerial statement {source.uin}"
+            + (f": {source.title}" if source.title else ""),
+            heading=f"Written ministerial statement {source.uin}, made in the {house}, "
+            f"{long_date(source.date_made)}" + (f", by {who}" if who else ""),
+            day=source.date_made,
+            day_is_lower_bound=False,
+            text=source.text,
+            is_complete=source.text_is_complete,
+            official_url=source.official_url,
+            citation_url=source.official_url,
+            copy_url=source.source_url,
+        )
+    when = long_date(source.sitting_date) if source.sitting_date else "date not known"
+    role = speaker_role(source.attributed_to, source.member)
+    who = ", ".join(part for part in (source.member, role) if part)
+    if who and INFERRED in source.attributed_to:
+        who += " (speaker inferred by our research)"
+    return EvidenceSource(
+        kind=SourceKind.DEBATE,
+        title=f"Said in the {house}"
+        + (f" by {who}" if who else "")
+        + (f": {source.debate}" if source.debate else ""),
+        heading=f"Said in the {house}, {when}" + (f", by {who}" if who else ""),
+        day=source.sitting_date,
+        day_is_lower_bound=False,
+        text=source.text,
+        is_complete=source.text_is_complete,
+        official_url=source.official_url,
+        citation_url=source.citation_url,
+        copy_url=source.source_url if source.source_url != source.official_url else "",
+    )
