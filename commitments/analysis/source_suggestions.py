@@ -4,11 +4,9 @@ here; what an editor confirmed or rejected stays as it is."""
 
 from __future__ import annotations
 
-from simple_history.utils import bulk_create_with_history
-
-from ..models import Commitment, Evidence, HansardContribution, WrittenStatement
+from ..models import HansardContribution, WrittenStatement
 from .matching import Matcher
-from .suggestions import SuggestionReport, current_matcher, suggestion_values
+from .suggestions import SuggestionReport, current_matcher, store_suggestions
 
 
 def why_source_skipped(source: WrittenStatement | HansardContribution) -> str:
@@ -34,31 +32,7 @@ def suggest_source_evidence(
     if not matches:
         report.skipped = "No commitment scored above the threshold."
         return report
-    commitments = dict(
-        Commitment.objects.filter(slug__in=[m.slug for m in matches]).values_list("slug", "pk")
-    )
-    held = {evidence.commitment_id: evidence for evidence in source.evidence.all()}
-    new = []
-    for match in matches:
-        values = suggestion_values(match)
-        evidence = held.get(commitments[match.slug])
-        if evidence is None:
-            new.append(Evidence(commitment_id=commitments[match.slug], **{field: source}, **values))
-            report.created.append(match.slug)
-        elif (
-            evidence.state == Evidence.State.SUGGESTED
-            and evidence.score is not None
-            and any(getattr(evidence, name) != value for name, value in values.items())
-        ):
-            for name, value in values.items():
-                setattr(evidence, name, value)
-            evidence.save()
-            report.refreshed.append(match.slug)
-        else:
-            report.kept.append(match.slug)
-    if new:
-        # Another worker suggesting the same pair at once loses quietly to the unique key.
-        bulk_create_with_history(new, Evidence, ignore_conflicts=True)
+    store_suggestions(source, field, matches, report, keep_unscored=True)
     return report
 
 

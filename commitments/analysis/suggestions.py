@@ -205,20 +205,32 @@ def suggest_evidence(question: WrittenQuestion, *, matcher: Matcher | None = Non
     if not matches:
         report.skipped = "No commitment scored above the threshold."
         return report
+    store_suggestions(question, "question", matches, report)
+    return report
+
+
+def store_suggestions(
+    source, field: str, matches: list[Match], report: SuggestionReport, *, keep_unscored: bool = False
+) -> None:
+    """Create the suggestions `matches` name for `source` (an answer, statement or contribution, the
+    Evidence field `field`), refresh the still-suggested ones whose figures moved, keep the rest,
+    and note each in `report`. `keep_unscored` keeps a suggestion research made (no score) as it is."""
     commitments = dict(
         Commitment.objects.filter(slug__in=[m.slug for m in matches]).values_list("slug", "pk")
     )
-    held = {evidence.commitment_id: evidence for evidence in question.evidence.all()}
+    held = {evidence.commitment_id: evidence for evidence in source.evidence.all()}
     new = []
     for match in matches:
         values = suggestion_values(match)
         evidence = held.get(commitments[match.slug])
         if evidence is None:
-            new.append(Evidence(commitment_id=commitments[match.slug], question=question, **values))
+            new.append(Evidence(commitment_id=commitments[match.slug], **{field: source}, **values))
             report.created.append(match.slug)
-        elif evidence.state != Evidence.State.SUGGESTED:
-            report.kept.append(match.slug)
-        elif any(getattr(evidence, name) != value for name, value in values.items()):
+        elif (
+            evidence.state == Evidence.State.SUGGESTED
+            and not (keep_unscored and evidence.score is None)
+            and any(getattr(evidence, name) != value for name, value in values.items())
+        ):
             for name, value in values.items():
                 setattr(evidence, name, value)
             evidence.save()
@@ -228,4 +240,3 @@ def suggest_evidence(question: WrittenQuestion, *, matcher: Matcher | None = Non
     if new:
         # Another worker suggesting the same pair at once loses quietly to the unique key.
         bulk_create_with_history(new, Evidence, ignore_conflicts=True)
-    return report

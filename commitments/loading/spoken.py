@@ -23,7 +23,8 @@ CONTRIBUTION_ID_BASE = 7_000_000
 BODY_IDS = {"Ministry of Justice": 54}
 
 
-def _member(name: str | None) -> dict | None:
+def api_member(name: str | None) -> dict | None:
+    """A member as Parliament's APIs describe one, from the name our copy records (no id)."""
     if not name:
         return None
     return {
@@ -43,7 +44,7 @@ def statement_record(number: int, row: dict) -> dict:
     return {
         "id": row.get("id") or STATEMENT_ID_BASE + number,
         "memberId": 0,
-        "member": _member(row.get("memberName")),
+        "member": api_member(row.get("memberName")),
         "memberRole": row.get("memberRole"),
         "uin": row["uin"],
         "dateMade": row["dateMade"],

@@ -18,6 +18,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from ...loading import FIXTURES_DIR, read_seed_text
+from ...loading.spoken import api_member
 from .records import RecordedData, cut_for_list
 
 SYNTHETIC_ID_BASE = 9_000_000
@@ -31,21 +32,6 @@ def _stamp(day: str | date | None) -> str | None:
     return f"{day if isinstance(day, str) else day.isoformat()}T00:00:00"
 
 
-def _member(name: str | None) -> dict | None:
-    if not name:
-        return None
-    return {
-        "id": 0,
-        "listAs": None,
-        "name": name,
-        "party": None,
-        "partyColour": None,
-        "partyAbbreviation": None,
-        "memberFrom": None,
-        "thumbnailUrl": None,
-    }
-
-
 def paragraphs_to_html(text: str) -> str:
     """Research copies are plain text with blank lines between paragraphs."""
     return "".join(f"<p>{html.escape(block.strip())}</p>" for block in text.split("\n\n") if block.strip())
@@ -56,7 +42,7 @@ def api_record(*, question_id: int, row: dict, answer_text: str) -> dict:
     return {
         "id": question_id,
         "askingMemberId": 0,
-        "askingMember": _member(row.get("asking_member")),
+        "askingMember": api_member(row.get("asking_member")),
         "house": row["house"],
         "memberHasInterest": False,
         "dateTabled": _stamp(row["date_tabled"]),
@@ -71,7 +57,7 @@ def api_record(*, question_id: int, row: dict, answer_text: str) -> dict:
         "answerIsHolding": False if row.get("date_answered") else None,
         "answerIsCorrection": False if row.get("date_answered") else None,
         "answeringMemberId": 0 if row.get("date_answered") else None,
-        "answeringMember": _member(row.get("answering_member")),
+        "answeringMember": api_member(row.get("answering_member")),
         "correctingMemberId": None,
         "correctingMember": None,
         "dateAnswered": _stamp(row.get("date_answered")),
