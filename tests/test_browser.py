@@ -381,7 +381,7 @@ def test_filters_sort_and_links_work_without_javascript(site, browser):
     page.get_by_role("button", name="Apply filters").click()
     assert "theme=electronic-monitoring" in page.url and "status=delivered" in page.url
     # The URL changes when the navigation commits, before the new page is parsed; a locator waits for it.
-    assert "1 commitments found." in page.locator(".result-count").inner_text()
+    assert "1 commitment found." in page.locator(".result-count").inner_text()
     page.goto(base + "/commitments/?theme=electronic-monitoring")
     page.get_by_role("link", name="Owner (sort ascending)").click()
     assert "sort=owner" in page.url and "theme=electronic-monitoring" in page.url

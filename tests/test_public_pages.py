@@ -361,7 +361,7 @@ def test_the_list_shows_last_evidence_and_the_home_page_counts_open_commitments_
 
 def test_filters_and_sort_stay_in_the_url_and_narrow_the_list(client, demo):
     page = get_page(client, "/commitments/?theme=electronic-monitoring&status=delivered&sort=-title")
-    assert "1 commitments found." in page
+    assert "1 commitment found." in page
     assert "GPS tagging project" in page and "£183m electronic monitoring" not in page
     assert "theme=electronic-monitoring" in page  # sort and page links keep the filters
     assert 'aria-sort="descending"' in page
@@ -676,7 +676,7 @@ def test_what_many_pages_share_is_computed_once_per_data_version_and_follows_eve
     assert "2 commitments tracked." in home and ">2 open commitments</a>" in home
     answers = get_page(client, "/questions/?sort=-heading")
     assert (
-        ">Psychology &lt;i&gt;support&lt;/i&gt;</option>" in answers and "1 written answers found" in answers
+        ">Psychology &lt;i&gt;support&lt;/i&gt;</option>" in answers and "1 written answer found" in answers
     )
 
 
@@ -708,10 +708,10 @@ def test_a_remembered_count_belongs_to_its_own_filters_only(client):
     WrittenQuestionFactory(is_about_ipp=True, house="Commons")
     WrittenQuestionFactory(is_about_ipp=True, house="Lords", uin="HL1")
     assert "2 written answers found" in get_page(client, "/questions/?sort=heading")
-    assert "1 written answers found" in get_page(client, "/questions/?house=Lords")
+    assert "1 written answer found" in get_page(client, "/questions/?house=Lords")
     assert "There is a problem with the filters" in get_page(client, "/questions/?house=Neither", status=400)
     assert "2 written answers found" in get_page(client, "/questions/?sort=-heading")
-    assert "1 written answers found" in get_page(client, "/questions/?house=Lords&sort=reference")
+    assert "1 written answer found" in get_page(client, "/questions/?house=Lords&sort=reference")
 
 
 def test_a_remembered_value_is_forgotten_when_the_data_or_the_day_changes(monkeypatch):
