@@ -496,3 +496,18 @@ def test_pages_that_are_not_public_data_get_no_etag(client, url):
     assert response.status_code == 200
     assert not response.has_header("ETag")
     assert client.get(url, HTTP_IF_NONE_MATCH='"anything"').status_code == 200
+
+
+def test_the_commitments_csv_says_where_each_status_stands_and_what_it_rests_on(client, demo, exports_dir):
+    rows = {row["slug"]: row for row in _csv(client, "/exports/commitments.csv")}
+    assert len(rows) == Commitment.objects.published().count()
+    for slug, row in rows.items():
+        latest = Commitment.objects.get(slug=slug).status_changes.latest()
+        assert row["status_since"] == latest.effective_on.isoformat(), slug
+        assert row["status_reason"] == latest.reason, slug
+        assert row["status_rests_on_basis"] in {"official", "secondary", "secondary_unexplained", "nothing"}
+    official = [row for row in rows.values() if row["status_rests_on_basis"] == "official"]
+    assert official and all(
+        any(host in row["status_rests_on"] for host in ("parliament.uk", "gov.uk", "legislation.gov.uk"))
+        for row in official
+    )

@@ -356,7 +356,7 @@ def test_the_api_and_the_csv_say_what_each_status_rests_on_official_first(client
         "also_at": "",
         "secondary_reason": "",
     }
-    from commitments.opendata.exports import _tables
+    from commitments.opendata.dataset import _tables
 
     columns, rows = _tables()["status_changes"]
     rows = [dict(zip(columns, row, strict=True)) for row in rows]

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import BinaryIO
 
 from ..public.cache import data_version
-from . import exports, snapshots
+from . import dataset, exports, snapshots
 from .recommendations import RECOMMENDATION_COLUMNS, public_recommendations, recommendation_rows
 from .spreadsheets import csv_writer
 
@@ -56,7 +56,7 @@ def _csv_file(rows: Callable[[], Iterable[list]], header: list[str]) -> Callable
 def whole_exports() -> dict[str, Callable[[BinaryIO], None]]:
     """Each file a request for the whole of something is served, by name, with its writer."""
     return {
-        "ipp-tracker-data.zip": exports.write_dataset_zip,
+        "ipp-tracker-data.zip": dataset.write_dataset_zip,
         "commitments.csv": _csv_file(
             lambda: exports.commitment_rows(exports.all_commitments()), exports.COMMITMENT_COLUMNS
         ),

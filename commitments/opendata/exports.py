@@ -7,28 +7,21 @@ may ask for only EXPORT_THROTTLE_RATE of them."""
 
 from __future__ import annotations
 
-import io
-import json
-import zipfile
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
-from pathlib import Path
-from typing import BinaryIO
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Prefetch
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 from rest_framework.throttling import SimpleRateThrottle
 
 from ..integrity import change_source
 from ..models import (
     Commitment,
-    Evidence,
     FigureCell,
     FigureTable,
-    QuestionEvent,
     SourceBasis,
     SourceCopy,
     StatusChange,
@@ -36,20 +29,8 @@ from ..models import (
 )
 from ..public.filters import CommitmentFilter, RecommendationFilter, WrittenQuestionFilter
 from . import snapshots
-from .numbers import (
-    DEADLINE_COLUMNS,
-    INDICATOR_COLUMNS,
-    POINT_COLUMNS,
-    deadline_rows,
-    indicator_rows,
-    point_rows,
-    public_deadlines,
-    public_indicators,
-)
 from .recommendations import (
-    DEVELOPMENT_COLUMNS,
     RECOMMENDATION_COLUMNS,
-    development_rows,
     public_recommendations,
     recommendation_rows,
 )
@@ -58,6 +39,7 @@ from .spreadsheets import csv_writer
 COMMITMENT_COLUMNS = ["slug", "title", "theme", "status", "owner", "action_plans", "summary", "url"]
 # Added after the first release: at the end, so a reader that counts columns still finds the rest.
 COMMITMENT_COLUMNS += ["latest_evidence_on", "latest_evidence_is_lower_bound"]
+COMMITMENT_COLUMNS += ["status_since", "status_reason", "status_rests_on", "status_rests_on_basis"]
 # The stored fields a question row is made of; the CSV adds the tracker's id and the official URL.
 QUESTION_FIELDS = [
     "house",
@@ -70,9 +52,6 @@ QUESTION_FIELDS = [
     "answering_member",
 ]
 QUESTION_COLUMNS = ["id", *QUESTION_FIELDS, "official_url"]
-
-# What the zip's files and columns mean: keep it beside the rows below when a column changes.
-DATA_DICTIONARY = Path(__file__).with_name("DATA-DICTIONARY.md").read_text(encoding="utf-8")
 
 
 class _Echo:
@@ -109,9 +88,16 @@ def all_questions():
 
 def commitment_rows(queryset) -> Iterator[list]:
     """A row per commitment of `queryset`, which must be read through with_evidence_recency()."""
+    copies = SourceCopy.objects.by_copy_url()
+    changes = StatusChange.objects.select_related("question").order_by("effective_on", "pk")
     for commitment in (
-        queryset.select_related("theme").prefetch_related("action_plans").iterator(chunk_size=2000)
+        queryset.select_related("theme")
+        .prefetch_related("action_plans", Prefetch("status_changes", queryset=changes, to_attr="in_order"))
+        .iterator(chunk_size=2000)
     ):
+        # Where its status stands: the latest change, as the commitment's page says it.
+        latest = commitment.in_order[-1] if commitment.in_order else None
+        rests_on = rests_on_columns(latest, copies) if latest else ("", SourceBasis.NOTHING)
         yield [
             commitment.slug,
             commitment.title,
@@ -123,6 +109,9 @@ def commitment_rows(queryset) -> Iterator[list]:
             f"/commitments/{commitment.slug}/",
             commitment.latest_evidence_on or "",
             commitment.latest_evidence_is_lower_bound,
+            latest.effective_on if latest else "",
+            latest.reason if latest else "",
+            *rests_on,
         ]
 
 
@@ -237,159 +226,10 @@ def figure_table_csv(request, slug: str):
     return response
 
 
-def _rests_on(change: StatusChange, copies: dict) -> tuple[str, str]:
+def rests_on_columns(change: StatusChange, copies: dict) -> tuple[str, str]:
     """The source a change rests on, resolved official first, and whether it is official."""
     resolved = change_source(change, copies)
     return (resolved.primary.url, resolved.basis) if resolved else ("", SourceBasis.NOTHING)
-
-
-def _tables() -> dict[str, tuple[list[str], Iterable[list]]]:
-    changes = (
-        StatusChange.objects.published()
-        .select_related("commitment", "question")
-        .order_by("commitment__slug", "pk")
-    )
-    copies = SourceCopy.objects.by_copy_url()
-    evidence = Evidence.objects.published().select_related("commitment").with_quoted_answers().order_by("pk")
-    questions = WrittenQuestion.objects.published().order_by("pk")
-    events = QuestionEvent.objects.filter(question__in=questions.values("pk")).order_by("question_id", "pk")
-    cells = (
-        FigureCell.objects.filter(row__table__question__in=questions.values("pk"))
-        .select_related("row__table", "column")
-        .order_by("row__table__slug", "row__position", "column__position")
-    )
-    return {
-        "commitments": (
-            COMMITMENT_COLUMNS,
-            commitment_rows(all_commitments()),
-        ),
-        "status_changes": (
-            [
-                "commitment",
-                "from_status",
-                "to_status",
-                "effective_on",
-                "reason",
-                "question_id",
-                "source_url",
-                "rests_on",
-                "rests_on_basis",
-                "recorded_at",
-            ],
-            (
-                [
-                    c.commitment.slug,
-                    c.from_status,
-                    c.to_status,
-                    c.effective_on,
-                    c.reason,
-                    c.question_id or "",
-                    c.source_url,
-                    *_rests_on(c, copies),
-                    c.created_at.isoformat(),
-                ]
-                for c in changes.iterator()
-            ),
-        ),
-        "evidence": (
-            [
-                "commitment",
-                "question_id",
-                "source_kind",
-                "source",
-                "source_url",
-                "source_is_complete",
-                "excerpt",
-                "confirmed_at",
-            ],
-            (
-                [
-                    e.commitment.slug,
-                    e.question_id or "",
-                    e.source.kind,
-                    e.source.heading,
-                    e.source.citation_url,
-                    e.source.is_complete,
-                    e.excerpt,
-                    e.reviewed_at.isoformat() if e.reviewed_at else "",
-                ]
-                for e in evidence.iterator()
-            ),
-        ),
-        "questions": (QUESTION_COLUMNS, question_rows(questions)),
-        "recommendations": (
-            RECOMMENDATION_COLUMNS,
-            recommendation_rows(public_recommendations().order_by("slug")),
-        ),
-        "recommendation_developments": (DEVELOPMENT_COLUMNS, development_rows()),
-        "indicators": (INDICATOR_COLUMNS, indicator_rows(public_indicators())),
-        "indicator_points": (POINT_COLUMNS, point_rows(public_indicators())),
-        "deadlines": (DEADLINE_COLUMNS, deadline_rows(public_deadlines())),
-        "question_events": (
-            ["question_id", "kind", "occurred_on", "observed_at"],
-            (
-                [e.question_id, e.kind, e.occurred_on or "", e.observed_at.isoformat()]
-                for e in events.iterator()
-            ),
-        ),
-        "figure_cells": (
-            [
-                "table",
-                "row",
-                "column",
-                "row_label",
-                "row_label_missing",
-                "column_label",
-                "kind",
-                "value",
-                "published",
-            ],
-            (
-                [
-                    c.row.table.slug,
-                    c.row.position,
-                    c.column.position,
-                    c.row.label,
-                    c.row.label_missing,
-                    c.column.label,
-                    c.kind,
-                    "" if c.value is None else c.value,
-                    c.published,
-                ]
-                for c in cells.iterator()
-            ),
-        ),
-    }
-
-
-def write_dataset_zip(file: BinaryIO) -> None:
-    """Every public table as CSV, the same as JSON, and the data dictionary, in one zip."""
-    as_json: dict[str, list[dict]] = {}
-    with zipfile.ZipFile(file, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for name, (header, rows) in _tables().items():
-            text = io.StringIO()
-            writer = csv_writer(text)
-            writer.writerow(header)
-            records = as_json.setdefault(name, [])
-            for row in rows:
-                writer.writerow(row)
-                records.append(
-                    {
-                        key: (
-                            None
-                            if value == ""
-                            else str(value)
-                            if not isinstance(value, int | bool)
-                            else value
-                        )
-                        for key, value in zip(header, row, strict=True)
-                    }
-                )
-            archive.writestr(f"{name}.csv", text.getvalue())
-        archive.writestr(
-            "data.json", json.dumps({"generated_at": timezone.now().isoformat(), **as_json}, indent=1)
-        )
-        archive.writestr("DATA-DICTIONARY.md", DATA_DICTIONARY)
 
 
 @transaction.non_atomic_requests  # read-only; a file served needs no transaction
