@@ -14,7 +14,7 @@ DEMO_ENV := DEBUG=1 TRACKER_DEMO=1 DATABASE_URL=sqlite:///$(CURDIR)/db.sqlite3 R
 BENCH_ENV := DEBUG=0 SECRET_KEY=bench-only-not-secret-0123456789abcdefghijkl REDIS_URL= ALLOWED_HOSTS=127.0.0.1 \
 	DATABASE_URL=$(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/tracker)
 
-.PHONY: install install-dev browser-deps server-deps run demo-data test lint fmt migrations-check worker beat smoke \
+.PHONY: install install-dev browser-deps server-deps run demo-data test test-fast lint fmt migrations-check worker beat smoke \
 	bench-ingest bench-web bench-digests clean
 
 # pip prints a line per package (no --quiet): a first install takes about a minute.
@@ -72,6 +72,12 @@ node_modules/.installed: package.json package-lock.json
 
 test: install-dev browser-deps server-deps  ## the whole suite, on its own PostgreSQL and Redis (see README)
 	$(BIN)/pytest $(TEST_WORKERS)
+
+# The quick loop: every test except those that drive a browser, start other processes or run every
+# fault mode end to end (the markers in pyproject.toml). `make test` (CI's command) still runs them all.
+FAST := not browser and not processes and not slow
+test-fast: install-dev server-deps  ## the suite without browser, process and slow tests (about a minute)
+	$(BIN)/pytest $(TEST_WORKERS) -m "$(FAST)"
 
 lint: install-dev
 	$(BIN)/ruff check .

@@ -85,12 +85,29 @@ def _recreate_core_data():
     install_digest_schedules(apps)
 
 
+def _database_access(request) -> str | None:
+    """Which database fixture a test uses: "transactional_db", "db" or None (no database)."""
+    names = request.fixturenames
+    marker = request.node.get_closest_marker("django_db")
+    if "transactional_db" in names or "live_server" in names:
+        return "transactional_db"
+    if marker is not None and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])):
+        return "transactional_db"
+    if "db" in names or marker is not None:
+        return "db"
+    return None
+
+
 @pytest.fixture(autouse=True)
-def core_data(db):
+def core_data(request):
     """The Editors group, the watched terms and bodies and the beat schedules come from data
     migrations, but a flushing (transactional) test empties the database: recreate what is
-    missing, so every test sees what the migrations make."""
-    _recreate_core_data()
+    missing, so every database test sees what the migrations make. Tests without the database
+    stay without it."""
+    access = _database_access(request)
+    if access is not None:
+        request.getfixturevalue(access)
+        _recreate_core_data()
 
 
 @pytest.fixture(autouse=True)
@@ -99,12 +116,39 @@ def empty_cache():
     run_servers.clear_cache()
 
 
-@pytest.fixture
-def demo(db):
-    """The data that ships in fixtures/, as `make run` loads it."""
+@pytest.fixture(scope="module")
+def shared_demo(django_db_setup, django_db_blocker):
+    """The data that ships in fixtures/, loaded once per test module (and worker) inside a transaction
+    that is rolled back when the module's last test ends. Each test runs in a savepoint within it
+    (pytest-django's `db`), so what a test writes is gone before the next one starts. Loading takes
+    2-6 s; once per module instead of once per test saves minutes of the suite."""
+    from django.db import transaction
+
     from commitments.loading import load_demo  # the settings are read in pytest_configure
 
-    return load_demo()
+    with django_db_blocker.unblock():
+        module = transaction.atomic()
+        module.__enter__()
+        try:
+            yield load_demo()
+        finally:
+            transaction.set_rollback(True)
+            module.__exit__(None, None, None)
+
+
+@pytest.fixture
+def demo(shared_demo, db):
+    """The data that ships in fixtures/, as `make run` loads it (shared by the module's tests, each
+    rolled back). A test that needs it committed, for another process or a live server, calls
+    `load_demo()` itself on `transactional_db`."""
+    return shared_demo
+
+
+def pytest_collection_modifyitems(config, items):
+    """Within each module, the tests on the shared demo data run last: its transaction stays open
+    until the module ends, so no other test of the module may run inside it. The sort is stable and
+    the same in every worker, as pytest-xdist requires."""
+    items.sort(key=lambda item: (item.path, "shared_demo" in getattr(item, "fixturenames", ())))
 
 
 @pytest.fixture(autouse=True)

@@ -54,7 +54,7 @@ def test_anonymous_users_are_sent_to_the_admin_login(client, commitment):
     assert response["Location"].startswith(reverse("admin:login"))
 
 
-def test_editors_group_from_the_migrations_has_exactly_the_listed_permissions():
+def test_editors_group_from_the_migrations_has_exactly_the_listed_permissions(db):
     # The autouse fixture only recreates the group after a flush, so this is the migrations' group.
     group = Group.objects.get(name=EDITORS_GROUP)
     granted = set(group.permissions.values_list("content_type__app_label", "codename"))
@@ -200,7 +200,7 @@ def test_every_model_has_a_working_admin_list_and_search(client, superuser, mode
     assert client.get(url, {"q": "IPP"}).status_code == 200
 
 
-def test_editor_permissions_exist_in_the_database():
+def test_editor_permissions_exist_in_the_database(db):
     for app_label, codename in EDITOR_PERMISSIONS:
         assert Permission.objects.filter(content_type__app_label=app_label, codename=codename).exists()
 

@@ -3,6 +3,7 @@
 import re
 from datetime import date, datetime, timedelta
 
+import pytest
 import time_machine
 from django.core import mail
 from django.db import connection
@@ -24,6 +25,8 @@ from .test_digests import (  # noqa: F401 - site is an autouse fixture
     path_of,
     site,
 )
+
+pytestmark = pytest.mark.django_db
 
 ALERTS = "as_it_happens"
 
@@ -205,6 +208,7 @@ def test_sending_alerts_costs_the_same_queries_for_5_or_50_followers(settings):
     assert few == many
 
 
+@pytest.mark.processes
 def test_a_worker_killed_mid_alert_sends_none_twice_when_the_task_runs_again(transactional_db):
     """Killed while the mail server holds alert k + 1, at a batch boundary: the re-run sends exactly
     the alerts not yet sent, none twice, and to nobody who does not follow the commitment."""

@@ -9,17 +9,15 @@ from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 from schemathesis.specs.openapi.checks import negative_data_rejection, positive_data_acceptance
 
-from commitments.loading import load_demo
 from tracker.wsgi import application
 
 schema = schemathesis.openapi.from_wsgi("/api/v1/schema/", application)
 
 
 @pytest.fixture
-def demo(db):
+def demo(shared_demo, db):
     """The demo data, served inside this test's transaction. Like Django's own test client, keep the
     connection open across requests (a real server closes it after each)."""
-    load_demo()
     request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
     yield

@@ -32,6 +32,8 @@ from .factories import (
     WrittenStatementFactory,
 )
 
+pytestmark = pytest.mark.browser
+
 CHROMIUM = "/usr/bin/chromium"
 FLAGS = [
     "--headless",
@@ -212,26 +214,27 @@ def _axe_violations(page, impacts=("serious", "critical")) -> list[str]:
 EVERY_IMPACT = ("minor", "moderate", "serious", "critical")
 
 
-def test_every_page_type_at_phone_and_desktop_width_is_accessible_and_error_free(site, browser):
+@pytest.mark.parametrize("width_name", WIDTHS)  # one test per width, so two workers share the ~100 s
+def test_every_page_type_at_phone_and_desktop_width_is_accessible_and_error_free(site, browser, width_name):
     base, pages = site
     failures = []
-    for width_name, width in WIDTHS.items():
-        for name, path in pages.items():
-            context, page, response, problems = _open(browser, base + path, width)
-            expected = {"not found": 404, "invalid filter": 400, "tampered link": 400}.get(name, 200)
-            if response.status != expected:
-                failures.append(f"{name} at {width_name}: HTTP {response.status}")
-            if expected != 200:  # the browser logs the status itself as a console error
-                problems = [p for p in problems if "status of 40" not in p]
-            failures += [f"{name} at {width_name}: console: {p}" for p in problems]
-            failures += [f"{name} at {width_name}: axe: {v}" for v in _axe_violations(page)]
-            failures += [f"{name} at {width_name}: squeezed: {t}" for t in page.evaluate(NARROW_WRAPPED_TEXT)]
-            if page.locator("h1").count() != 1:
-                failures.append(f"{name} at {width_name}: {page.locator('h1').count()} h1 elements")
-            overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-            if overflow > 1:
-                failures.append(f"{name} at {width_name}: the page is {overflow}px wider than the screen")
-            context.close()
+    width = WIDTHS[width_name]
+    for name, path in pages.items():
+        context, page, response, problems = _open(browser, base + path, width)
+        expected = {"not found": 404, "invalid filter": 400, "tampered link": 400}.get(name, 200)
+        if response.status != expected:
+            failures.append(f"{name} at {width_name}: HTTP {response.status}")
+        if expected != 200:  # the browser logs the status itself as a console error
+            problems = [p for p in problems if "status of 40" not in p]
+        failures += [f"{name} at {width_name}: console: {p}" for p in problems]
+        failures += [f"{name} at {width_name}: axe: {v}" for v in _axe_violations(page)]
+        failures += [f"{name} at {width_name}: squeezed: {t}" for t in page.evaluate(NARROW_WRAPPED_TEXT)]
+        if page.locator("h1").count() != 1:
+            failures.append(f"{name} at {width_name}: {page.locator('h1').count()} h1 elements")
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        if overflow > 1:
+            failures.append(f"{name} at {width_name}: the page is {overflow}px wider than the screen")
+        context.close()
     assert failures == []
 
 

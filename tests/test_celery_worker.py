@@ -21,6 +21,8 @@ from tracker.celery import app as celery_app
 from .factories import CommitmentFactory
 from .parliament import client_for, start_server
 
+pytestmark = pytest.mark.processes
+
 
 @contextlib.contextmanager
 def workers(count: int = 1, **env):
@@ -148,7 +150,7 @@ def test_a_beat_schedule_row_saved_before_the_move_still_runs_its_task(transacti
         assert result.get(timeout=90) == [broken.slug]
 
 
-def test_every_beat_schedule_row_names_a_registered_task():
+def test_every_beat_schedule_row_names_a_registered_task(db):
     from django_celery_beat.models import PeriodicTask
 
     names = set(PeriodicTask.objects.values_list("task", flat=True))

@@ -121,7 +121,7 @@ def test_editors_see_corrections_and_decide_them_but_cannot_add_or_delete(client
     assert client.get(reverse("admin:commitments_correction_delete", args=[correction.pk])).status_code == 403
 
 
-def test_staff_outside_the_editors_group_cannot_see_corrections(client):
+def test_staff_outside_the_editors_group_cannot_see_corrections(db, client):
     client.force_login(UserFactory(is_staff=True))
     assert client.get(reverse("admin:commitments_correction_changelist")).status_code == 403
     assert EditorFactory().has_perm("commitments.change_correction")

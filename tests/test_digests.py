@@ -32,6 +32,8 @@ from .servers import clear_cache
 from .smtp import SMTPServer, parts
 from .test_celery_worker import workers
 
+pytestmark = pytest.mark.django_db
+
 LONDON = ZoneInfo("Europe/London")
 SITE = "http://testserver"
 
@@ -521,6 +523,7 @@ def kill_a_worker_mid_send_then_run_again(frequency: str, *, n: int, batch: int,
     return first, second, result
 
 
+@pytest.mark.processes
 @pytest.mark.parametrize("killed_after", [10, 12], ids=["at-a-batch-boundary", "mid-batch"])
 def test_a_worker_killed_after_k_of_n_sends_the_rest_when_run_again(transactional_db, killed_after):
     """Up to the last written batch nothing is sent twice; past it (mid-batch) at most the batch's

@@ -174,6 +174,7 @@ def _routed(task: str, queue: str):
         celery_app.amqp.__dict__.pop("router", None)
 
 
+@pytest.mark.processes
 def test_a_real_worker_builds_after_a_change_and_requests_serve_its_file(
     transactional_db, client, exports_dir, settings, deployed_celery
 ):

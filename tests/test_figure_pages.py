@@ -18,6 +18,8 @@ from .factories import CommitmentFactory, EvidenceFactory, WrittenQuestionFactor
 from .pages import get_page
 from .servers import clear_cache
 
+pytestmark = pytest.mark.django_db
+
 SEED_FIGURES = "/figures/hl7122-progression-panels-by-region/"
 SEED_CSV = "/exports/figures/hl7122-progression-panels-by-region.csv"
 

@@ -17,6 +17,8 @@ from commitments.models import FigureCell
 
 from .factories import WrittenQuestionFactory
 
+pytestmark = pytest.mark.django_db
+
 SEED_LIKE = [
     "Probation Region | Panels held | ||||",
     "2020 | 2021 | Total | |",

@@ -15,6 +15,8 @@ from .factories import CommitmentFactory, EvidenceFactory, RecheckRunFactory, Wr
 from .pages import get_page
 from .parliament import client_for
 
+pytestmark = pytest.mark.django_db
+
 CHECKED = (
     'Parliament last checked: <time datetime="2026-07-07T14:05:00+0100">7 July 2026, 14:05</time> (UK time)'
 )

@@ -16,6 +16,8 @@ from commitments.services import record_status_change
 from .factories import CommitmentFactory, SubscriberFactory, UserFactory, WrittenQuestionFactory
 from .pages import get_page
 
+pytestmark = pytest.mark.django_db
+
 SHARED = "public, max-age=0, s-maxage={seconds}"
 
 

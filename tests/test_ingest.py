@@ -21,6 +21,8 @@ from .conftest import _recreate_core_data
 from .factories import WrittenQuestionFactory
 from .parliament import client_for, control, expected_ids, start_server
 
+pytestmark = pytest.mark.django_db
+
 EPOCH = date.fromisoformat(settings.RECHECK_EPOCH)
 
 
@@ -77,6 +79,7 @@ def test_incremental_recheck_starts_from_the_last_good_run_minus_the_overlap(par
     assert second.window_from == first.window_to - timedelta(days=7)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fault", ["500", "429", "slow", "malformed", "truncated", "shift"])
 def test_every_fault_mode_ends_in_exactly_the_recorded_data(fault, transactional_db):
     truth = start_server()
@@ -369,6 +372,7 @@ with run_exclusively("tracker:recheck") as held:
 """
 
 
+@pytest.mark.processes
 def test_a_run_killed_while_holding_the_lock_never_leaves_it_held(parliament):
     """The lock dies with its holder's connection: after SIGKILL the next re-check runs at once."""
     holder = _on_the_test_database(HOLD_THE_LOCK)
@@ -428,6 +432,7 @@ recheck_answers(client=ParliamentClient(sys.argv[1], page_size=5), progress=prog
 """
 
 
+@pytest.mark.processes
 def test_a_run_whose_worker_was_killed_is_marked_failed_by_the_next(transactional_db, parliament):
     worker = _on_the_test_database(KILLED_MID_RUN, parliament.url)
     try:

@@ -15,6 +15,8 @@ from .factories import (
     WrittenQuestionFactory,
 )
 
+pytestmark = pytest.mark.django_db
+
 
 def test_unknown_status_is_refused_by_the_database(commitment):
     with pytest.raises(IntegrityError, match="commitment_status_valid"), transaction.atomic():

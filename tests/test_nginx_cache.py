@@ -20,6 +20,8 @@ from commitments.services import record_status_change
 
 from .factories import CommitmentFactory, UserFactory
 
+pytestmark = pytest.mark.processes
+
 FRESH_SECONDS = 2
 # nginx counts a lifetime in whole seconds, so a kept page can last up to a second longer.
 PAST_LIFETIME = FRESH_SECONDS + 1.2

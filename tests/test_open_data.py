@@ -491,7 +491,7 @@ def test_editors_with_a_session_get_no_etag_and_no_304(client, demo, superuser):
 
 
 @pytest.mark.parametrize("url", ["/about/", "/subscribe/", "/healthz", "/admin/login/"])
-def test_pages_that_are_not_public_data_get_no_etag(client, url):
+def test_pages_that_are_not_public_data_get_no_etag(db, client, url):
     response = client.get(url)
     assert response.status_code == 200
     assert not response.has_header("ETag")

@@ -20,6 +20,8 @@ from commitments.ops.readiness import check_database, check_redis
 
 from .factories import UserFactory
 
+pytestmark = pytest.mark.django_db
+
 ROOT = Path(settings.BASE_DIR)
 PRODUCTION = {"DEBUG": "0", "SECRET_KEY": secrets.token_urlsafe(50), "ALLOWED_HOSTS": "tracker.example.org"}
 
@@ -47,6 +49,7 @@ def _run(*args, **env):
     )
 
 
+@pytest.mark.processes
 def test_compose_file_is_valid_against_the_compose_specification():
     checked = subprocess.run(
         [
@@ -114,6 +117,7 @@ def test_compose_gives_the_cache_an_evicting_redis_and_the_broker_one_that_never
     assert {"redis", "redis-cache"} <= set(services["migrate"]["depends_on"])
 
 
+@pytest.mark.processes
 def test_production_settings_pass_the_deploy_check_without_warnings():
     checked = _run("manage.py", "check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
     assert checked.returncode == 0, checked.stdout + checked.stderr
@@ -135,6 +139,7 @@ def test_production_settings_pass_the_deploy_check_without_warnings():
         ({"DEBUG": "0", "SECRET_KEY": secrets.token_urlsafe(50)}, "ALLOWED_HOSTS must name"),
     ],
 )
+@pytest.mark.processes
 def test_a_missing_or_weak_setting_is_one_clear_line_not_a_traceback(env, message):
     started = _run("manage.py", "check", **env)
     assert started.returncode == 2
@@ -142,6 +147,7 @@ def test_a_missing_or_weak_setting_is_one_clear_line_not_a_traceback(env, messag
     assert "Traceback" not in started.stderr
 
 
+@pytest.mark.processes
 def test_preflight_names_an_unreachable_database():
     checked = _run(
         "manage.py",
@@ -174,6 +180,7 @@ def test_an_unreachable_cache_redis_is_named_apart_from_the_broker(settings):
     assert problem is not None and "(CACHE_REDIS_URL)" in problem and "(REDIS_URL)" not in problem
 
 
+@pytest.mark.processes
 def test_readyz_is_503_naming_the_database_when_postgresql_is_down():
     probe = (
         "import django, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'tracker.settings');"

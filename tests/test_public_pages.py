@@ -28,6 +28,8 @@ from .factories import (
 from .pages import get_page
 from .servers import clear_cache
 
+pytestmark = pytest.mark.django_db
+
 
 def test_every_page_type_answers_with_the_demo_data(client, demo):
     question = WrittenQuestion.objects.get(uin="HL7122")

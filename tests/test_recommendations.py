@@ -261,7 +261,7 @@ def test_recommendation_pages_cost_a_fixed_number_of_queries(client, demo, djang
         get_page(client, f"/recommendations/{REC8}/")
 
 
-def test_the_recommendations_feed_lists_each_with_its_response_as_plain_text(client):
+def test_the_recommendations_feed_lists_each_with_its_response_as_plain_text(db, client):
     from .factories import RecommendationFactory
 
     RecommendationFactory(title="<script>alert(1)</script> Resentence all", verdict_is_inferred=True)

@@ -274,6 +274,7 @@ print("1 commitment and 1 written answer found." in page)
 """
 
 
+@pytest.mark.processes
 def test_the_demo_on_sqlite_migrates_without_the_indexes_and_searches_with_a_plain_match(tmp_path):
     """SQLite (the embedded demo) has no to_tsvector: migrations 0015 and 0019 add no index or
     trigger there (the vector column stays empty), and search falls back to a case-insensitive

@@ -122,6 +122,7 @@ def test_deleting_keys_reaches_past_one_scan_batch():
         client.close()
 
 
+@pytest.mark.processes
 @needs_server_programs
 def test_private_servers_answer_then_stop_and_leave_no_folder():
     servers = PrivateServers()
@@ -137,6 +138,7 @@ def test_private_servers_answer_then_stop_and_leave_no_folder():
     assert not servers.folder.exists()
 
 
+@pytest.mark.processes
 @needs_server_programs
 def test_servers_left_by_a_killed_run_are_stopped_and_deleted_by_the_next():
     servers = PrivateServers()
@@ -156,6 +158,7 @@ def test_servers_left_by_a_killed_run_are_stopped_and_deleted_by_the_next():
         servers.stop()
 
 
+@pytest.mark.processes
 def test_servers_of_a_run_still_going_are_left_alone():
     servers = PrivateServers()  # owned by this process, which is running
     try:
@@ -186,6 +189,7 @@ def test_where(db, n):
 """
 
 
+@pytest.mark.processes
 def test_parallel_workers_each_have_their_own_test_database_and_redis_key_prefix(tmp_path):
     """What `make test` relies on when it splits the suite: no worker sees another's rows or keys."""
     (tmp_path / "test_where.py").write_text(WHERE_A_TEST_RUNS)
@@ -213,6 +217,9 @@ def test_parallel_workers_each_have_their_own_test_database_and_redis_key_prefix
             str(root),
             "-n",
             "2",
+            # The tables straight from the models: what is checked is where each worker's rows and
+            # keys go, not the migrations (tests/test_migrations.py), and migrating twice takes ~40 s.
+            "--no-migrations",
             str(tmp_path / "test_where.py"),
         ],
         cwd=root,

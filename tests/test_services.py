@@ -83,7 +83,7 @@ def test_status_change_source_must_be_a_web_url(commitment, url):
     assert not StatusChange.objects.exists()
 
 
-def test_cached_status_matches_history_across_many_commitments():
+def test_cached_status_matches_history_across_many_commitments(db):
     commitments = CommitmentFactory.create_batch(4)
     for day, (commitment, status) in enumerate(zip(commitments, Status, strict=False), start=1):
         record_status_change(commitment, to=status, reason="r", effective_on=date(2024, 1, day))

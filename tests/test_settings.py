@@ -4,7 +4,10 @@ import os
 import subprocess
 import sys
 
+import pytest
 from django.conf import settings
+
+pytestmark = pytest.mark.processes  # each test starts Python with the settings under other variables
 
 PROBE = (
     "import django; django.setup(); from django.conf import settings; "

@@ -79,7 +79,7 @@ def test_a_link_is_named_by_what_it_is_and_who_publishes_it(url, title, publishe
     assert name_source(url, title="A title the caller knows").title == "A title the caller knows"
 
 
-def test_the_template_tag_links_web_addresses_only_and_keeps_hostile_text_inert():
+def test_the_template_tag_links_web_addresses_only_and_keeps_hostile_text_inert(db):
     render = Template("{% load sources %}{% source_link url %}").render
     official = render(Context({"url": "https://www.gov.uk/government/publications/ipp-action-plan"}))
     assert official == (

@@ -15,6 +15,8 @@ from commitments.parliament.spoken_recheck import recheck_contributions, recheck
 from .conftest import _recreate_core_data
 from .parliament import control, start_server
 
+pytestmark = pytest.mark.django_db
+
 EPOCH = date.fromisoformat(settings.RECHECK_EPOCH)
 OPTIONS = {"timeout": 0.25, "max_tries": 4, "backoff": 0.01, "page_size": 5}
 
@@ -63,6 +65,7 @@ def test_every_record_served_is_stored_once_with_one_first_seen_event(kind, serv
     assert run.questions_unchanged == model.objects.count()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fault", ["500", "429", "slow", "malformed", "truncated", "shift"])
 @pytest.mark.parametrize("kind", KINDS)
 def test_every_fault_mode_twice_ends_in_exactly_the_recorded_data(kind, fault, transactional_db):

@@ -2,10 +2,14 @@
 
 from datetime import date
 
+import pytest
+
 from commitments.models import WatchedBody, WatchedTerm
 from commitments.parliament.watch import Watch
 
 from .factories import CommitmentFactory
+
+pytestmark = pytest.mark.django_db
 
 
 def test_short_term_matches_whole_words_only():
