@@ -27,7 +27,7 @@ from commitments.analysis.suggestions import (
     why_skipped,
 )
 from commitments.analysis.text import best_excerpt, whole_sentences
-from commitments.exceptions import EvidenceError
+from commitments.exceptions import StatusChangeError
 from commitments.loading import FIXTURES_DIR
 from commitments.models import Commitment, Evidence, Status, StatusChange, WatchedTerm
 from commitments.parliament.recheck import recheck_answers, rematch_stored_questions
@@ -315,7 +315,8 @@ def test_an_answer_older_than_the_latest_status_change_cannot_set_the_status(dem
     evidence = question.evidence.get(commitment__slug="em-183m-expansion")
     changes_before = StatusChange.objects.count()
 
-    with pytest.raises(EvidenceError, match="older than the latest status change"):
+    # The one check every status change meets, with the same words as the admin's form.
+    with pytest.raises(StatusChangeError, match=r"on 06/01/2020, before the latest one"):
         accept_status_suggestion(evidence, by=editor)
 
     assert StatusChange.objects.count() == changes_before

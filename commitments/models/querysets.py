@@ -75,11 +75,16 @@ class StatusChangeQuerySet(AppendOnlyQuerySet):
     def published(self) -> Self:
         return self.filter(commitment__is_published=True)
 
-    def for_display(self) -> Self:
-        return self.select_related("commitment", "question")
+    def in_order(self) -> Self:
+        """Oldest first by `Meta.get_latest_by`: the day each took effect, then the order recorded."""
+        return self.order_by(*self.model._meta.get_latest_by)
 
     def newest_first(self) -> Self:
-        return self.order_by("-effective_on", "-pk")
+        return self.in_order().reverse()
+
+    def latest_or_none(self):
+        """The latest change, as `.latest()` finds it, or None before the first."""
+        return self.newest_first().first()
 
     def with_named_sources(self) -> Self:
         """With the answer each change rests on, enough to name, date and link it."""
@@ -100,7 +105,7 @@ class CommitmentQuerySet(BulkWriteSignalsQuerySet):
     def with_latest_status(self) -> Self:
         """Annotate the status computed from history; no history means `planned`."""
         StatusChange = self.model._meta.get_field("status_changes").related_model
-        latest = StatusChange.objects.filter(commitment=OuterRef("pk")).order_by("-effective_on", "-pk")
+        latest = StatusChange.objects.filter(commitment=OuterRef("pk")).newest_first()
         return self.annotate(
             latest_status=Coalesce(Subquery(latest.values("to_status")[:1]), Value(Status.PLANNED))
         )
@@ -194,9 +199,6 @@ class EvidenceQuerySet(BulkWriteSignalsQuerySet):
 
     def published(self) -> Self:
         return self.confirmed().filter(commitment__is_published=True)
-
-    def for_display(self) -> Self:
-        return self.select_related("commitment", "question")
 
     def naming_commitments(self) -> Self:
         """With each commitment's name and address only: its texts and targets are unused where
@@ -395,6 +397,3 @@ class DigestDeliveryQuerySet(models.QuerySet):
 
     def sent(self) -> Self:
         return self.filter(state=DeliveryState.SENT)
-
-    def failed(self) -> Self:
-        return self.filter(state=DeliveryState.FAILED)

@@ -199,7 +199,7 @@ class CommitmentDetailSerializer(CommitmentSerializer):
 
     @extend_schema_field(StatusChangeSerializer(many=True))
     def get_status_history(self, commitment):
-        changes = commitment.status_changes.select_related("question").order_by("effective_on", "pk")
+        changes = commitment.status_changes.select_related("question").in_order()
         return StatusChangeSerializer(changes, many=True).data
 
     @extend_schema_field(EvidenceSerializer(many=True))

@@ -89,7 +89,7 @@ def all_questions():
 def commitment_rows(queryset) -> Iterator[list]:
     """A row per commitment of `queryset`, which must be read through with_evidence_recency()."""
     copies = SourceCopy.objects.by_copy_url()
-    changes = StatusChange.objects.select_related("question").order_by("effective_on", "pk")
+    changes = StatusChange.objects.select_related("question").in_order()
     for commitment in (
         queryset.select_related("theme")
         .prefetch_related("action_plans", Prefetch("status_changes", queryset=changes, to_attr="in_order"))
