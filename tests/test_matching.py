@@ -28,7 +28,7 @@ from commitments.analysis.suggestions import (
 from commitments.analysis.text import best_excerpt, whole_sentences
 from commitments.exceptions import StatusChangeError
 from commitments.loading import FIXTURES_DIR
-from commitments.models import Commitment, Evidence, Status, StatusChange, WatchedTerm
+from commitments.models import Commitment, Evidence, Status, StatusChange, WatchedTerm, WrittenQuestion
 from commitments.parliament.recheck import recheck_answers, rematch_stored_questions
 from commitments.services import accept_status_suggestion, confirm_evidence, reject_evidence
 
@@ -232,6 +232,37 @@ def test_an_answer_that_cannot_be_matched_is_skipped_with_a_reason(demo, fields,
     assert reason in report.skipped
     assert reason in why_skipped(question)
     assert not question.evidence.exists()
+
+
+# Answers worth reading: one rule for matching, the analysis and triage
+WORTH_READING_CASES = {
+    "worth reading": {},
+    "holding answer": {"answer_is_holding": True},
+    "withdrawn": {"is_withdrawn": True},
+    "not answered": {"date_answered": None},
+    "undated copy": {"date_answered": None, "answered_after": date(2024, 11, 15)},
+    "not about IPP": {"is_about_ipp": False},
+    "no text": {"answer_text": ""},
+    "only spaces": {"answer_text": " \n "},
+}
+
+
+def test_matching_the_analysis_and_triage_read_the_same_answers_and_say_why_the_others_are_skipped(db):
+    questions = {
+        name: WrittenQuestionFactory(**{"is_about_ipp": True, **fields})
+        for name, fields in WORTH_READING_CASES.items()
+    }
+    worth = set(WrittenQuestion.objects.worth_reading())
+
+    assert worth == {questions["worth reading"]}
+    assert {name for name, question in questions.items() if not why_skipped(question)} == {"worth reading"}
+    assert set(WrittenQuestion.objects.awaiting_triage()) == worth
+    assert set(WrittenQuestion.objects.worth_analysing()) == worth
+    # A skipped answer still holding a suggestion is analysed once more, to withdraw it.
+    EvidenceFactory(question=questions["withdrawn"])
+    EvidenceFactory(question=questions["holding answer"], state=Evidence.State.REJECTED)
+    assert set(WrittenQuestion.objects.worth_analysing()) == worth | {questions["withdrawn"]}
+    assert set(WrittenQuestion.objects.awaiting_triage()) == worth
 
 
 def test_hostile_or_table_only_answers_are_matched_or_skipped_never_crash():

@@ -96,7 +96,8 @@ class SuggestionReport:
 
 
 def why_skipped(question: WrittenQuestion) -> str:
-    """Why an answer is not matched at all, or "" when it is."""
+    """Why an answer is not matched at all, or "" when it is: the one rule of
+    `WrittenQuestion.objects.worth_reading()`, told for one answer (a test keeps them agreeing)."""
     if question.is_withdrawn:
         return "The question was withdrawn."
     if not question.date_answered or question.answer_is_holding:
