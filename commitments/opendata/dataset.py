@@ -39,17 +39,27 @@ from .recommendations import (
     public_recommendations,
     recommendation_rows,
 )
-from .shape import COMMITMENTS, DESCRIBED, EVIDENCE, QUESTION_EVENTS, QUESTIONS, STATUS_CHANGES
+from .shape import (
+    COMMITMENTS,
+    DESCRIBED,
+    DESCRIBED_NUMBERS,
+    EVIDENCE,
+    QUESTION_EVENTS,
+    QUESTIONS,
+    STATUS_CHANGES,
+)
 from .spreadsheets import csv_writer
 
 # What the zip's files and columns mean: keep it beside the rows below when a column changes. The
-# tables shape.py describes are written in where the file's comment stands.
+# tables shape.py describes are written in where the file's comments stand, in their order.
 DATA_DICTIONARY = Path(__file__).with_name("DATA-DICTIONARY.md").read_text(encoding="utf-8")
 
 
 def data_dictionary() -> str:
-    described = "\n\n".join(table.dictionary() for table in DESCRIBED)
-    return re.sub(r"<!--.*?-->", lambda _: described, DATA_DICTIONARY, count=1, flags=re.DOTALL)
+    described = iter(
+        "\n\n".join(table.dictionary() for table in tables) for tables in (DESCRIBED, DESCRIBED_NUMBERS)
+    )
+    return re.sub(r"<!--.*?-->", lambda _: next(described), DATA_DICTIONARY, flags=re.DOTALL)
 
 
 def _tables() -> dict[str, tuple[list[str], Iterable[list]]]:

@@ -1,9 +1,9 @@
 """The public shape of the commitments, status changes, evidence, written questions and their events,
-described once: each table's columns in order, what each means, and whether the files (the CSV
-downloads and the zip), the API or both carry it. The CSV headers, the API serializers' field lists
-and help texts, and these tables' sections of the zip's data dictionary are all read from here, so
-they cannot drift apart. (Series, deadlines and recommendations share one field list each in
-numbers.py and recommendations.py; their dictionary sections are in DATA-DICTIONARY.md.)"""
+indicator series, their points and deadlines, described once: each table's columns in order, what
+each means, and whether the files (the CSV downloads and the zip), the API or both carry it. The CSV
+headers, the API serializers' field lists and help texts, and these tables' sections of the zip's
+data dictionary are all read from here, so they cannot drift apart. (Recommendations share one field
+list in recommendations.py; theirs and the figure cells' dictionary sections are in DATA-DICTIONARY.md.)"""
 
 from __future__ import annotations
 
@@ -36,6 +36,11 @@ class Table:
     def api_fields(self) -> list[str]:
         """The fields of its API serializer, in order."""
         return [column.name if column.api is True else column.api for column in self.columns if column.api]
+
+    def span(self, first: str, last: str) -> list[str]:
+        """The columns from `first` to `last`: a run of stored fields its rows read as they are."""
+        names = [column.name for column in self.columns]
+        return names[names.index(first) : names.index(last) + 1]
 
     def help_text(self, name: str) -> str:
         """What a column means, as the API's OpenAPI document says it."""
@@ -182,5 +187,106 @@ QUESTION_EVENTS = Table(
     ),
 )
 
+NOT_CONFIRMED = "what could not be confirmed"
+
+INDICATORS = Table(
+    "indicators",
+    (
+        Column("slug", "stable identifier"),
+        Column("name", "a short name in the tracker's words"),
+        Column("counts", "what the figures count"),
+        Column("unit", "people, months, recalls …"),
+        Column(
+            "official_table",
+            "the official table a source names for the figures (empty when none read names one)",
+        ),
+        Column("is_headline", "True for the series the home page opens with"),
+        Column("note", NOT_CONFIRMED),
+        Column("commitments", 'slugs of the published commitments that aim to move it, separated by "; "'),
+        Column("points", "every figure, revised ones too, in time order", files=False),
+        Column("url", "its place on the numbers page", api=False),
+    ),
+    preface="Named series of official figures on people serving IPP sentences.",
+)
+
+INDICATOR_POINTS = Table(
+    "indicator_points",
+    (
+        Column("indicator", "slug", api=False),
+        Column("id", "the tracker's id"),
+        Column("period_start", 'empty for a figure "as at" one day'),
+        Column("period_end", "that day, or the last day of the period counted"),
+        Column("value", "the figure"),
+        Column(
+            "is_derived",
+            "True when the tracker's researchers worked it out from published figures (the note says "
+            "how); not published as one figure",
+        ),
+        Column("source_title", "the source as the research named it"),
+        Column(
+            "source_url",
+            "where it was read; usually a web address, sometimes a description of a data file (such as "
+            '"github:…"), which is not a link',
+        ),
+        Column("note", "quotes, caveats and what was assumed"),
+        Column("revises", "the id of the figure this one revises, if any"),
+        Column(
+            "question", "the tracker's id of the written answer it was published in, when it came from one"
+        ),
+        Column("figure_cell", "the figure-table cell it was promoted from, if any"),
+        Column("is_current", "False for a figure a later one revised"),
+        Column(
+            "official_source_url",
+            "the source as the tracker's source rule resolves it, the official page first where one is "
+            "known (else source_url)",
+        ),
+        Column("recorded_at", "when the tracker recorded it", api=False),
+    ),
+    preface="Every figure of every series, revised ones too. A revised figure is a new row whose revises "
+    "column names the row it replaces, and the older row stays, with is_current False.",
+)
+
+DEADLINES = Table(
+    "deadlines",
+    (
+        Column("commitment", "slug, or empty when the promise was about an action plan version"),
+        Column("action_plan", "that version's slug"),
+        Column("duty", "the statutory duty's slug for an occurrence of one"),
+        Column("id"),
+        Column("promise", "the promise in the source's own words"),
+        Column("promise_is_verbatim", "False for a summary (shown without quotation marks)"),
+        Column("due_on", "the date promised; empty when no date was promised"),
+        Column(
+            "date_claimed_by",
+            "government, statute or third_party (a third party's account of a date, not the government's "
+            "words)",
+        ),
+        Column("said_on", "when it was said (empty when not recorded)"),
+        Column("said_by", "who said it, and where"),
+        Column("source_url", "where the words were read"),
+        Column("delivered_on", "when it was delivered (empty while not)"),
+        Column("delivered_how"),
+        Column("delivered_source_url"),
+        Column("occurrence", "which occurrence of a duty"),
+        Column("note", NOT_CONFIRMED),
+        Column(
+            "state",
+            "met_on_time, met_late, overdue, not_yet_due or no_date, by the one rule, on the day it was "
+            "worked out (standing_on; today in the API)",
+        ),
+        Column("days", "days late, overdue or left (0 otherwise)"),
+        Column("standing", "the same in words", api=False),
+        Column(
+            "standing_on",
+            "the day the standing was worked out (the zip is built when the data changes, so its standing "
+            "may be older than today's; /exports/deadlines.csv and the API are worked out on request)",
+            api=False,
+        ),
+    ),
+    preface="Dates promised for commitments, or for a version of the action plan itself, and occurrences "
+    "of duties the law sets.",
+)
+
 # In the data dictionary's order.
 DESCRIBED = (COMMITMENTS, STATUS_CHANGES, EVIDENCE, QUESTIONS, QUESTION_EVENTS)
+DESCRIBED_NUMBERS = (INDICATORS, INDICATOR_POINTS, DEADLINES)
