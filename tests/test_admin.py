@@ -216,7 +216,7 @@ def test_back_dated_status_in_the_form_is_refused_with_the_reason(client, editor
         ),
     )
     assert response.status_code == 200
-    assert "cannot take effect before it" in response.content.decode()
+    assert "cannot take effect on 01/01/2024, before the latest one (01/06/2024)" in response.content.decode()
     assert StatusChange.objects.count() == 1
 
 

@@ -14,6 +14,9 @@ import pytest
 from django.utils import timezone
 
 from commitments.models import Commitment, Evidence
+from commitments.opendata import shape
+from commitments.opendata.dataset import _tables as dataset_tables
+from commitments.opendata.dataset import data_dictionary
 from commitments.public.filters import CommitmentFilter
 from commitments.services import record_status_change
 
@@ -511,3 +514,34 @@ def test_the_commitments_csv_says_where_each_status_stands_and_what_it_rests_on(
         any(host in row["status_rests_on"] for host in ("parliament.uk", "gov.uk", "legislation.gov.uk"))
         for row in official
     )
+
+
+def test_each_public_table_is_described_once_for_its_csv_its_api_and_its_dictionary(client):
+    """commitments, status changes, evidence, questions and their events, series, their points and
+    deadlines: shape.py gives the CSV header, the API's fields and help texts, and the data
+    dictionary's section alike."""
+    commitment = CommitmentFactory()
+    question = WrittenQuestionFactory(is_about_ipp=True)
+    QuestionEventFactory(question=question)
+    EvidenceFactory(commitment=commitment, question=question, state="confirmed")
+    record_status_change(
+        commitment, to="in_progress", reason="Started", effective_on=date(2024, 6, 1), question=question
+    )
+
+    detail = client.get(f"/api/v1/commitments/{commitment.slug}/").json()
+    assert list(detail)[: len(shape.COMMITMENTS.api_fields)] == shape.COMMITMENTS.api_fields
+    assert list(detail["status_history"][0]) == shape.STATUS_CHANGES.api_fields
+    assert list(detail["evidence"][0]) == shape.EVIDENCE.api_fields
+    answer = client.get(f"/api/v1/questions/{question.pk}/").json()
+    assert list(answer)[: len(shape.QUESTIONS.api_fields)] == shape.QUESTIONS.api_fields
+    assert list(answer["events"][0]) == shape.QUESTION_EVENTS.api_fields
+    schema = client.get("/api/v1/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    source_kind = schema["components"]["schemas"]["Evidence"]["properties"]["source_kind"]
+    assert source_kind["description"] == shape.EVIDENCE.help_text("source_kind")
+
+    tables = dataset_tables()
+    dictionary = data_dictionary()
+    for table in (*shape.DESCRIBED, *shape.DESCRIBED_NUMBERS):
+        assert tables[table.name][0] == table.header, table.name
+        assert f"{table.dictionary()}\n" in dictionary, table.name
+    assert "<!--" not in dictionary

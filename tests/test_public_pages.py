@@ -167,7 +167,10 @@ def test_undated_evidence_is_placed_by_what_is_known_of_its_date(client):
         < evidence.index("An answer nobody can date.")
     )
     assert 'After <time datetime="2024-11-15">15 November 2024</time>' in evidence
-    assert "it was answered after" in evidence and "Date not known" in evidence
+    undated = 'answered after <time datetime="2024-11-15">15 November 2024</time> (exact date not known)'
+    assert undated in evidence
+    assert "Date not known" in evidence
+    assert ", date answered not known." in evidence
 
 
 def test_the_seed_answer_given_after_the_refresh_is_the_newest_evidence(client, demo):

@@ -56,7 +56,7 @@ def test_status_change_records_from_to_who_and_why(commitment, editor):
 
 def test_back_dated_status_change_is_refused_and_history_stays_a_chain(commitment):
     record_status_change(commitment, to=Status.IN_PROGRESS, reason="Started", effective_on=date(2024, 6, 1))
-    with pytest.raises(StatusChangeError, match="cannot take effect before it"):
+    with pytest.raises(StatusChangeError, match=r"on 01/01/2023, before the latest one \(01/06/2024\)"):
         record_status_change(commitment, to=Status.PLANNED, reason="Announced", effective_on=date(2023, 1, 1))
     later = record_status_change(
         commitment, to=Status.DELIVERED, reason="Done", effective_on=date(2024, 6, 1)
@@ -65,6 +65,17 @@ def test_back_dated_status_change_is_refused_and_history_stays_a_chain(commitmen
     commitment.refresh_from_db()
     assert commitment.status == "delivered"
     assert Commitment.objects.with_latest_status().get(pk=commitment.pk).latest_status == "delivered"
+
+
+def test_the_latest_status_change_is_the_last_to_take_effect_then_the_last_recorded(commitment):
+    assert commitment.status_changes.latest_or_none() is None
+    record_status_change(commitment, to=Status.IN_PROGRESS, reason="Started", effective_on=date(2024, 1, 1))
+    record_status_change(commitment, to=Status.DELAYED, reason="Paused", effective_on=date(2024, 6, 1))
+    last = record_status_change(commitment, to=Status.DELIVERED, reason="Done", effective_on=date(2024, 6, 1))
+
+    assert commitment.status_changes.latest_or_none() == last == commitment.status_changes.latest()
+    assert list(commitment.status_changes.newest_first()) == list(commitment.status_changes.in_order())[::-1]
+    assert Commitment.objects.with_latest_status().get(pk=commitment.pk).latest_status == last.to_status
 
 
 @time_machine.travel(date(2025, 3, 1))

@@ -1,9 +1,17 @@
 """The one rule for links to sources: named by what they are, official ones marked apart."""
 
+import re
+from datetime import date
+
 import pytest
 from django.template import Context, Template
 
+from commitments.models import WrittenQuestion
+from commitments.models.evidence_source import answer_date
 from commitments.sources import is_official, name_source
+
+from .factories import WrittenQuestionFactory
+from .pages import get_page
 
 
 @pytest.mark.parametrize(
@@ -88,3 +96,53 @@ def test_the_template_tag_links_web_addresses_only_and_keeps_hostile_text_inert(
     )
     hostile = render(Context({"url": 'javascript:alert("x")<script>'}))
     assert "<a" not in hostile and "<script>" not in hostile and "&lt;script&gt;" in hostile
+
+
+# An answer's date: worded once (models/evidence_source.answer_date), used everywhere
+
+
+@pytest.mark.parametrize(
+    ("dates", "sentence", "bare", "cell"),
+    [
+        ((date(2024, 11, 26), None), "answered 26 November 2024", "26 November 2024", "26 Nov 2024"),
+        (
+            (None, date(2024, 11, 15)),
+            "answered after 15 November 2024 (exact date not known)",
+            "after 15 November 2024 (exact date not known)",
+            "after 15 Nov 2024",
+        ),
+        ((None, None), "date answered not known", "not known", "not known"),
+    ],
+)
+def test_an_answers_date_has_one_wording_in_every_form(dates, sentence, bare, cell):
+    question = WrittenQuestion(date_answered=dates[0], answered_after=dates[1])
+    assert answer_date(question) == sentence
+    assert answer_date(question, verb=False) == bare
+    assert answer_date(question, verb=False, short=True) == cell
+    tag = Template("{% load sources %}{% answered q %}|{% answered q markup=False %}")
+    marked, plain = tag.render(Context({"q": question})).split("|")
+    assert plain == sentence
+    assert re.sub(r"</?time[^>]*>", "", marked) == sentence
+    if any(dates):
+        day = (dates[0] or dates[1]).isoformat()
+        assert f'<time datetime="{day}">' in marked
+
+
+@pytest.mark.django_db
+def test_an_undated_answer_is_dated_the_same_way_on_its_page_the_list_search_and_link_previews(client):
+    WrittenQuestionFactory(
+        uin="UIN-UNDATED",
+        is_about_ipp=True,
+        date_answered=None,
+        answered_after=date(2024, 11, 15),
+        heading="Probation hostels",
+        asking_member="Kate Hollern",
+    )
+    question = WrittenQuestion.objects.get(uin="UIN-UNDATED")
+    page = get_page(client, f"/questions/{question.pk}/")
+    undated = '<time datetime="2024-11-15">15 November 2024</time> (exact date not known)'
+    assert f"<dt>Answered</dt><dd>After {undated}</dd>" in page
+    assert 'content="Answered after 15 November 2024 (exact date not known), asked by Kate Hollern.' in page
+    assert "After 15 Nov 2024" in get_page(client, "/questions/")
+    found = get_page(client, "/search/?q=hostels")
+    assert f"answered after {undated}" in found

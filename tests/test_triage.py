@@ -106,19 +106,6 @@ def test_not_evidence_answers_are_queryable_by_their_field(db, commitments, edit
     assert not WrittenQuestion.objects.awaiting_triage().exists()
 
 
-def test_answers_marked_not_evidence_feed_the_matcher_only_while_learning_is_on(
-    db, commitments, editor, monkeypatch
-):
-    from commitments.analysis import matching, suggestions
-
-    question = answer()
-    mark_not_evidence(question, by=editor, seen=triage_version(question, []))
-    assert suggestions.not_evidence_answers() == []  # off by default: nothing read
-    monkeypatch.setattr(matching, "NEGATIVE_WEIGHT", 0.5)
-    assert suggestions.not_evidence_answers() == [question.answer_text]
-    assert suggestions.not_evidence_answers(leave_out_questions=[question.pk]) == []
-
-
 # Candidates and quotes
 
 

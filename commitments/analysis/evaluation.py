@@ -13,8 +13,7 @@ Two kinds of figure:
   A commitment the matcher does not score at all (it failed the passage rules, or the answer is not
   about IPP by the watched terms) is in no answer's top k.
 
-`cross_validate` measures each answer only with a threshold and constants chosen on the other folds;
-`learning.simulate_learning` what editors' decisions on the other folds would change.
+`cross_validate` measures each answer only with a threshold and constants chosen on the other folds.
 """
 
 from __future__ import annotations
@@ -33,7 +32,7 @@ from ..parliament.answer_html import normalised
 from ..parliament.watch import Watch
 from .labelled_sources import as_labelled_answer
 from .matching import CommitmentProfile, Matcher, Tuning
-from .suggestions import background_answers, commitment_profiles, not_evidence_answers, threshold
+from .suggestions import background_answers, commitment_profiles, threshold
 
 
 class LabelledFileError(ValueError):
@@ -90,16 +89,16 @@ def read_labelled(path: Path) -> list[LabelledAnswer]:
 
 def own_evidence_questions(answers: list[LabelledAnswer]) -> set[int]:
     """Stored questions that are the evaluated answers (same house and UIN, or the same text) and
-    have reviewed evidence: what editors decided about an answer must not vouch for or against it."""
+    have confirmed evidence: what editors confirmed in an answer must not vouch for it."""
     keys = {(a.house, a.uin.upper()) for a in answers if a.uin}
     texts = {normalised(a.answer_text) for a in answers if a.answer_text.strip()}
     by_key = Q(pk__in=[])
     for house, uin in keys:
         by_key |= Q(question__house=house, question__uin__iexact=uin)
-    reviewed = Evidence.objects.filter(state__in=[Evidence.State.CONFIRMED, Evidence.State.REJECTED])
-    found = set(reviewed.filter(by_key).values_list("question_id", flat=True))
-    answers_reviewed = reviewed.filter(question__isnull=False)
-    for pk, text in answers_reviewed.values_list("question_id", "question__answer_text").distinct():
+    confirmed = Evidence.objects.confirmed()
+    found = set(confirmed.filter(by_key).values_list("question_id", flat=True))
+    answers_confirmed = confirmed.filter(question__isnull=False)
+    for pk, text in answers_confirmed.values_list("question_id", "question__answer_text").distinct():
         if normalised(text) in texts:
             found.add(pk)
     return found
@@ -204,11 +203,10 @@ class Evaluation:
 @dataclass(frozen=True)
 class Setup:
     """What every scoring of a labelled file shares: the commitments as stored (less the evaluated
-    answers' own reviewed evidence), the background, and which answers the watch lets through."""
+    answers' own confirmed evidence), the background, and which answers the watch lets through."""
 
     answers: list[LabelledAnswer]
     profiles: list[CommitmentProfile]
-    not_evidence: list[str]
     background: tuple[str, ...]
     about: list[bool]
 
@@ -225,7 +223,6 @@ def prepare(answers: list[LabelledAnswer]) -> tuple[Setup, int, set[str]]:
     setup = Setup(
         answers=answers,
         profiles=profiles,
-        not_evidence=not_evidence_answers(leave_out_questions=leave_out),
         background=background_answers(),
         about=about,
     )
@@ -256,7 +253,6 @@ def score_setup(setup: Setup, *, tunings: Sequence[Tuning] = (Tuning(),)) -> dic
         matcher = Matcher(
             setup.profiles,
             background=setup.background,
-            not_evidence=setup.not_evidence,
             threshold=0.0,
             tuning=tuning,
         )
@@ -345,10 +341,6 @@ class CrossValidation:
     folds: list[Fold]
     left_out_questions: int
     unknown_topics: set[str]
-    # What learning.simulate_learning needs to re-score the held-out answers.
-    setup: Setup | None = None
-    scored: dict[Tuning, list[Outcome]] = field(default_factory=dict)
-    assignment: list[int] = field(default_factory=list)
 
     @property
     def pooled(self) -> Evaluation:
@@ -384,14 +376,11 @@ def cross_validate(
     answers: list[LabelledAnswer], *, folds: int, seed: int = 0, grid: Sequence[Tuning] = TUNING_GRID
 ) -> CrossValidation:
     """K-fold cross-validation of the threshold and the tunable constants on a labelled file."""
-    assignment = assign_folds(answers, folds, seed=seed)  # refuse a bad K before the slow part
+    assign_folds(answers, folds, seed=seed)  # refuse a bad K before the slow part
     setup, left_out, unknown = prepare(answers)
     scored = score_setup(setup, tunings=grid)
     return CrossValidation(
         folds=cross_validate_scored(scored, folds=folds, seed=seed),
         left_out_questions=left_out,
         unknown_topics=unknown,
-        setup=setup,
-        scored=scored,
-        assignment=assignment,
     )

@@ -15,12 +15,7 @@ Every step can be shown to an editor:
 5. A passage counts for a commitment only if it holds at least TITLE_MIN of the words the
    commitment is named for, and scores at least PASSAGE_REL of the passage's best commitment:
    a passage is evidence for what it is mainly about.
-6. What editors rejected counts against what resembles it (Rocchio-style relevance feedback): a
-   passage's score for a commitment is lowered by NEGATIVE_WEIGHT times how much closer it is to a
-   passage rejected for that commitment, or to an answer marked not evidence for any, than to a
-   passage confirmed for it (cosine similarity of distinct words weighted by their rarity in
-   answers generally). Off by default: see NEGATIVE_WEIGHT.
-7. A commitment's score for the answer is its best passage's; it is suggested from the threshold,
+6. A commitment's score for the answer is its best passage's; it is suggested from the threshold,
    with the whole sentences of that passage, verbatim, as the excerpt (a clause or a list item is
    quoted in its sentence).
 
@@ -34,7 +29,7 @@ from __future__ import annotations
 import logging
 import math
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -65,11 +60,6 @@ BM25_B = 0.75
 TITLE_MIN = 0.25
 # The most matched words shown per suggestion.
 MAX_TERMS = 8
-# How much a passage's resemblance to rejected passages (or to answers marked not evidence) lowers
-# its score: score × (1 − NEGATIVE_WEIGHT × resemblance), resemblance in 0..1. 0 turns it off.
-# `evaluate_matching --folds K` measures it against editors simulated on the other folds; on
-# answers_dev.jsonl it did not help (docs/evidence-review.md), so it stays off.
-NEGATIVE_WEIGHT = 0.0
 
 
 @dataclass(frozen=True)
@@ -83,20 +73,17 @@ class Tuning:
     passage_rel: float = PASSAGE_REL
     title_min: float = TITLE_MIN
     phrase_bonus: float = PHRASE_BONUS
-    negative_weight: float = NEGATIVE_WEIGHT
 
 
 @dataclass(frozen=True)
 class CommitmentProfile:
-    """What the matcher knows of a commitment: its own words, the quotes editors confirmed for it,
-    and the passages they rejected for it."""
+    """What the matcher knows of a commitment: its own words and the quotes editors confirmed for it."""
 
     slug: str
     title: str
     summary: str
     keywords: tuple[str, ...] = ()
     excerpts: tuple[str, ...] = ()
-    rejected: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -107,7 +94,6 @@ class Match:
     score: float
     terms: tuple[str, ...]  # as written in the answer
     excerpt: str  # the whole sentences of the passage that matched, verbatim
-    lowered_by: float = 0.0  # the share of its score taken off for resembling rejected passages
 
 
 @dataclass
@@ -119,7 +105,6 @@ class _Passage:
     weights: np.ndarray  # ids × commitments
     scores: np.ndarray  # per commitment
     phrases: dict[int, list[tuple[int, int]]]  # commitment → spans of its keyword phrases found
-    lowered: np.ndarray | None = None  # per commitment, the share taken off by editors' rejections
 
 
 class Matcher:
@@ -130,12 +115,9 @@ class Matcher:
         profiles: Sequence[CommitmentProfile],
         *,
         background: Sequence[str] = (),
-        not_evidence: Sequence[str] = (),
         threshold: float | None = None,
         tuning: Tuning | None = None,
     ):
-        """`not_evidence`: texts editors said are evidence for no commitment; with the passages
-        rejected per commitment (in the profiles) they count against what resembles them."""
         self.profiles = list(profiles)
         self.tuning = tuning or Tuning()
         self.threshold = DEFAULT_THRESHOLD if threshold is None else float(threshold)
@@ -157,7 +139,6 @@ class Matcher:
         ]
         frequency, total = _background_frequency(tuple(background))
         self.damping = self._damping(frequency, total)
-        self.feedback = _Feedback(self.profiles, not_evidence, frequency, total)
         self.phrases = [
             sorted(
                 phrase
@@ -218,11 +199,7 @@ class Matcher:
                         scores[commitment] += self.tuning.phrase_bonus * bonus
                         found.setdefault(commitment, []).append((words[k][1], words[k + len(phrase) - 1][2]))
                         break
-        lowered = None
-        if self.tuning.negative_weight and self.feedback.has_negatives:
-            lowered = self.tuning.negative_weight * self.feedback.resemblance(stems)
-            scores = scores * (1.0 - lowered)
-        return _Passage(span, words, stems, ids, weights, scores, found, lowered)
+        return _Passage(span, words, stems, ids, weights, scores, found)
 
     def match(
         self, answer_text: str, *, question_text: str = "", heading: str = "", threshold: float | None = None
@@ -257,7 +234,6 @@ class Matcher:
                 score=round(score, 4),
                 terms=self._terms(text, commitment, passage),
                 excerpt=text[slice(*sentence_span(text, *passage.span))],
-                lowered_by=0.0 if passage.lowered is None else round(float(passage.lowered[commitment]), 4),
             )
             for commitment, (score, passage) in best.items()
             if score >= cut_at
@@ -295,79 +271,3 @@ def _background_frequency(background: tuple[str, ...]) -> tuple[Counter[str], in
     for text in background:
         frequency.update(set(tokens(text)))
     return frequency, len(background)
-
-
-class _Feedback:
-    """What editors said against passages, as vectors to compare a new passage with.
-
-    Each rejected passage, each passage of an answer marked not evidence and each confirmed passage
-    is a unit vector of its distinct stems, each weighted by its rarity in answers generally
-    (log inverse document frequency in the background; 1 without one), so shared boilerplate such
-    as "the government" counts little and a near-repeat of a rejected sentence counts fully.
-    """
-
-    def __init__(
-        self,
-        profiles: Sequence[CommitmentProfile],
-        not_evidence: Sequence[str],
-        frequency: Counter[str],
-        total: int,
-    ):
-        self.frequency, self.total = frequency, total
-        self.count = len(profiles)
-        rows: list[tuple[list[str], int, str]] = []  # stems, commitment (-1: all), kind
-        for commitment, profile in enumerate(profiles):
-            rows += [(stems, commitment, "-") for stems in _passage_stems(profile.rejected)]
-            rows += [(stems, commitment, "+") for stems in _passage_stems(profile.excerpts)]
-        rows += [(stems, -1, "-") for stems in _passage_stems(not_evidence)]
-        self.has_negatives = any(kind == "-" for _, _, kind in rows)
-        vocabulary = sorted({stem for stems, _, _ in rows for stem in stems})
-        self.index = {stem: i for i, stem in enumerate(vocabulary)}
-        self.vectors = np.zeros((len(rows), len(vocabulary)))
-        for r, (stems, _, _) in enumerate(rows):
-            for stem in set(stems):
-                self.vectors[r, self.index[stem]] = self._rarity(stem)
-            norm = np.linalg.norm(self.vectors[r])
-            if norm:
-                self.vectors[r] /= norm
-        self.owners = np.array([commitment for _, commitment, _ in rows], dtype=int)
-        self.negative = np.array([kind == "-" for _, _, kind in rows], dtype=bool)
-
-    def _rarity(self, stem: str) -> float:
-        if not self.total:
-            return 1.0
-        return max(0.0, math.log((self.total + 1) / (self.frequency[stem] + 0.5)))
-
-    def resemblance(self, stems: Sequence[str]) -> np.ndarray:
-        """Per commitment, 0..1: how much more the passage resembles what was rejected for it (or
-        marked not evidence) than what was confirmed for it."""
-        vector = np.zeros(len(self.index))
-        norm = 0.0
-        for stem in set(stems):
-            weight = self._rarity(stem)
-            norm += weight * weight
-            if stem in self.index:
-                vector[self.index[stem]] = weight
-        if not norm or not len(self.owners):
-            return np.zeros(self.count)
-        similarity = self.vectors @ vector / math.sqrt(norm)
-        against, towards = np.zeros(self.count), np.zeros(self.count)
-        everywhere = similarity[self.negative & (self.owners < 0)]
-        if everywhere.size:
-            against[:] = everywhere.max()
-        own = self.owners >= 0
-        np.maximum.at(against, self.owners[own & self.negative], similarity[own & self.negative])
-        np.maximum.at(towards, self.owners[own & ~self.negative], similarity[own & ~self.negative])
-        return np.clip(against - towards, 0.0, 1.0)
-
-
-def _passage_stems(texts: Iterable[str]) -> list[list[str]]:
-    """Each passage of each text as its stems (a rejected excerpt is usually one passage; an
-    answer marked not evidence, several)."""
-    found = []
-    for text in texts:
-        for a, b in passages(text) or [(0, len(text))]:
-            stems = tokens(text[a:b])
-            if stems:
-                found.append(stems)
-    return found

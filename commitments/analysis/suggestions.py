@@ -20,7 +20,6 @@ from simple_history.utils import bulk_create_with_history
 
 from ..models import Commitment, Evidence, WrittenQuestion
 from ..parliament.answer_html import answer_html_to_text
-from . import matching
 from .matching import DEFAULT_THRESHOLD, CommitmentProfile, Match, Matcher
 from .status_cues import status_cue
 
@@ -47,21 +46,15 @@ def background_answers() -> tuple[str, ...]:
 
 
 def commitment_profiles(*, leave_out_questions: Collection[int] = ()) -> list[CommitmentProfile]:
-    """Every commitment's own words, plus the passages editors confirmed for it and those they
-    rejected for it (which count against what resembles them; see matching.NEGATIVE_WEIGHT).
+    """Every commitment's own words, plus the passages editors confirmed for it.
 
-    `leave_out_questions` keeps an answer's reviewed excerpts from vouching for (or against) that
-    answer, which would flatter an evaluation.
+    `leave_out_questions` keeps an answer's confirmed excerpts from vouching for that answer, which
+    would flatter an evaluation.
     """
     excerpts: dict[int, list[str]] = defaultdict(list)
-    rejected: dict[int, list[str]] = defaultdict(list)
-    reviewed = Evidence.objects.filter(state__in=[Evidence.State.CONFIRMED, Evidence.State.REJECTED]).exclude(
-        question_id__in=leave_out_questions
-    )
-    for commitment_id, state, excerpt in reviewed.order_by("pk").values_list(
-        "commitment_id", "state", "excerpt"
-    ):
-        (excerpts if state == Evidence.State.CONFIRMED else rejected)[commitment_id].append(excerpt)
+    confirmed = Evidence.objects.confirmed().exclude(question_id__in=leave_out_questions)
+    for commitment_id, excerpt in confirmed.order_by("pk").values_list("commitment_id", "excerpt"):
+        excerpts[commitment_id].append(excerpt)
     return [
         CommitmentProfile(
             slug=commitment.slug,
@@ -69,20 +62,9 @@ def commitment_profiles(*, leave_out_questions: Collection[int] = ()) -> list[Co
             summary=commitment.summary,
             keywords=tuple(commitment.keywords),
             excerpts=tuple(excerpts[commitment.pk]),
-            rejected=tuple(rejected[commitment.pk]),
         )
         for commitment in Commitment.objects.order_by("slug")
     ]
-
-
-def not_evidence_answers(*, leave_out_questions: Collection[int] = ()) -> list[str]:
-    """Answers editors marked "not evidence for any commitment" on the triage screen: they count
-    against every commitment for passages resembling them. Read only while that learning is on
-    (NEGATIVE_WEIGHT > 0): off, they could change nothing."""
-    if not matching.NEGATIVE_WEIGHT:
-        return []
-    marked = WrittenQuestion.objects.not_evidence().exclude(pk__in=leave_out_questions)
-    return list(marked.values_list("answer_text", flat=True))
 
 
 _matchers: dict[tuple, Matcher] = {}
@@ -91,23 +73,15 @@ _matchers: dict[tuple, Matcher] = {}
 def current_matcher() -> Matcher:
     """The matcher for the commitments as they stand, rebuilt only when they or their confirmed
     evidence changed (two aggregate queries per call)."""
-    reviewed = Evidence.objects.filter(state__in=[Evidence.State.CONFIRMED, Evidence.State.REJECTED])
     key = (
         tuple(Commitment.objects.aggregate(n=Count("pk"), at=Max("updated_at")).values()),
-        tuple(reviewed.aggregate(n=Count("pk"), at=Max("updated_at")).values()),
+        tuple(Evidence.objects.confirmed().aggregate(n=Count("pk"), at=Max("updated_at")).values()),
         threshold(),
-        # Answers marked not evidence, when they count (see not_evidence_answers).
-        tuple(WrittenQuestion.objects.not_evidence().aggregate(n=Count("pk"), at=Max("triaged_at")).values())
-        if matching.NEGATIVE_WEIGHT
-        else (),
     )
     if key not in _matchers:
         _matchers.clear()
         _matchers[key] = Matcher(
-            commitment_profiles(),
-            background=background_answers(),
-            not_evidence=not_evidence_answers(),
-            threshold=threshold(),
+            commitment_profiles(), background=background_answers(), threshold=threshold()
         )
     return _matchers[key]
 
@@ -122,7 +96,8 @@ class SuggestionReport:
 
 
 def why_skipped(question: WrittenQuestion) -> str:
-    """Why an answer is not matched at all, or "" when it is."""
+    """Why an answer is not matched at all, or "" when it is: the one rule of
+    `WrittenQuestion.objects.worth_reading()`, told for one answer (a test keeps them agreeing)."""
     if question.is_withdrawn:
         return "The question was withdrawn."
     if not question.date_answered or question.answer_is_holding:
@@ -149,13 +124,10 @@ def _withdraw_stale(question: WrittenQuestion, *, keep: set[str]) -> list[str]:
 
 
 def _reasons(match: Match) -> list[str]:
-    reasons = [
+    return [
         f"Scored {match.score:.1f} (suggested from {threshold():g}).",
         "Matched: " + ", ".join(f"“{term}”" for term in match.terms) + ".",
     ]
-    if match.lowered_by >= 0.005:
-        reasons.append(f"Lowered {match.lowered_by:.0%} for resembling passages editors rejected.")
-    return reasons
 
 
 def suggestion_values(match: Match) -> dict:

@@ -10,6 +10,8 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from django.utils.html import format_html
+
 from .choices import SourceKind
 
 HOUSES = {"Commons": "House of Commons", "Lords": "House of Lords"}
@@ -20,6 +22,27 @@ INFERRED = "[inferred]"
 
 def long_date(day: date) -> str:
     return f"{day.day} {day:%B %Y}"
+
+
+def answer_date(question, *, verb: bool = True, short: bool = False, markup: bool = False) -> str:
+    """When a written question was answered, worded once for every page, table, email and link
+    preview: "answered 3 December 2026"; for a copy whose exact date is unknown, "answered after
+    15 November 2024 (exact date not known)"; else "date answered not known" (true of an undated
+    copy of an answer and of a question not answered yet alike). Without the verb (under a heading
+    that says it): "3 December 2026", "after 15 November 2024 (…)", "not known". `short` gives the
+    tables' "3 Dec 2026" and leaves the note to the answer's page; `markup` wraps the day in
+    <time> (templates: `{% answered question %}`, templatetags/sources.py)."""
+    day = question.date_answered or question.answered_after
+    if day is None:
+        return "date answered not known" if verb else "not known"
+    shown = f"{day.day} {day:%b %Y}" if short else long_date(day)
+    if markup:
+        shown = format_html('<time datetime="{}">{}</time>', day.isoformat(), shown)
+    words = "answered " if verb else ""
+    if question.date_answered is None:
+        words += "after "
+    note = "" if question.date_answered or short else " (exact date not known)"
+    return format_html("{}{}{}", words, shown, note) if markup else f"{words}{shown}{note}"
 
 
 @dataclass(frozen=True)

@@ -75,11 +75,16 @@ class StatusChangeQuerySet(AppendOnlyQuerySet):
     def published(self) -> Self:
         return self.filter(commitment__is_published=True)
 
-    def for_display(self) -> Self:
-        return self.select_related("commitment", "question")
+    def in_order(self) -> Self:
+        """Oldest first by `Meta.get_latest_by`: the day each took effect, then the order recorded."""
+        return self.order_by(*self.model._meta.get_latest_by)
 
     def newest_first(self) -> Self:
-        return self.order_by("-effective_on", "-pk")
+        return self.in_order().reverse()
+
+    def latest_or_none(self):
+        """The latest change, as `.latest()` finds it, or None before the first."""
+        return self.newest_first().first()
 
     def with_named_sources(self) -> Self:
         """With the answer each change rests on, enough to name, date and link it."""
@@ -100,7 +105,7 @@ class CommitmentQuerySet(BulkWriteSignalsQuerySet):
     def with_latest_status(self) -> Self:
         """Annotate the status computed from history; no history means `planned`."""
         StatusChange = self.model._meta.get_field("status_changes").related_model
-        latest = StatusChange.objects.filter(commitment=OuterRef("pk")).order_by("-effective_on", "-pk")
+        latest = StatusChange.objects.filter(commitment=OuterRef("pk")).newest_first()
         return self.annotate(
             latest_status=Coalesce(Subquery(latest.values("to_status")[:1]), Value(Status.PLANNED))
         )
@@ -195,9 +200,6 @@ class EvidenceQuerySet(BulkWriteSignalsQuerySet):
     def published(self) -> Self:
         return self.confirmed().filter(commitment__is_published=True)
 
-    def for_display(self) -> Self:
-        return self.select_related("commitment", "question")
-
     def naming_commitments(self) -> Self:
         """With each commitment's name and address only: its texts and targets are unused where
         an answer lists what it evidences."""
@@ -251,6 +253,11 @@ class EvidenceQuerySet(BulkWriteSignalsQuerySet):
         )
 
 
+# The answers worth matching, analysing and triaging (WrittenQuestionQuerySet.worth_reading).
+WORTH_READING = Q(date_answered__isnull=False, answer_is_holding=False, is_withdrawn=False, is_about_ipp=True)
+WORTH_READING &= Q(answer_text__regex=r"\S")  # some text, not only spaces
+
+
 class WrittenQuestionQuerySet(BulkWriteSignalsQuerySet):
     def published(self) -> Self:
         """What the public sees: answers that name IPP, or that evidence a published commitment.
@@ -287,18 +294,16 @@ class WrittenQuestionQuerySet(BulkWriteSignalsQuerySet):
         )
         return found.order_by("-rank", models.F("date_answered").desc(nulls_last=True), "-pk")
 
-    def answered(self) -> Self:
-        return self.filter(date_answered__isnull=False, answer_is_holding=False)
+    def worth_reading(self) -> Self:
+        """Answered in substance (dated, not holding), not withdrawn, naming IPP, with text: the one
+        rule for matching, analysis and triage (`suggestions.why_skipped` says which part fails)."""
+        return self.filter(WORTH_READING)
 
     def awaiting_triage(self) -> Self:
-        """The triage queue: substantive answers naming IPP that no editor has triaged, newest
-        first. An answer leaves it when an editor marks it done (with a confirmed link) or
-        not evidence for any commitment (commitments.services.triage)."""
-        return (
-            self.answered()
-            .filter(is_about_ipp=True, is_withdrawn=False, triaged_at__isnull=True)
-            .order_by(models.F("date_answered").desc(), "-id")
-        )
+        """The triage queue: answers worth reading no editor has triaged (marked done, or not
+        evidence for any commitment: commitments.services.triage), newest first."""
+        newest_first = (models.F("date_answered").desc(), "-id")
+        return self.worth_reading().filter(triaged_at__isnull=True).order_by(*newest_first)
 
     def not_evidence(self) -> Self:
         """Answers an editor found to be evidence for no commitment: the same as
@@ -306,11 +311,9 @@ class WrittenQuestionQuerySet(BulkWriteSignalsQuerySet):
         return self.filter(not_evidence=True)
 
     def worth_analysing(self) -> Self:
-        """Answers the matcher and table extraction should see: answered ones about IPP, and any
-        holding suggestions the answer may no longer support."""
-        return self.filter(
-            Q(is_about_ipp=True, date_answered__isnull=False) | Q(evidence__state=EvidenceState.SUGGESTED)
-        ).distinct()
+        """What the analysis is queued for: answers worth reading, and any other answer still
+        holding suggestions (withdrawn, held, no longer naming IPP): analysing it withdraws them."""
+        return self.filter(WORTH_READING | Q(evidence__state=EvidenceState.SUGGESTED)).distinct()
 
     def with_key(
         self, *, house: str, uin: str, date_tabled: date | None, date_answered: date | None = None
@@ -395,6 +398,3 @@ class DigestDeliveryQuerySet(models.QuerySet):
 
     def sent(self) -> Self:
         return self.filter(state=DeliveryState.SENT)
-
-    def failed(self) -> Self:
-        return self.filter(state=DeliveryState.FAILED)

@@ -34,6 +34,7 @@ from .recommendations import (
     RecommendationSerializer,
     public_recommendations,
 )
+from .shape import COMMITMENTS, EVIDENCE, QUESTION_EVENTS, QUESTIONS, STATUS_CHANGES
 
 
 class ThemeSerializer(serializers.ModelSerializer):
@@ -96,88 +97,46 @@ class StatusChangeSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = StatusChange
-        fields = [
-            "from_status",
-            "to_status",
-            "effective_on",
-            "reason",
-            "question",
-            "source_url",
-            "rests_on",
-            "recorded_at",
-        ]
+        fields = STATUS_CHANGES.api_fields
 
 
 class EvidenceSerializer(serializers.ModelSerializer):
     question = QuestionRefSerializer(read_only=True, allow_null=True)
     source_kind = serializers.CharField(
-        source="source.kind",
-        read_only=True,
-        help_text="written_answer, written_statement or debate (a Hansard contribution).",
+        source="source.kind", read_only=True, help_text=EVIDENCE.help_text("source_kind")
     )
     source = serializers.CharField(
-        source="source.heading",
-        read_only=True,
-        help_text="What the source is, where, when and whose: “Said in the House of Lords, 24 March 2025, "
-        "by Lord Timpson, Minister of State, Ministry of Justice”.",
+        source="source.heading", read_only=True, help_text=EVIDENCE.help_text("source")
     )
     source_url = serializers.CharField(
-        source="source.citation_url", read_only=True, help_text="Its official page first; else our copy's."
+        source="source.citation_url", read_only=True, help_text=EVIDENCE.help_text("source_url")
     )
     source_is_complete = serializers.BooleanField(
-        source="source.is_complete",
-        read_only=True,
-        help_text="False when our copy of the source's text is cut short (the official page has the rest).",
+        source="source.is_complete", read_only=True, help_text=EVIDENCE.help_text("source_is_complete")
     )
     confirmed_at = serializers.DateTimeField(source="reviewed_at", allow_null=True)
 
     class Meta:
         model = Evidence
-        fields = [
-            "question",
-            "source_kind",
-            "source",
-            "source_url",
-            "source_is_complete",
-            "excerpt",
-            "confirmed_at",
-        ]
+        fields = EVIDENCE.api_fields
 
 
 class CommitmentSerializer(serializers.ModelSerializer):
     theme = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     action_plans = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
     latest_evidence_on = serializers.DateField(
-        read_only=True,
-        allow_null=True,
-        help_text="The newest answer date of its confirmed evidence; when no answer was given on that "
-        "day itself, the date the newest answer is known to have come after (see the next field).",
+        read_only=True, allow_null=True, help_text=COMMITMENTS.help_text("latest_evidence_on")
     )
     latest_evidence_is_lower_bound = serializers.BooleanField(
-        read_only=True,
-        help_text="True when `latest_evidence_on` is only the date the newest answer is known to have "
-        "come after (its exact date is not published), as for Commons 15167.",
+        read_only=True, help_text=COMMITMENTS.help_text("latest_evidence_is_lower_bound")
     )
     no_recent_evidence = serializers.BooleanField(
-        read_only=True,
-        help_text="An open commitment (planned, in progress, delayed) with no confirmed evidence answered "
-        "in the last twelve months (365 days), or none at all; never a delivered or discontinued one.",
+        read_only=True, help_text=COMMITMENTS.help_text("no_recent_evidence")
     )
 
     class Meta:
         model = Commitment
-        fields = [
-            "slug",
-            "title",
-            "theme",
-            "status",
-            "owner",
-            "action_plans",
-            "summary",
-            "latest_evidence_on",
-            "latest_evidence_is_lower_bound",
-            "no_recent_evidence",
-        ]
+        fields = COMMITMENTS.api_fields
 
 
 class CommitmentDetailSerializer(CommitmentSerializer):
@@ -199,7 +158,7 @@ class CommitmentDetailSerializer(CommitmentSerializer):
 
     @extend_schema_field(StatusChangeSerializer(many=True))
     def get_status_history(self, commitment):
-        changes = commitment.status_changes.select_related("question").order_by("effective_on", "pk")
+        changes = commitment.status_changes.select_related("question").in_order()
         return StatusChangeSerializer(changes, many=True).data
 
     @extend_schema_field(EvidenceSerializer(many=True))
@@ -214,29 +173,13 @@ class QuestionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = WrittenQuestion
-        fields = [
-            "id",
-            "parliament_id",
-            "house",
-            "uin",
-            "date_tabled",
-            "date_answered",
-            "heading",
-            "answering_body",
-            "asking_member",
-            "answering_member",
-            "is_withdrawn",
-            "answer_is_holding",
-            "answer_is_correction",
-            "official_url",
-            "source_url",
-        ]
+        fields = QUESTIONS.api_fields
 
 
 class QuestionEventSerializer(serializers.ModelSerializer):
     class Meta:
         model = QuestionEvent
-        fields = ["kind", "occurred_on", "detail", "observed_at"]
+        fields = QUESTION_EVENTS.api_fields
 
 
 class QuestionEvidenceSerializer(serializers.ModelSerializer):

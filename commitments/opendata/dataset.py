@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import zipfile
 from collections.abc import Iterable
 from pathlib import Path
@@ -20,14 +21,7 @@ from ..models import (
     StatusChange,
     WrittenQuestion,
 )
-from .exports import (
-    COMMITMENT_COLUMNS,
-    QUESTION_COLUMNS,
-    all_commitments,
-    commitment_rows,
-    question_rows,
-    rests_on_columns,
-)
+from .exports import all_commitments, commitment_rows, question_rows, rests_on_columns
 from .numbers import (
     DEADLINE_COLUMNS,
     INDICATOR_COLUMNS,
@@ -45,10 +39,27 @@ from .recommendations import (
     public_recommendations,
     recommendation_rows,
 )
+from .shape import (
+    COMMITMENTS,
+    DESCRIBED,
+    DESCRIBED_NUMBERS,
+    EVIDENCE,
+    QUESTION_EVENTS,
+    QUESTIONS,
+    STATUS_CHANGES,
+)
 from .spreadsheets import csv_writer
 
-# What the zip's files and columns mean: keep it beside the rows below when a column changes.
+# What the zip's files and columns mean: keep it beside the rows below when a column changes. The
+# tables shape.py describes are written in where the file's comments stand, in their order.
 DATA_DICTIONARY = Path(__file__).with_name("DATA-DICTIONARY.md").read_text(encoding="utf-8")
+
+
+def data_dictionary() -> str:
+    described = iter(
+        "\n\n".join(table.dictionary() for table in tables) for tables in (DESCRIBED, DESCRIBED_NUMBERS)
+    )
+    return re.sub(r"<!--.*?-->", lambda _: next(described), DATA_DICTIONARY, flags=re.DOTALL)
 
 
 def _tables() -> dict[str, tuple[list[str], Iterable[list]]]:
@@ -67,23 +78,9 @@ def _tables() -> dict[str, tuple[list[str], Iterable[list]]]:
         .order_by("row__table__slug", "row__position", "column__position")
     )
     return {
-        "commitments": (
-            COMMITMENT_COLUMNS,
-            commitment_rows(all_commitments()),
-        ),
+        "commitments": (COMMITMENTS.header, commitment_rows(all_commitments())),
         "status_changes": (
-            [
-                "commitment",
-                "from_status",
-                "to_status",
-                "effective_on",
-                "reason",
-                "question_id",
-                "source_url",
-                "rests_on",
-                "rests_on_basis",
-                "recorded_at",
-            ],
+            STATUS_CHANGES.header,
             (
                 [
                     c.commitment.slug,
@@ -100,16 +97,7 @@ def _tables() -> dict[str, tuple[list[str], Iterable[list]]]:
             ),
         ),
         "evidence": (
-            [
-                "commitment",
-                "question_id",
-                "source_kind",
-                "source",
-                "source_url",
-                "source_is_complete",
-                "excerpt",
-                "confirmed_at",
-            ],
+            EVIDENCE.header,
             (
                 [
                     e.commitment.slug,
@@ -124,7 +112,7 @@ def _tables() -> dict[str, tuple[list[str], Iterable[list]]]:
                 for e in evidence.iterator()
             ),
         ),
-        "questions": (QUESTION_COLUMNS, question_rows(questions)),
+        "questions": (QUESTIONS.header, question_rows(questions)),
         "recommendations": (
             RECOMMENDATION_COLUMNS,
             recommendation_rows(public_recommendations().order_by("slug")),
@@ -134,7 +122,7 @@ def _tables() -> dict[str, tuple[list[str], Iterable[list]]]:
         "indicator_points": (POINT_COLUMNS, point_rows(public_indicators())),
         "deadlines": (DEADLINE_COLUMNS, deadline_rows(public_deadlines())),
         "question_events": (
-            ["question_id", "kind", "occurred_on", "observed_at"],
+            QUESTION_EVENTS.header,
             (
                 [e.question_id, e.kind, e.occurred_on or "", e.observed_at.isoformat()]
                 for e in events.iterator()
@@ -197,4 +185,4 @@ def write_dataset_zip(file: BinaryIO) -> None:
         archive.writestr(
             "data.json", json.dumps({"generated_at": timezone.now().isoformat(), **as_json}, indent=1)
         )
-        archive.writestr("DATA-DICTIONARY.md", DATA_DICTIONARY)
+        archive.writestr("DATA-DICTIONARY.md", data_dictionary())

@@ -34,24 +34,13 @@ from .recommendations import (
     public_recommendations,
     recommendation_rows,
 )
+from .shape import COMMITMENTS, QUESTIONS
 from .spreadsheets import csv_writer
 
-COMMITMENT_COLUMNS = ["slug", "title", "theme", "status", "owner", "action_plans", "summary", "url"]
-# Added after the first release: at the end, so a reader that counts columns still finds the rest.
-COMMITMENT_COLUMNS += ["latest_evidence_on", "latest_evidence_is_lower_bound"]
-COMMITMENT_COLUMNS += ["status_since", "status_reason", "status_rests_on", "status_rests_on_basis"]
-# The stored fields a question row is made of; the CSV adds the tracker's id and the official URL.
-QUESTION_FIELDS = [
-    "house",
-    "uin",
-    "date_tabled",
-    "date_answered",
-    "heading",
-    "answering_body",
-    "asking_member",
-    "answering_member",
-]
-QUESTION_COLUMNS = ["id", *QUESTION_FIELDS, "official_url"]
+# The columns, in order, as shape.py describes them (a column added after the first release goes at
+# the end, so a reader that counts columns still finds the rest).
+COMMITMENT_COLUMNS = COMMITMENTS.header
+QUESTION_COLUMNS = QUESTIONS.header
 
 
 class _Echo:
@@ -89,7 +78,7 @@ def all_questions():
 def commitment_rows(queryset) -> Iterator[list]:
     """A row per commitment of `queryset`, which must be read through with_evidence_recency()."""
     copies = SourceCopy.objects.by_copy_url()
-    changes = StatusChange.objects.select_related("question").order_by("effective_on", "pk")
+    changes = StatusChange.objects.select_related("question").in_order()
     for commitment in (
         queryset.select_related("theme")
         .prefetch_related("action_plans", Prefetch("status_changes", queryset=changes, to_attr="in_order"))
@@ -116,19 +105,9 @@ def commitment_rows(queryset) -> Iterator[list]:
 
 
 def question_rows(queryset) -> Iterator[list]:
-    for question in queryset.only("pk", *QUESTION_FIELDS).iterator(chunk_size=2000):
-        yield [
-            question.pk,
-            question.house,
-            question.uin,
-            question.date_tabled or "",
-            question.date_answered or "",
-            question.heading,
-            question.answering_body,
-            question.asking_member,
-            question.answering_member,
-            question.official_url,
-        ]
+    stored = [name for name in QUESTION_COLUMNS if name != "official_url"]  # a property of the rest
+    for question in queryset.only(*stored).iterator(chunk_size=2000):
+        yield ["" if value is None else value for value in (getattr(question, n) for n in QUESTION_COLUMNS)]
 
 
 class ExportThrottle(SimpleRateThrottle):

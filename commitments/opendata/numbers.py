@@ -1,6 +1,6 @@
 """Indicator series and deadlines as open data: the API's serializers, the CSVs and the zip's tables,
-all built from the column lists below, so the JSON and the spreadsheets say the same. Each source is
-given as recorded and as the source rule resolves it (official first)."""
+all built from their descriptions in shape.py, so the JSON, the spreadsheets and the data dictionary
+say the same. Each source is given as recorded and as the source rule resolves it (official first)."""
 
 from __future__ import annotations
 
@@ -18,49 +18,15 @@ from ..models.deadlines import today
 from ..public.shared import source_copies
 from ..sources import resolve_source
 from .api_policy import LookupGuard
+from .shape import DEADLINES, INDICATOR_POINTS, INDICATORS
 from .spreadsheets import csv_writer
 
-INDICATOR_FIELDS = ["slug", "name", "counts", "unit", "official_table", "is_headline", "note"]
-INDICATOR_COLUMNS = [*INDICATOR_FIELDS, "commitments", "url"]
-POINT_FIELDS = [
-    "id",
-    "period_start",
-    "period_end",
-    "value",
-    "is_derived",
-    "source_title",
-    "source_url",
-    "note",
-    "revises",
-    "question",
-    "figure_cell",
-]
-POINT_COLUMNS = ["indicator", *POINT_FIELDS, "is_current", "official_source_url", "recorded_at"]
-DEADLINE_FIELDS = [
-    "id",
-    "promise",
-    "promise_is_verbatim",
-    "due_on",
-    "date_claimed_by",
-    "said_on",
-    "said_by",
-    "source_url",
-    "delivered_on",
-    "delivered_how",
-    "delivered_source_url",
-    "occurrence",
-    "note",
-]
-DEADLINE_COLUMNS = [
-    "commitment",
-    "action_plan",
-    "duty",
-    *DEADLINE_FIELDS,
-    "state",
-    "days",
-    "standing",
-    "standing_on",
-]
+# The stored fields each row reads as they are, and the columns, in order.
+INDICATOR_FIELDS = INDICATORS.span("slug", "note")
+INDICATOR_COLUMNS = INDICATORS.header
+POINT_COLUMNS = INDICATOR_POINTS.header
+DEADLINE_FIELDS = DEADLINES.span("id", "note")
+DEADLINE_COLUMNS = DEADLINES.header
 
 
 def public_indicators():
@@ -83,19 +49,16 @@ def _official(url: str) -> str:
 
 
 class PointSerializer(serializers.ModelSerializer):
-    is_current = serializers.SerializerMethodField(help_text="False for a figure a later point revised.")
+    is_current = serializers.SerializerMethodField(help_text=INDICATOR_POINTS.help_text("is_current"))
     official_source_url = serializers.SerializerMethodField(
-        help_text="The source as the tracker's source rule resolves it: the official page where known."
+        help_text=INDICATOR_POINTS.help_text("official_source_url")
     )
     value = serializers.DecimalField(max_digits=14, decimal_places=2, coerce_to_string=True, read_only=True)
-    source_url = serializers.CharField(
-        help_text="Where it was read: usually a web address, sometimes a description of a data file "
-        "(e.g. 'github:…'), which is not a link."
-    )
+    source_url = serializers.CharField(help_text=INDICATOR_POINTS.help_text("source_url"))
 
     class Meta:
         model = IndicatorPoint
-        fields = [*POINT_FIELDS, "is_current", "official_source_url"]
+        fields = INDICATOR_POINTS.api_fields
 
     def get_is_current(self, point: IndicatorPoint) -> bool:
         return not getattr(point, "_revised", False)
@@ -106,11 +69,11 @@ class PointSerializer(serializers.ModelSerializer):
 
 class IndicatorSerializer(serializers.ModelSerializer):
     commitments = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
-    points = serializers.SerializerMethodField(help_text="Every figure, revised ones too, in time order.")
+    points = serializers.SerializerMethodField(help_text=INDICATORS.help_text("points"))
 
     class Meta:
         model = Indicator
-        fields = [*INDICATOR_FIELDS, "commitments", "points"]
+        fields = INDICATORS.api_fields
 
     @extend_schema_field(PointSerializer(many=True))
     def get_points(self, indicator: Indicator) -> list[dict]:
@@ -129,14 +92,12 @@ class DeadlineSerializer(serializers.ModelSerializer):
     commitment = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
     action_plan = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
     duty = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
-    state = serializers.SerializerMethodField(
-        help_text="met_on_time, met_late, overdue, not_yet_due or no_date: by the one rule, today."
-    )
-    days = serializers.SerializerMethodField(help_text="Days late, overdue or left; 0 otherwise.")
+    state = serializers.SerializerMethodField(help_text=DEADLINES.help_text("state"))
+    days = serializers.SerializerMethodField(help_text=DEADLINES.help_text("days"))
 
     class Meta:
         model = Deadline
-        fields = ["commitment", "action_plan", "duty", *DEADLINE_FIELDS, "state", "days"]
+        fields = DEADLINES.api_fields
 
     def get_state(self, deadline: Deadline) -> str:
         return str(deadline.standing().state)

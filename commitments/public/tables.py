@@ -10,9 +10,11 @@ from django.urls import reverse
 from django.utils.dateformat import format as format_date
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import capfirst
 from django_tables2.utils import A, AttributeDict
 
 from ..models import Commitment, Recommendation, WrittenQuestion
+from ..models.evidence_source import answer_date
 
 
 class UKDateColumn(tables.Column):
@@ -27,16 +29,12 @@ class UKDateColumn(tables.Column):
 
 
 class AnswerDateColumn(UKDateColumn):
-    """When an answer was given; an undated copy says what it is known to have come after."""
+    """When an answer was given, in the one wording (evidence_source.answer_date), short."""
 
     empty_values = ()
 
     def render(self, value, record):
-        if value:
-            return super().render(value)
-        if record.answered_after:
-            return f"After {format_date(record.answered_after, 'j M Y')}"
-        return "Not known"
+        return capfirst(answer_date(record, verb=False, short=True))
 
 
 class LastEvidenceColumn(UKDateColumn):

@@ -157,7 +157,7 @@ class CommitmentDetailView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         commitment = self.object
-        changes = list(commitment.status_changes.with_named_sources().order_by("effective_on", "pk"))
+        changes = list(commitment.status_changes.with_named_sources().in_order())
         # The timeline orders them; the model's default order would join the commitment and theme.
         evidence = list(commitment.evidence.confirmed().with_quoted_answers().order_by("pk"))
         context["current_change"] = changes[-1] if changes else None

@@ -53,7 +53,8 @@ def accept_status_suggestion(evidence: Evidence, *, by: AbstractBaseUser | None)
     too: a status change must rest on a quote the public can read.
 
     The change takes effect on the day of the answer. An answer older than the latest change is
-    refused: it would put an old status back, dated as if it were new.
+    refused (by check_status_change, the one check): it would put an old status back, dated as if
+    it were new.
     """
     evidence = (
         Evidence.objects.select_for_update(of=("self",))
@@ -69,16 +70,9 @@ def accept_status_suggestion(evidence: Evidence, *, by: AbstractBaseUser | None)
         raise EvidenceError(f"{commitment.slug} is already “{commitment.get_status_display()}”.")
     if evidence.state != Evidence.State.CONFIRMED:
         confirm_evidence(evidence, by=by)
-    latest = commitment.status_changes.order_by("-effective_on", "-pk").first()
     said_on = question.date_answered if question else source.day
     effective_on = said_on or timezone.localdate()
     noun = "answer" if question else NOUNS[source.kind]
-    if latest and latest.effective_on > effective_on:
-        raise EvidenceError(
-            f"The {noun} of {effective_on:%d/%m/%Y} is older than the latest status change "
-            f"({latest.effective_on:%d/%m/%Y}), so it cannot set the current status. If it still "
-            "applies, record a status change on the commitment's page, citing it."
-        )
     answered = f" of {said_on:%d/%m/%Y}" if said_on else ""
     change = record_status_change(
         commitment,

@@ -18,7 +18,10 @@ from ..models import Commitment, Status, StatusChange, WrittenQuestion
 def check_status_change(
     commitment: Commitment, *, to: str, reason: str, effective_on: date, source_url: str = ""
 ) -> None:
-    """The rules a new status change must meet; raises StatusChangeError with the reason."""
+    """The rules a new status change must meet; raises StatusChangeError with the reason.
+
+    The one check that a change is not dated before the latest one: the admin's form, the
+    editor's status change and an accepted status suggestion all come through here."""
     if to not in Status.values:
         raise StatusChangeError(f"“{to}” is not a status. Use one of: {', '.join(Status.values)}.")
     if not reason or not reason.strip():
@@ -30,12 +33,12 @@ def check_status_change(
             URLValidator(schemes=["http", "https"])(source_url)
         except ValidationError:
             raise StatusChangeError(f"“{source_url}” is not an http(s) URL.") from None
-    previous = commitment.status_changes.order_by("-effective_on", "-pk").first() if commitment.pk else None
-    if previous and effective_on < previous.effective_on:
+    latest = commitment.status_changes.latest_or_none() if commitment.pk else None
+    if latest and effective_on < latest.effective_on:
         raise StatusChangeError(
-            f"The latest status change took effect on {previous.effective_on:%d/%m/%Y}; a new one "
-            "cannot take effect before it. History is append-only: mention earlier events in the "
-            "reason of a new change."
+            f"A status change cannot take effect on {effective_on:%d/%m/%Y}, before the latest one "
+            f"({latest.effective_on:%d/%m/%Y}): history is append-only. If something older still "
+            "applies, record a new change citing it and say in the reason when it happened."
         )
 
 
@@ -58,7 +61,7 @@ def record_status_change(
     """
     locked = Commitment.objects.select_for_update().get(pk=commitment.pk)
     check_status_change(locked, to=to, reason=reason, effective_on=effective_on, source_url=source_url)
-    previous = locked.status_changes.order_by("-effective_on", "-pk").first()
+    previous = locked.status_changes.latest_or_none()
     change = StatusChange.objects.create(
         commitment=locked,
         from_status=previous.to_status if previous else "",

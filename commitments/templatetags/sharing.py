@@ -1,11 +1,11 @@
 """The tags a page is shared by: description, OpenGraph title, description, type and address."""
 
 from django import template
-from django.utils.formats import date_format
 from django.utils.html import strip_tags
-from django.utils.text import Truncator
+from django.utils.text import Truncator, capfirst
 
 from ..models import Commitment, FigureTable, Theme, WrittenQuestion
+from ..models.evidence_source import answer_date
 
 register = template.Library()
 
@@ -22,13 +22,7 @@ def described(about) -> tuple[str, str, str]:
         return about.title, f"{about.get_status_display()}. {about.summary}", "article"
     if isinstance(about, WrittenQuestion):
         title = f"{about.get_house_display()} written question {about.uin}"
-        when = (
-            f"Answered {date_format(about.date_answered, 'j F Y')}"
-            if about.date_answered
-            else f"Answered after {date_format(about.answered_after, 'j F Y')}"
-            if about.answered_after
-            else "Written question"
-        )
+        when = capfirst(answer_date(about))
         asked = f", asked by {about.asking_member}" if about.asking_member else ""
         return (
             (f"{title}: {about.heading}" if about.heading else title),

@@ -1,5 +1,6 @@
-"""`{% source_link url %}`: a link to a source, named and marked by the one rule in sources.py, and
-`{{ line|marked }}`: a quoted line with the part an excerpt picked in `<mark>`.
+"""`{% source_link url %}`: a link to a source, named and marked by the one rule in sources.py,
+`{{ line|marked }}`: a quoted line with the part an excerpt picked in `<mark>`, and
+`{% answered question %}`: when an answer was given, in the one wording (evidence_source.answer_date).
 
 Written in Python rather than as included templates: the commitment page draws one of each per
 source and per quoted line, and an include costs a template render each time."""
@@ -11,6 +12,7 @@ from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from ..analysis.quotes import QuoteLine
+from ..models.evidence_source import answer_date
 from ..public.shared import source_copies
 from ..sources import SourceLink, name_source, resolve_source
 
@@ -39,6 +41,13 @@ def source_link(url: str, title: str = "") -> SafeString:
             resolved.secondary_reason,
         )
     return mark_safe(html)
+
+
+@register.simple_tag
+def answered(question, verb: bool = True, markup: bool = True) -> SafeString:
+    """ "answered <time>3 December 2026</time>"; `verb=False` under a heading that says it, and
+    `markup=False` in plain-text email."""
+    return mark_safe(answer_date(question, verb=verb, markup=markup))  # only dates and fixed words
 
 
 @register.simple_tag

@@ -9,7 +9,6 @@ from commitments.analysis.evaluation import (
     evaluate,
     read_labelled,
 )
-from commitments.analysis.learning import CANDIDATES_SEEN, LEARNING_WEIGHT, simulate_learning
 
 
 def _shorten(text: str, limit: int = 160) -> str:
@@ -22,9 +21,8 @@ class Command(BaseCommand):
         "Measure the evidence matcher on labelled answers: a JSON Lines file, one answer a line with "
         "question_text, answer_text and a “topics” list of the commitment slugs it evidences (empty for "
         "none), as fixtures/answers_dev.jsonl. Runs against the commitments in the database, writes "
-        "nothing, and leaves out reviewed evidence taken from the evaluated answers. With --folds K, "
-        "the threshold and tunable constants are chosen on K-1 parts and measured on the part left out, "
-        "with and without learning from editors simulated on those K-1 parts. "
+        "nothing, and leaves out confirmed evidence taken from the evaluated answers. With --folds K, "
+        "the threshold and tunable constants are chosen on K-1 parts and measured on the part left out. "
         "The last line is `precision=P recall=R f1=F recall@1=… recall@3=… recall@5=… top3_answers=… "
         "answers=N`."
     )
@@ -41,15 +39,8 @@ class Command(BaseCommand):
             help="Cross-validate: tune the threshold and constants on K-1 parts, measure on the rest.",
         )
         parser.add_argument("--seed", type=int, default=0, help="Seed of the split into folds.")
-        parser.add_argument(
-            "--learning-weight",
-            type=float,
-            default=LEARNING_WEIGHT,
-            help="With --folds: the weight of editors' rejections in the simulated learning "
-            f"(default {LEARNING_WEIGHT:g}, fixed in advance; matching.NEGATIVE_WEIGHT is what ingest uses).",
-        )
 
-    def handle(self, *args, data, threshold, show, folds, seed, learning_weight, **options):
+    def handle(self, *args, data, threshold, show, folds, seed, **options):
         if not data.is_file():
             raise CommandError(f"{data} is not a file.")
         try:
@@ -73,7 +64,7 @@ class Command(BaseCommand):
         self.stdout.write(
             f"{len(answers)} answers ({labelled} labelled with commitments, {len(answers) - labelled} with "
             f"none); {cut}. {skipped} skipped as not about IPP (watched terms). "
-            f"Left out the reviewed evidence of {result.left_out_questions} stored copies of these answers."
+            f"Left out the confirmed evidence of {result.left_out_questions} stored copies of these answers."
         )
         if result.unknown_topics:
             self.stderr.write(
@@ -90,14 +81,6 @@ class Command(BaseCommand):
                     f"\n      held out {len(fold.held_out.outcomes)} ({fold.held_out.labelled_links} links): "
                     f"{fold.held_out.figures()}"
                 )
-            self.stdout.write(
-                "\nLearning from editors, simulated on each fold's other answers (labelled links "
-                f"confirmed, the other top-{CANDIDATES_SEEN} candidates rejected, unlabelled answers "
-                f"marked not evidence; rejections weigh {learning_weight:g}), measured on the answers "
-                "held out, at each fold's threshold:"
-            )
-            for name, evaluation in simulate_learning(validation, weight=learning_weight).items():
-                self.stdout.write(f"  {name}: {evaluation.figures()}")
         self._examples(result, show)
         self.stdout.write(
             f"\ntrue positives={result.true_positives} false positives={result.false_positives} "
