@@ -47,7 +47,7 @@ def pytest_configure(config):
         # The workers run the tests and inherit this environment: with DJANGO_SETTINGS_MODULE in
         # it, pytest-django would read the settings before each worker took its own key prefix.
         return
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tracker.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tracker.settings.test")
     settings.DATABASES  # noqa: B018 - read them now; pytest-django then sets Django up
 
 

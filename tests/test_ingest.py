@@ -333,7 +333,7 @@ def _on_the_test_database(script: str, *args: str) -> subprocess.Popen:
         cwd=settings.BASE_DIR,
         env={
             **os.environ,
-            "DJANGO_SETTINGS_MODULE": "tracker.settings",
+            "DJANGO_SETTINGS_MODULE": "tracker.settings.test",
             "DATABASE_URL": urlunparse(database_url),
             "PGAPPNAME": SUBPROCESS_APP,
         },

@@ -119,3 +119,34 @@ def test_what_the_migrations_import_imports_nothing_of_the_app():
     # Importing a module runs its packages' __init__ first: those must be leaves too.
     loaded = {".".join(name.split(".")[:depth]) for name in taken for depth in range(1, name.count(".") + 2)}
     assert {name: graph[name] for name in loaded} == {name: set() for name in loaded}
+
+
+SETTINGS = Path(settings.BASE_DIR) / "tracker" / "settings"
+TEST_ONLY_VARIABLES = {"RECHECK_USE_LOCK"}
+
+
+def _variables_read(path: Path) -> list[str]:
+    """The environment variables a settings module reads: env.<type>("NAME", ...) calls."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and isinstance(node.func.value, ast.Name)
+            and node.func.value.id == "env"
+            and node.args
+            and isinstance(node.args[0], ast.Constant)
+        ):
+            found.append(node.args[0].value)
+    return found
+
+
+def test_each_variable_is_read_once_and_test_switches_never_in_production():
+    production = [*_variables_read(SETTINGS / "base.py"), *_variables_read(SETTINGS / "production.py")]
+    development = [*_variables_read(SETTINGS / "base.py"), *_variables_read(SETTINGS / "development.py")]
+    for mode in (production, development):
+        assert sorted(name for name in set(mode) if mode.count(name) > 1) == []
+    assert TEST_ONLY_VARIABLES.isdisjoint(production) and TEST_ONLY_VARIABLES.isdisjoint(development)
+    assert set(_variables_read(SETTINGS / "test.py")) >= TEST_ONLY_VARIABLES
+    documented = (Path(settings.BASE_DIR) / ".env.example").read_text(encoding="utf-8")
+    assert [name for name in set(production) if f"{name}=" not in documented] == []

@@ -49,9 +49,7 @@ def _app_env(**overrides: str) -> dict[str, str]:
         "DEBUG": "0",
         "SECRET_KEY": SECRET_KEY,
         "ALLOWED_HOSTS": "127.0.0.1",
-        "HTTPS_ONLY": "0",
-        "STATIC_MANIFEST": "0",
-        "WHITENOISE_USE_FINDERS": "1",
+        "DJANGO_SETTINGS_MODULE": "tracker.settings.test",  # plain HTTP on loopback
         "LOG_LEVEL": "ERROR",
         "PUBLIC_PAGE_FRESH_SECONDS": str(FRESH_SECONDS),
         "PYTHONWARNINGS": "ignore:No directory at:UserWarning",

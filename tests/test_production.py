@@ -32,13 +32,10 @@ TEST_ONLY = {
     "SECRET_KEY",
     "ALLOWED_HOSTS",
     "TRACKER_DEMO",
-    "HTTPS_ONLY",
-    "ADMIN_REQUIRE_2FA",
     "LOG_FORMAT",
-    "STATIC_MANIFEST",
-    "WHITENOISE_USE_FINDERS",
     "API_THROTTLE_RATE",
     "DJANGO_ALLOW_ASYNC_UNSAFE",
+    "DJANGO_SETTINGS_MODULE",  # the suite's is tracker.settings.test
 }
 
 
@@ -192,7 +189,6 @@ def test_readyz_is_503_naming_the_database_when_postgresql_is_down():
         "-c",
         probe,
         **PRODUCTION,
-        HTTPS_ONLY="0",
         REDIS_URL="",
         DATABASE_URL="postgres://postgres@127.0.0.1:1/tracker",
     )

@@ -1,8 +1,8 @@
 """The demo's 404s. `make run` serves the demo with DEBUG=1 (runserver's static files, readable
 errors, no production checks), and with DEBUG on Django answers an unknown address with its
 technical 404 page, which is not what a reader of the demo should see. With TRACKER_DEMO=1 this
-middleware (settings.py adds it) answers with the site's own 404 page instead; a server error
-still shows Django's debug page."""
+middleware (tracker/settings/development.py adds it) answers with the site's own 404 page
+instead; a server error still shows Django's debug page."""
 
 from __future__ import annotations
 

@@ -103,7 +103,8 @@ class Command(BaseCommand):
                     "DATABASE_URL": database_url,
                     "PARLIAMENT_API_URL": api,
                     "PARLIAMENT_API_PAGE_SIZE": str(page_size),
-                    "RECHECK_USE_LOCK": "0",
+                    "RECHECK_USE_LOCK": "0",  # read only by the test settings
+                    "DJANGO_SETTINGS_MODULE": "tracker.settings.test",
                 }
                 floor = self._run_child("floor", api, page_size, env)
                 ingest = self._run_child("ingest", api, page_size, env)

@@ -89,10 +89,9 @@ class Command(BaseCommand):
             **os.environ,
             "DATABASE_URL": database_url,
             "DEBUG": "0",
-            "HTTPS_ONLY": "0",
+            # Production mode over plain HTTP on loopback, static files from the apps.
+            "DJANGO_SETTINGS_MODULE": "tracker.settings.test",
             "ALLOWED_HOSTS": "127.0.0.1",
-            "STATIC_MANIFEST": "0",
-            "WHITENOISE_USE_FINDERS": "1",
             "LOG_LEVEL": "WARNING",
             # Static files come from the apps (above), not collected ones: WhiteNoise's warning that
             # the collected folder is missing, once per worker, would only clutter the figures.

@@ -1,45 +1,25 @@
-"""Settings for the commitment tracker, every deploy-specific value read from the environment.
-
-Defaults suit a laptop: a SQLite file, tasks run in-process when no broker is set, email to the
-console. With DEBUG off (the default) the site is in production mode and refuses to start without
-a real SECRET_KEY. Every variable is listed in docs/configuration.md and .env.example.
-"""
+"""What every mode shares; each environment variable is read once, here or in the mode's module
+(production.py or development.py, chosen by DEBUG in __init__.py). Every variable is listed in
+docs/configuration.md and .env.example."""
 
 from datetime import timedelta
 from pathlib import Path
 
 import environ
 import structlog
-from django.core.exceptions import ImproperlyConfigured
 
-BASE_DIR = Path(__file__).resolve().parent.parent
+BASE_DIR = Path(__file__).resolve().parents[2]
 
 env = environ.Env()
 
 DEBUG = env.bool("DEBUG", default=False)
-# The demo login (see load_demo) exists only when this is on; never set it in production.
+# The demo login (see load_demo) exists only when this is on; production refuses it.
 DEMO_MODE = env.bool("TRACKER_DEMO", default=False)
-
-_DEVELOPMENT_SECRET_KEY = "django-insecure-development-only-never-use-in-production"
-SECRET_KEY = env.str("SECRET_KEY", default=_DEVELOPMENT_SECRET_KEY if DEBUG else "")
-if not DEBUG and (
-    not SECRET_KEY
-    or SECRET_KEY == _DEVELOPMENT_SECRET_KEY
-    or len(SECRET_KEY) < 32
-    or SECRET_KEY.lower().startswith(("change-me", "django-insecure"))
-):
-    raise ImproperlyConfigured(
-        "SECRET_KEY must be set to a random value of at least 32 characters when DEBUG is off "
-        "(production mode). For local development set DEBUG=1 instead."
-    )
+DEVELOPMENT_SECRET_KEY = "django-insecure-development-only-never-use-in-production"
+SECRET_KEY = env.str("SECRET_KEY", default=DEVELOPMENT_SECRET_KEY if DEBUG else "")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"] if DEBUG else [])
-if not DEBUG and not ALLOWED_HOSTS:
-    raise ImproperlyConfigured(
-        "ALLOWED_HOSTS must name the host(s) this site answers to when DEBUG is off, "
-        "e.g. ALLOWED_HOSTS=tracker.example.org"
-    )
-if DEMO_MODE and not DEBUG:
-    raise ImproperlyConfigured("TRACKER_DEMO=1 creates a known login and is only allowed with DEBUG=1.")
+# Behind a TLS-terminating proxy you control (docs/operations.md): trust its X-Forwarded-* headers.
+BEHIND_TLS_PROXY = env.bool("BEHIND_TLS_PROXY", default=False)
 
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -84,14 +64,10 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
-if DEMO_MODE:
-    # The demo runs with DEBUG=1 but answers unknown addresses with the site's own 404 page.
-    # Innermost, so the page still gets every header (CSP, security) the others add.
-    MIDDLEWARE.append("commitments.devtools.not_found.SiteNotFoundPageMiddleware")
 
 # Admin hardening. Failed logins are throttled and locked out per username and address
-# (django-axes); staff need a second factor (TOTP, django-otp) unless ADMIN_REQUIRE_2FA=0, which
-# the demo and the test suite use. The admin's address is configurable.
+# (django-axes); in production staff need a second factor (TOTP, django-otp). The admin's address
+# is configurable.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
@@ -100,17 +76,16 @@ AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=6)  # the sixth wrong
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=60))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-if env.bool("BEHIND_TLS_PROXY", default=False):
+if BEHIND_TLS_PROXY:
     AXES_IPWARE_PROXY_COUNT = 1
     AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
-ADMIN_REQUIRE_2FA = env.bool("ADMIN_REQUIRE_2FA", default=not DEBUG)
 ADMIN_URL = env.str("ADMIN_URL", default="admin/").strip("/") + "/"
 OTP_TOTP_ISSUER = "IPP Action Plan tracker"
 
 # No inline script or style anywhere on the public site. The admin ships inline scripts of its own,
 # so it is left out; it is for logged-in editors only.
 CONTENT_SECURITY_POLICY = {
-    "EXCLUDE_URL_PREFIXES": ["/" + env.str("ADMIN_URL", default="admin/").strip("/") + "/"],
+    "EXCLUDE_URL_PREFIXES": ["/" + ADMIN_URL],
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
@@ -145,6 +120,7 @@ TEMPLATES = [
     },
 ]
 
+# Empty or unset: the SQLite file of the embedded default (`make run`).
 DATABASES = {
     "default": env.db_url_config(
         env.str("DATABASE_URL", default="") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}"
@@ -174,15 +150,9 @@ STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {
-        # The manifest needs `collectstatic` first (docker/ does it at build time).
-        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        if env.bool("STATIC_MANIFEST", default=not DEBUG)
-        else "django.contrib.staticfiles.storage.StaticFilesStorage"
-    },
+    # Production's is whitenoise's manifest, which needs `collectstatic` first (docker/ does it).
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-# Serve straight from the app folders when nothing was collected (the demo, the tests).
-WHITENOISE_USE_FINDERS = DEBUG or env.bool("WHITENOISE_USE_FINDERS", default=False)
 
 # Redis and Celery. No broker configured: run tasks in-process, as the demo does.
 # An empty variable counts as unset, so `make run` can switch them off whatever the shell exports.
@@ -256,9 +226,8 @@ PARLIAMENT_API_PAGE_SIZE = env.int("PARLIAMENT_API_PAGE_SIZE", default=100)
 RECHECK_OVERLAP_DAYS = env.int("RECHECK_OVERLAP_DAYS", default=7)
 # Where a first (or --full) re-check starts: the IPP Action Plan was first introduced in 2016.
 RECHECK_EPOCH = env.str("RECHECK_EPOCH", default="2016-01-01")
-# One re-check at a time (commitments/ops/locks.py). Off only to prove that the database's unique
-# keys alone prevent duplicates (a test does).
-RECHECK_USE_LOCK = env.bool("RECHECK_USE_LOCK", default=True)
+# One re-check at a time (commitments/ops/locks.py); only tracker/settings/test.py can turn it off.
+RECHECK_USE_LOCK = True
 
 # Evidence suggestions: the matcher's score an answer needs before an editor is asked to review
 # it. Empty means the value tuned on fixtures/answers_dev.jsonl (commitments/analysis/matching.py).
@@ -306,21 +275,10 @@ SEARCH_STATEMENT_TIMEOUT_MS = env.int("SEARCH_STATEMENT_TIMEOUT_MS", default=300
 TRACKER_RUN_BY = env.str("TRACKER_RUN_BY", default="")
 CONTACT_EMAIL = env.str("CONTACT_EMAIL", default="")
 
-# Production hardening; all on unless DEBUG.
-# HTTPS_ONLY=0 only where the site is served over plain HTTP on purpose (the test suite).
-HTTPS_ONLY = env.bool("HTTPS_ONLY", default=not DEBUG)
-SECURE_SSL_REDIRECT = HTTPS_ONLY
-# Health checks come from inside the container, over plain HTTP.
-SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
-SESSION_COOKIE_SECURE = HTTPS_ONLY
-CSRF_COOKIE_SECURE = HTTPS_ONLY
-SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 60 * 60 * 24 * 365)
-SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
-SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-if env.bool("BEHIND_TLS_PROXY", default=False):
+if BEHIND_TLS_PROXY:
     # Only when a proxy you control sets X-Forwarded-Proto; see docs/operations.md.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
@@ -349,7 +307,7 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {"public": env.str("API_THROTTLE_RATE", default="120/min")},
     "DEFAULT_SCHEMA_CLASS": "commitments.opendata.api_schema.TrackerSchema",
     # Behind our proxy the client is the last X-Forwarded-For hop; otherwise the header is ignored.
-    "NUM_PROXIES": 1 if env.bool("BEHIND_TLS_PROXY", default=False) else 0,
+    "NUM_PROXIES": 1 if BEHIND_TLS_PROXY else 0,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "IPP Action Plan tracker API",
@@ -392,10 +350,6 @@ LOGGING = {
         "axes": {"level": "WARNING"},
     },
 }
-
-# HSTS preload is a submission to browser vendors, not a setting to switch on silently: opt in with
-# SECURE_HSTS_PRELOAD=1 once the domain is ready for it.
-SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 
 # Reverting to an old version would bypass the services that keep status and history in step.
 SIMPLE_HISTORY_REVERT_DISABLED = True
