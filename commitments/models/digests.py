@@ -3,17 +3,57 @@
 from __future__ import annotations
 
 import secrets
+from typing import Self
 
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 
 from .choices import DeliveryState, DigestFrequency, SubscriberState, in_choices
 from .plan import Commitment, Theme
-from .querysets import DigestDeliveryQuerySet, SubscriberQuerySet
 
 
 def new_subscriber_token() -> str:
     return secrets.token_urlsafe(24)
+
+
+class SubscriberQuerySet(models.QuerySet):
+    def confirmed(self) -> Self:
+        """Confirmed and still subscribed: the only addresses a digest goes to."""
+        return self.filter(confirmed_at__isnull=False, unsubscribed_at__isnull=True)
+
+    def pending(self) -> Self:
+        return self.filter(confirmed_at__isnull=True, unsubscribed_at__isnull=True)
+
+    def unsubscribed(self) -> Self:
+        return self.filter(unsubscribed_at__isnull=False)
+
+    def due(self, period) -> Self:
+        """Who gets `period`'s digest: its frequency, confirmed before it ended, still subscribed.
+        A daily digest also goes to as-it-happens subscribers whose alerts in that day went over the
+        daily cap: the rest of their day is rolled into it."""
+        due = Q(frequency=period.frequency)
+        if period.frequency == DigestFrequency.DAILY:
+            Delivery = self.model._meta.get_field("deliveries").related_model
+            capped = Delivery.objects.filter(
+                subscriber=OuterRef("pk"),
+                state=DeliveryState.CAPPED,
+                period__frequency=DigestFrequency.AS_IT_HAPPENS,
+                period__starts_at__lt=period.ends_at,
+                period__ends_at__gt=period.starts_at,
+            )
+            due |= Q(Exists(capped), frequency=DigestFrequency.AS_IT_HAPPENS)
+        return self.confirmed().filter(due, confirmed_at__lt=period.ends_at)
+
+
+class DigestDeliveryQuerySet(models.QuerySet):
+    def pending(self) -> Self:
+        return self.filter(state=DeliveryState.PENDING)
+
+    def sent(self) -> Self:
+        return self.filter(state=DeliveryState.SENT)
+
+    def failed(self) -> Self:
+        return self.filter(state=DeliveryState.FAILED)
 
 
 class Subscriber(models.Model):
