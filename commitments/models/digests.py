@@ -110,6 +110,19 @@ class Subscriber(models.Model):
             return "email alerts as it happens"
         return f"{self.get_frequency_display().lower()} email digests"
 
+    def follows_described(self) -> list[str]:
+        """What this address follows, one line each, for the confirmation email and page: the
+        commitments by title, then the themes, or everything."""
+        if self.all_themes:
+            return ["Every theme and commitment, including ones added later"]
+        commitments = [
+            f"“{title}”" for title in self.commitments.order_by("title").values_list("title", flat=True)
+        ]
+        themes = [
+            f"The theme “{name}”" for name in self.themes.order_by("name").values_list("name", flat=True)
+        ]
+        return commitments + themes
+
     def still_due(self, frequency: str) -> bool:
         """Decided again at sending, as planning may be stale: still confirmed, and still on that
         frequency (an as-it-happens subscriber also gets the daily digest its capped alerts were
