@@ -15,6 +15,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.text import Truncator
 
+from .. import recent
 from ..models import (
     Commitment,
     DigestFrequency,
@@ -122,7 +123,7 @@ class DigestContent:
             answers = [a for a in self.answers if any(follows.covers(e.commitment) for e in a.evidence)]
         if since is not None:
             changes = [c for c in changes if c.created_at >= since]
-            evidence = [e for e in evidence if e.reviewed_at and e.reviewed_at >= since]
+            evidence = [e for e in evidence if e.recorded_at >= since]
             answers = [a for a in answers if a.observed_at and a.observed_at >= since]
         evidenced = {item.question_id for item in evidence}
         return DigestContent(
@@ -172,21 +173,20 @@ def build_content(*, frequency: str, starts_at: datetime, ends_at: datetime) -> 
 
     - status changes of published commitments, by when they were recorded (`created_at`), not by
       their effective date, so a change back-dated by an editor is still news;
-    - evidence confirmed in the window (`reviewed_at`), with its quote;
+    - evidence confirmed in the window (`reviewed_at`, or when stored if not kept), with its quote;
     - new answers (not in as-it-happens alerts): an answer or correction Parliament gave, observed in
       the window (a question event), to a question that confirmed evidence already links to a
       published commitment. The theme comes from those commitments: a question has no theme of its own.
     """
     window = {"gte": starts_at, "lt": ends_at}
+    # The one recent-changes query (commitments/recent.py), grouped here by theme and commitment.
     changes = list(
-        StatusChange.objects.published()
-        .filter(created_at__gte=window["gte"], created_at__lt=window["lt"])
+        recent.status_changes(since=starts_at, until=ends_at)
         .select_related("commitment__theme", "question")
         .order_by("commitment__theme__name", "commitment__title", "created_at", "pk")
     )
     evidence = list(
-        Evidence.objects.published()
-        .filter(reviewed_at__gte=window["gte"], reviewed_at__lt=window["lt"])
+        recent.confirmed_evidence(since=starts_at, until=ends_at)
         .select_related("commitment__theme", "question", "statement", "contribution")
         .order_by("commitment__theme__name", "commitment__title", "-question__date_answered", "pk")
     )
