@@ -51,6 +51,11 @@ class Change:
     def label(self) -> str:
         return KIND_LABELS[self.kind]
 
+    @property
+    def day(self):
+        """The day (London) it became news."""
+        return timezone.localdate(self.recorded)
+
 
 def _window(queryset: QuerySet, field: str, since: datetime | None, until: datetime | None) -> QuerySet:
     if since is not None:

@@ -16,6 +16,7 @@ from django.utils.feedgenerator import Atom1Feed
 from .. import recent
 from ..models import Commitment, Deadline, Evidence, IndicatorPoint, Recommendation, StatusChange, Theme
 from ..public.sharing import SiteAddressRequest
+from ..public.whats_new import DEFAULT_DAYS, WhatsNewForm, since_days_ago
 
 ENTRIES = 50
 
@@ -128,6 +129,24 @@ class UpdatesFeed(Feed):
 
     def item_updateddate(self, item: Entry):
         return item.recorded
+
+
+class WhatsNewFeed(UpdatesFeed):
+    """The What's new page as a feed: every kind of change of the last `?days=` (30 unless one of the
+    page's choices is given), newest first, at most ENTRIES."""
+
+    title = "IPP Action Plan tracker: what's new"
+    subtitle = "Status changes, new evidence, new official figures and promised dates that passed."
+
+    def get_object(self, request):
+        form = WhatsNewForm(request.GET or None)
+        return (form.cleaned_data.get("days") if form.is_bound and form.is_valid() else None) or DEFAULT_DAYS
+
+    def link(self):
+        return reverse("commitments:whats_new")
+
+    def items(self, days: int):
+        return updates(kinds=recent.KINDS, since=since_days_ago(days))
 
 
 class ThemeUpdatesFeed(UpdatesFeed):
