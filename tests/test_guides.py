@@ -52,12 +52,13 @@ def test_a_page_links_the_first_use_of_each_term_to_the_glossary_once(client, db
 def test_glossary_links_touch_only_text_never_tags_links_or_headings():
     html = (
         '<p title="the tariff">The <b>tariff</b> and recall.</p><a href="/x">licence</a>'
-        "<h2>licence</h2><p>Then the licence, and the tariff again. ipp-sentence IPP.</p>"
+        "<h2>licence</h2><blockquote><p>the Parole Board</p></blockquote>"
+        "<p>Then the licence, and the tariff again. ipp-sentence IPP.</p>"
     )
     linked = link_first_uses(html)
     assert '<p title="the tariff">' in linked
     assert '<b><a class="glossary-term" href="/glossary/#tariff">tariff</a></b>' in linked
-    assert '<a href="/x">licence</a><h2>licence</h2>' in linked
+    assert '<a href="/x">licence</a><h2>licence</h2><blockquote><p>the Parole Board</p>' in linked
     assert 'the <a class="glossary-term" href="/glossary/#licence">licence</a>' in linked
     assert linked.count("#tariff") == 1 and linked.count("#recall") == 1
     assert "ipp-sentence" in linked and linked.count("#ipp") == 1  # capitals only for initialisms

@@ -3,9 +3,9 @@ comes from; and the one rule that links a page's first use of each term to it.
 
 Every definition says only what its source (or the "What is an IPP sentence?" page, which cites
 legislation.gov.uk, GOV.UK and parliament.uk for each point) says. Linking works on HTML the
-templates already made safe: it looks only at the text between tags, never inside a tag, a link or a
-heading, and inserts an `<a>` around a word it found there, so nothing a reader or Parliament wrote
-can become markup by it.
+templates already made safe: it looks only at the text between tags, never inside a tag, a link, a
+heading or a quotation, and inserts an `<a>` around a word it found there, so nothing a reader or
+Parliament wrote can become markup by it.
 """
 
 from __future__ import annotations
@@ -175,8 +175,12 @@ _PATTERN = re.compile(
     "|".join(rf"(?P<t{index}>\b{_word(match)}\b)" for index, (match, _) in enumerate(_MATCHES))
 )
 _TAG = re.compile(r"(<[^>]*>)")
-# Text inside these is left alone: a link cannot hold a link, and headings stay plain.
-_SKIP = {"a", "h1", "h2", "h3", "h4", "h5", "h6", "script", "style", "title", "button", "label", "summary"}
+# Text inside these is left alone: a link cannot hold a link, headings stay plain, and a quotation
+# stays exactly as its source has it.
+_SKIP = {
+    *("a", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "q"),
+    *("script", "style", "title", "button", "label", "summary", "textarea", "option"),
+}
 
 
 def link_first_uses(html: str, linked: set[str] | None = None) -> SafeString:
