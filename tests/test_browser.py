@@ -694,7 +694,7 @@ def test_a_family_on_a_phone_finds_help_the_words_and_follows_a_commitment_in_on
     assert f"- “{followed.title}”" in confirmation.body
 
     before = record_status_change(
-        followed, to="in_progress", reason="Recorded before confirming.", effective_on=date(2022, 4, 4)
+        followed, to="in_progress", reason="Recorded before confirming.", effective_on=date(2025, 1, 1)
     )
     DigestPeriod.objects.create(
         frequency="as_it_happens",
@@ -708,7 +708,7 @@ def test_a_family_on_a_phone_finds_help_the_words_and_follows_a_commitment_in_on
     assert page.locator("h1").inner_text() == "Subscription confirmed"
     assert followed.title in page.locator("main").inner_text()
     after = record_status_change(
-        followed, to="delivered", reason="Recorded after confirming.", effective_on=date(2024, 1, 1)
+        followed, to="delivered", reason="Recorded after confirming.", effective_on=date(2025, 6, 1)
     )
 
     mail.outbox = []
