@@ -246,3 +246,77 @@ def test_the_admin_shows_editors_how_many_confirmed_subscribers_follow_a_commitm
     assert re.search(r'<td class="field-follower_count">3</td>', listing)
     page = client.get(f"/admin/commitments/commitment/{followed.pk}/change/").content.decode()
     assert "pending@example.org" not in page and "follower" in page.lower()
+
+
+def test_following_a_commitment_is_a_short_form_naming_it_with_other_choices_folded_away(client, smtp):
+    followed = CommitmentFactory(
+        title="Approved Premises <b>move-on</b> pilot", theme__name="Approved Premises"
+    )
+    CommitmentFactory(title="Recall reviews", theme__name="Recall")
+    html = client.get(f"/subscribe/?commitment={followed.slug}").content.decode()
+    content = html.split("</header>")[-1]
+    assert "<h1>Follow “Approved Premises &lt;b&gt;move-on&lt;/b&gt; pilot”</h1>" in content
+    # Email and how often come first; the other themes and commitments are folded in <details>.
+    assert content.index('name="email"') < content.index('name="frequency"') < content.index("<details")
+    assert content.index("<details") < content.index('name="themes"')
+    assert '<details class="more-choices">' in content and "Optional: follow other themes" in content
+    assert re.search(rf'name="commitments" value="{followed.pk}"[^>]*checked', content)
+    assert f'action="/subscribe/?commitment={followed.slug}"' in content
+    # A refused address keeps the short form and what it follows.
+    refused = client.post(
+        f"/subscribe/?commitment={followed.slug}",
+        {"email": "not an address", "frequency": ALERTS, "commitments": [followed.pk]},
+    )
+    assert refused.status_code == 400 and "<h1>Follow “Approved Premises" in refused.content.decode()
+
+    client.post(
+        f"/subscribe/?commitment={followed.slug}",
+        {"email": "family@example.org", "frequency": ALERTS, "commitments": [followed.pk]},
+    )
+    (confirmation,) = smtp.messages
+    text = confirmation.get_content()
+    assert "email alerts as it happens" in text and "- “Approved Premises <b>move-on</b> pilot”" in text
+    confirm_page = client.get(link(text, "confirm")).content.decode()
+    assert "<li>“Approved Premises &lt;b&gt;move-on&lt;/b&gt; pilot”</li>" in confirm_page
+    confirmed = client.post(link(text, "confirm")).content.decode()
+    assert "Subscription confirmed" in confirmed and "move-on&lt;/b&gt; pilot”</li>" in confirmed
+
+
+def test_the_theme_follow_link_names_the_theme_and_a_plain_subscription_names_everything(client, smtp):
+    theme = ThemeFactory(name="Electronic monitoring")
+    html = client.get(f"/subscribe/?theme={theme.slug}").content.decode()
+    assert "<h1>Follow the theme “Electronic monitoring”</h1>" in html
+    assert "<h1>Get email digests and alerts</h1>" in client.get("/subscribe/").content.decode()
+    client.post("/subscribe/", {"email": "all@example.org", "frequency": "weekly"})
+    assert "- Every theme and commitment, including ones added later" in smtp.messages[0].get_content()
+
+
+def test_the_first_alert_holds_only_what_happened_after_confirming(smtp):
+    followed = CommitmentFactory(title="Automatic termination of IPP licences")
+    before = change(followed, on_4_march(10, 1), "in_progress", "Recorded before they confirmed.")
+    SubscriberFactory(
+        email="new@example.org", frequency=ALERTS, commitments=[followed], confirmed_at=on_4_march(10, 2)
+    )
+    SubscriberFactory(
+        email="old@example.org", frequency=ALERTS, commitments=[followed], confirmed_at=on_4_march(9, 0)
+    )
+    after = change(followed, on_4_march(10, 3), "delivered", "Recorded after they confirmed.")
+
+    send_alerts(on_4_march(10, 6))
+
+    by_address = {message["To"]: parts(message)[0] for message in smtp.messages}
+    assert f"#change-{after.pk}" in by_address["new@example.org"]
+    assert f"#change-{before.pk}" not in by_address["new@example.org"]
+    assert "Recorded before they confirmed." not in by_address["new@example.org"]
+    # Someone who confirmed earlier still hears of both.
+    assert f"#change-{before.pk}" in by_address["old@example.org"]
+    assert f"#change-{after.pk}" in by_address["old@example.org"]
+
+
+def test_an_alert_window_holding_only_what_came_before_confirming_sends_nothing(smtp):
+    followed = CommitmentFactory(title="Automatic termination of IPP licences")
+    change(followed, on_4_march(10, 1), "delivered", "An old status, recorded in 2022's words.")
+    SubscriberFactory(frequency=ALERTS, commitments=[followed], confirmed_at=on_4_march(10, 4))
+    report = send_alerts(on_4_march(10, 6))
+    assert report.sent == 0 and smtp.messages == []
+    assert DigestDelivery.objects.get().last_error == "Nothing new on what the subscriber follows."

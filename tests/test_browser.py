@@ -4,10 +4,13 @@ for accessibility and by the Nu Html Checker for valid HTML, at phone and deskto
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import time
+from datetime import date, timedelta
 from pathlib import Path
+from urllib.parse import urlparse
 
 import httpx
 import pytest
@@ -18,7 +21,7 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from commitments.analysis.text import sentences
-from commitments.digests.subscriptions import MANAGE, UNSUBSCRIBE, sign_token
+from commitments.digests.subscriptions import CONFIRM, MANAGE, UNSUBSCRIBE, sign_token
 from commitments.loading import load_demo
 from commitments.models import Commitment, Evidence, Theme, WrittenQuestion
 from commitments.parliament.answer_html import sanitise_answer_html
@@ -88,6 +91,9 @@ def site(live_server):
             commitment=termination, excerpt=text, state=Evidence.State.CONFIRMED, **source
         )
     subscriber = SubscriberFactory(themes=[Theme.objects.get(slug="electronic-monitoring")])
+    pending = SubscriberFactory(
+        confirmed_at=None, commitments=[Commitment.objects.get(slug="em-gps-domestic-abuse")]
+    )
     preferences, unsubscribe = sign_token(subscriber, MANAGE), sign_token(subscriber, UNSUBSCRIBE)
     pages = {
         "home": "/",
@@ -129,6 +135,16 @@ def site(live_server):
         "subscriber preferences": reverse("commitments:subscriber_preferences", args=[preferences]),
         "unsubscribe": reverse("commitments:unsubscribe", args=[unsubscribe]),
         "tampered link": "/subscribe/confirm/not-a-signed-link/",
+        "what can I do": "/what-can-i-do/",
+        "glossary": "/glossary/",
+        "how we decide a status": "/how-we-decide/",
+        "what's new": "/whats-new/",
+        "what's new, a year, with passed dates": "/whats-new/?days=365",
+        "follow a commitment": "/subscribe/?commitment=em-gps-domestic-abuse",
+        "follow a theme": "/subscribe/?theme=electronic-monitoring",
+        "confirm a subscription, naming what it follows": reverse(
+            "commitments:subscribe_confirm", args=[sign_token(pending, CONFIRM)]
+        ),
     }
     return live_server.url, pages
 
@@ -638,4 +654,68 @@ def test_an_editor_recording_a_status_on_an_old_answer_is_warned_in_the_admin(ad
     assert "rests on an answer given 27 April 2022, more than twelve months earlier" in warning
     assert "more than twelve months earlier" in page.locator(".field-record_checks").inner_text()
     assert Commitment.objects.get(pk=commitment.pk).status == "delivered"  # warned, not refused
+    context.close()
+
+
+def test_a_family_on_a_phone_finds_help_the_words_and_follows_a_commitment_in_one_short_form(site, browser):
+    """Issue #33's tasks at 390 px, tap by tap: home → "What can I do?" in one tap; the glossary from
+    a page that uses a term; following a commitment in one short form; the confirmation email and
+    page name it; the first alert holds only what happened after confirming."""
+    from django.core import mail
+    from django.utils import timezone
+
+    from commitments import digests
+    from commitments.models import DigestPeriod
+    from commitments.services import record_status_change
+
+    base, _ = site
+    context = browser.new_context(viewport={"width": 390, "height": 844}, bypass_csp=True)
+    page = context.new_page()
+
+    page.goto(base + "/")
+    page.get_by_role("link", name="What can I do?").first.click()  # one tap
+    assert page.url == base + "/what-can-i-do/"
+    assert page.locator("h1").inner_text() == "What can I do?"
+    assert page.locator('a[href^="tel:"]').count() >= 2
+
+    page.goto(base + "/what-is-an-ipp-sentence/")
+    term = page.locator("a.glossary-term", has_text="Parole Board").first
+    term.click()
+    assert page.url == base + "/glossary/#parole-board"
+    assert page.locator("#parole-board").is_visible()
+
+    followed = Commitment.objects.get(slug="em-gps-domestic-abuse")
+    mail.outbox = []
+    page.goto(base + f"/commitments/{followed.slug}/")
+    page.get_by_role("link", name="Follow this commitment").click()
+    assert page.locator("h1").inner_text() == f"Follow “{followed.title}”"
+    assert page.evaluate("document.documentElement.scrollHeight") < 2000  # was 4,720 px
+    page.get_by_label("Email address").fill("family@example.org")
+    page.get_by_role("button", name="Follow").first.click()
+    assert "check-your-email" in page.url
+    (confirmation,) = mail.outbox
+    assert f"- “{followed.title}”" in confirmation.body
+
+    before = record_status_change(
+        followed, to="in_progress", reason="Recorded before confirming.", effective_on=date(2025, 1, 1)
+    )
+    DigestPeriod.objects.create(
+        frequency="as_it_happens",
+        starts_at=timezone.now() - timedelta(hours=2),
+        ends_at=timezone.now() - timedelta(hours=1),
+    )
+    confirm = re.search(r"https?://\S+/subscribe/confirm/\S+/", confirmation.body).group(0)
+    page.goto(base + urlparse(confirm).path)
+    assert followed.title in page.locator("main").inner_text()
+    page.get_by_role("button", name="Confirm").click()
+    assert page.locator("h1").inner_text() == "Subscription confirmed"
+    assert followed.title in page.locator("main").inner_text()
+    after = record_status_change(
+        followed, to="delivered", reason="Recorded after confirming.", effective_on=date(2025, 6, 1)
+    )
+
+    mail.outbox = []
+    digests.send_digests(frequency="as_it_happens", now=timezone.now() + timedelta(minutes=7))
+    (alert,) = [message for message in mail.outbox if message.to == ["family@example.org"]]
+    assert f"#change-{after.pk}" in alert.body and f"#change-{before.pk}" not in alert.body
     context.close()

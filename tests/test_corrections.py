@@ -155,3 +155,35 @@ def test_a_declared_300_mb_body_is_answered_413_before_it_is_sent(live_server, c
         answer = answer.decode()
     assert answer.startswith("HTTP/1.1 413"), answer
     assert "accepts at most 2.5 MB in one request, and this one was 300 MB" in answer
+
+
+def test_a_reader_who_knows_from_their_own_experience_needs_no_link_and_editors_see_it_labelled(
+    client, commitment, editor
+):
+    form = client.get(f"/commitments/{commitment.slug}/correction/").content.decode()
+    assert (
+        "I know this from my own experience" in form and 'type="checkbox" name="from_own_experience"' in form
+    )
+    response = _suggest(
+        client, commitment, source="", from_own_experience="on", what_is_wrong="My son was released in 2025."
+    )
+    assert response.status_code == 302
+    told = Correction.objects.get()
+    assert told.from_own_experience and told.source == ""
+    CorrectionFactory(what_is_wrong="A source says otherwise.")
+
+    client.force_login(editor)
+    changelist = reverse("admin:commitments_correction_changelist")
+    page = client.get(changelist).content.decode()
+    assert "How the reader knows" in page and "Own experience" in page and "A source" in page
+    own = client.get(changelist, {"known_from": "experience"}).content.decode()
+    assert "My son was released in 2025." in own and "A source says otherwise." not in own
+    sourced = client.get(changelist, {"known_from": "source"}).content.decode()
+    assert "A source says otherwise." in sourced and "My son was released" not in sourced
+
+
+def test_neither_a_source_nor_own_experience_is_refused_with_both_ways_named(client, commitment):
+    response = _suggest(client, commitment, source="  ")
+    assert response.status_code == 400
+    assert "or tick “I know this from my own experience”" in response.content.decode()
+    assert not Correction.objects.exists()

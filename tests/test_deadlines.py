@@ -1,10 +1,11 @@
 """Deadlines: the one rule for where a promised date stands, the shipped research, the pages, and
 followers told once, never twice, when a date passes undelivered."""
 
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 from django.core import mail
+from django.utils import timezone
 
 from commitments.digests.deadlines import alert_passed_deadlines
 from commitments.models import DateClaim, Deadline, DeadlineAlert, DeadlineState, StatutoryDuty
@@ -196,3 +197,13 @@ class FailingBackend:
 
     def send_messages(self, messages):
         raise ConnectionRefusedError("The mail server is down.")
+
+
+def test_a_date_that_passed_before_someone_followed_is_not_news_to_them(db, email):
+    followed = CommitmentFactory(title="Automatic licence termination")
+    DeadlineFactory(commitment=followed, due_on=date(2026, 11, 1))
+    early = SubscriberFactory(commitments=[followed], confirmed_at=timezone.make_aware(datetime(2026, 10, 1)))
+    SubscriberFactory(commitments=[followed], confirmed_at=timezone.make_aware(datetime(2026, 11, 20)))
+    report = alert_passed_deadlines(on=TODAY)
+    assert (report.planned, report.sent) == (1, 1)
+    assert [message.to for message in mail.outbox] == [[early.email]]

@@ -52,7 +52,9 @@ def test_help_for_families_only_links_out_to_well_known_organisations(client):
     page = _page(client, "/what-is-an-ipp-sentence/")
     help_section = page.split('id="ipp-help"')[1].split("</section>")[0]
     links = re.findall(r'href="([^"]+)"', help_section)
-    assert links == [
+    # First the tracker's own page for families, with contact details and the glossary (#33).
+    assert links[:2] == ["/what-can-i-do/", "/glossary/"]
+    assert links[2:] == [
         "https://www.prisonersfamilies.org/",
         "https://www.prisonadvice.org.uk/",
         "https://prisonreformtrust.org.uk/",

@@ -577,7 +577,7 @@ def test_list_rows_label_every_cell_link_the_record_escape_text_and_mark_what_is
     ]
     assert f'<a href="/questions/{question.pk}/">House of Commons UIN-1</a>' in row
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in row and "<script>alert" not in answers
-    assert 'data-label="Asked by">—</td>' in row  # the column default for an empty value
+    assert 'data-label="Asked by">Not known</td>' in row  # the column default for an empty value
     assert 'data-label="Status"><span class="status status-delayed">Delayed</span>' in commitments
     assert "Panels &lt;b&gt;now&lt;/b&gt;</a>" in commitments and 'data-label="Owner">—</td>' in commitments
 

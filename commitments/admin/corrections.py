@@ -12,16 +12,34 @@ from ..models import Correction, CorrectionState
 from ..services import decide_correction
 
 
+class KnownFromFilter(admin.SimpleListFilter):
+    """How the reader knows: from their own experience (no source needed) or from a source they give."""
+
+    title = "how the reader knows"
+    parameter_name = "known_from"
+
+    def lookups(self, request, model_admin):
+        return [("experience", "Own experience"), ("source", "A source")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "experience":
+            return queryset.filter(from_own_experience=True)
+        if self.value() == "source":
+            return queryset.filter(from_own_experience=False)
+        return queryset
+
+
 @admin.register(Correction)
 class CorrectionAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "commitment", "state", "summary", "wants_reply"]
-    list_filter = ["state", "commitment__theme", "created_at"]
+    list_display = ["created_at", "commitment", "state", "summary", "known_from", "wants_reply"]
+    list_filter = ["state", KnownFromFilter, "commitment__theme", "created_at"]
     list_select_related = ["commitment"]
     search_fields = ["what_is_wrong", "source", "email", "commitment__title", "commitment__slug"]
     date_hierarchy = "created_at"
     fields = [
         "commitment_link",
         "what_is_wrong",
+        "known_from",
         "source",
         "email",
         "created_at",
@@ -33,6 +51,7 @@ class CorrectionAdmin(admin.ModelAdmin):
     readonly_fields = [
         "commitment_link",
         "what_is_wrong",
+        "known_from",
         "source",
         "email",
         "created_at",
@@ -47,6 +66,12 @@ class CorrectionAdmin(admin.ModelAdmin):
     @admin.display(description="What is wrong")
     def summary(self, correction: Correction) -> str:
         return Truncator(correction.what_is_wrong).chars(80)
+
+    @admin.display(description="How the reader knows", ordering="from_own_experience")
+    def known_from(self, correction: Correction) -> str:
+        if correction.from_own_experience:
+            return "Own experience" + (" (and a source)" if correction.source.strip() else "")
+        return "A source"
 
     @admin.display(description="Wants a reply", boolean=True)
     def wants_reply(self, correction: Correction) -> bool:

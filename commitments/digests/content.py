@@ -10,10 +10,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.db.models import Max
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.text import Truncator
 
+from .. import recent
 from ..models import (
     Commitment,
     DigestFrequency,
@@ -52,6 +54,7 @@ class NewAnswer:
     evidence: list[Evidence]
     theme_ids: frozenset[int]
     commitment_ids: frozenset[int]
+    observed_at: datetime | None = None  # when the answer (or correction) was seen, in the window
 
     @property
     def excerpt(self) -> str:
@@ -107,15 +110,21 @@ class DigestContent:
             commitments=follows.commitments & frozenset(self.commitment_ids),
         )
 
-    def for_follows(self, follows: Follows | None) -> DigestContent:
-        """Only what concerns `follows` (None: everything). An answer whose evidence is new in this
-        digest is shown once, under evidence."""
+    def for_follows(self, follows: Follows | None, *, since: datetime | None = None) -> DigestContent:
+        """Only what concerns `follows` (None: everything), and only what was recorded at or after
+        `since`: a subscriber who confirmed inside the window hears only of what happened after
+        (their first alert must not report as news a status recorded before they asked). An answer
+        whose evidence is new in this digest is shown once, under evidence."""
         if follows is None:
             changes, evidence, answers = self.status_changes, self.evidence, self.answers
         else:
             changes = [c for c in self.status_changes if follows.covers(c.commitment)]
             evidence = [e for e in self.evidence if follows.covers(e.commitment)]
             answers = [a for a in self.answers if any(follows.covers(e.commitment) for e in a.evidence)]
+        if since is not None:
+            changes = [c for c in changes if c.created_at >= since]
+            evidence = [e for e in evidence if e.recorded_at >= since]
+            answers = [a for a in answers if a.observed_at and a.observed_at >= since]
         evidenced = {item.question_id for item in evidence}
         return DigestContent(
             frequency=self.frequency,
@@ -164,21 +173,20 @@ def build_content(*, frequency: str, starts_at: datetime, ends_at: datetime) -> 
 
     - status changes of published commitments, by when they were recorded (`created_at`), not by
       their effective date, so a change back-dated by an editor is still news;
-    - evidence confirmed in the window (`reviewed_at`), with its quote;
+    - evidence confirmed in the window (`reviewed_at`, or when stored if not kept), with its quote;
     - new answers (not in as-it-happens alerts): an answer or correction Parliament gave, observed in
       the window (a question event), to a question that confirmed evidence already links to a
       published commitment. The theme comes from those commitments: a question has no theme of its own.
     """
     window = {"gte": starts_at, "lt": ends_at}
+    # The one recent-changes query (commitments/recent.py), grouped here by theme and commitment.
     changes = list(
-        StatusChange.objects.published()
-        .filter(created_at__gte=window["gte"], created_at__lt=window["lt"])
+        recent.status_changes(since=starts_at, until=ends_at)
         .select_related("commitment__theme", "question")
         .order_by("commitment__theme__name", "commitment__title", "created_at", "pk")
     )
     evidence = list(
-        Evidence.objects.published()
-        .filter(reviewed_at__gte=window["gte"], reviewed_at__lt=window["lt"])
+        recent.confirmed_evidence(since=starts_at, until=ends_at)
         .select_related("commitment__theme", "question", "statement", "contribution")
         .order_by("commitment__theme__name", "commitment__title", "-question__date_answered", "pk")
     )
@@ -193,8 +201,9 @@ def build_content(*, frequency: str, starts_at: datetime, ends_at: datetime) -> 
             question__events__observed_at__lt=window["lt"],
         )
         .select_related("commitment__theme", "question")
+        # The last time the answer was seen in the window (the filter's join), one row per evidence.
+        .annotate(observed_at=Max("question__events__observed_at"))
         .order_by("-question__date_answered", "question_id", "commitment__title")
-        .distinct()
     )
     by_question: dict[int, list[Evidence]] = defaultdict(list)
     for item in linked:
@@ -210,6 +219,7 @@ def build_content(*, frequency: str, starts_at: datetime, ends_at: datetime) -> 
             evidence=items,
             theme_ids=frozenset(item.commitment.theme_id for item in items),
             commitment_ids=frozenset(item.commitment_id for item in items),
+            observed_at=max(item.observed_at for item in items),
         )
         for items in by_question.values()
     ]

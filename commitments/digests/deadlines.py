@@ -50,12 +50,15 @@ def passed_deadlines(on: date) -> list[Deadline]:
 
 
 def plan_deadline_alerts(on: date) -> int:
-    """A pending alert for each confirmed follower of each passed deadline's commitment; rows that
-    exist already (planned or sent) are left alone."""
+    """A pending alert for each confirmed follower of each passed deadline's commitment who had
+    confirmed by the promised day: a date that passed before someone followed is not news to them.
+    Rows that exist already (planned or sent) are left alone."""
     rows = [
         DeadlineAlert(deadline=deadline, subscriber=subscriber)
         for deadline in passed_deadlines(on)
-        for subscriber in Subscriber.objects.confirmed().filter(commitments=deadline.commitment_id)
+        for subscriber in Subscriber.objects.confirmed().filter(
+            commitments=deadline.commitment_id, confirmed_at__date__lte=deadline.due_on
+        )
     ]
     before = DeadlineAlert.objects.count()
     DeadlineAlert.objects.bulk_create(rows, ignore_conflicts=True)

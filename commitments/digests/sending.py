@@ -194,7 +194,7 @@ def _send_period(
 ) -> None:
     pending = DigestDelivery.objects.filter(period=period).pending()
     follows = _follows(pending, content)
-    rendered: dict[Follows | None, RenderedDigest | None] = {}
+    rendered: dict[tuple[Follows | None, datetime | None], RenderedDigest | None] = {}
     is_alert = period.frequency == DigestFrequency.AS_IT_HAPPENS
     last_pk = 0
     while True:
@@ -233,9 +233,13 @@ def _send_period(
                         )
                     )
                     continue
-                key = None if subscriber.all_themes else follows.get(subscriber.pk, Follows())
+                # Only what was recorded after they confirmed: a subscriber who confirmed inside
+                # this window gets a cut of their own; everyone else shares renderings by follows.
+                confirmed = subscriber.confirmed_at
+                since = confirmed if confirmed and confirmed > period.starts_at else None
+                key = (None if subscriber.all_themes else follows.get(subscriber.pk, Follows()), since)
                 if key not in rendered:
-                    part = content.for_follows(key)
+                    part = content.for_follows(key[0], since=since)
                     rendered[key] = None if part.is_empty else render_digest(part)
                 if rendered[key] is None:
                     skipped.append((delivery.pk, "Nothing new on what the subscriber follows."))

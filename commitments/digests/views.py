@@ -3,6 +3,8 @@ Never cached, never given an ETag: each is one person's (see public/cache.py).""
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
@@ -41,18 +43,39 @@ def _follow_initial(request) -> dict:
     happens chosen; ?theme=<slug> (a theme page's link) ticks that theme with the weekly digest.
     Unknown or unpublished slugs, and anything else in the query, are ignored."""
     slugs = request.GET.getlist("commitment")[:20]
-    chosen = list(Commitment.objects.published().filter(slug__in=slugs)) if slugs else []
+    chosen = list(Commitment.objects.published().filter(slug__in=slugs).order_by("title")) if slugs else []
     if chosen:
         return {"commitments": chosen, "frequency": DigestFrequency.AS_IT_HAPPENS}
     theme_slugs = request.GET.getlist("theme")[:20]
-    themes = list(Theme.objects.filter(slug__in=theme_slugs)) if theme_slugs else []
+    themes = list(Theme.objects.filter(slug__in=theme_slugs).order_by("name")) if theme_slugs else []
     return {"themes": themes, "frequency": DigestFrequency.WEEKLY} if themes else {}
+
+
+def _following(initial: dict) -> dict:
+    """What a "Follow" link chose, named at the top of the short form, and the query that keeps it
+    when the form is sent back with an error."""
+    if initial.get("commitments"):
+        chosen = initial["commitments"]
+        return {
+            "following": [commitment.title for commitment in chosen],
+            "following_kind": "commitment",
+            "follow_query": urlencode([("commitment", commitment.slug) for commitment in chosen]),
+        }
+    if initial.get("themes"):
+        chosen = initial["themes"]
+        return {
+            "following": [theme.name for theme in chosen],
+            "following_kind": "theme",
+            "follow_query": urlencode([("theme", theme.slug) for theme in chosen]),
+        }
+    return {}
 
 
 @never_cache
 def subscribe_view(request):
     """The form. Every valid request gets the same redirect, subscribed already or not."""
-    form = SubscribeForm(request.POST or None, initial=_follow_initial(request))
+    initial = _follow_initial(request)
+    form = SubscribeForm(request.POST or None, initial=initial)
     if request.method == "POST":
         valid = form.is_valid()
         # Only a valid, normalised address is counted as one: a variant of it is not a new address.
@@ -68,7 +91,8 @@ def subscribe_view(request):
             )
             return redirect("commitments:subscribe_sent")
     status = 400 if form.is_bound else 200
-    return render(request, "commitments/subscribe/form.html", {"form": form}, status=status)
+    context = {"form": form, **_following(initial)}
+    return render(request, "commitments/subscribe/form.html", context, status=status)
 
 
 @never_cache

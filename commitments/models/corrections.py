@@ -21,7 +21,11 @@ class Correction(models.Model):
     commitment = models.ForeignKey(Commitment, on_delete=models.PROTECT, related_name="corrections")
     what_is_wrong = models.TextField()
     source = models.TextField(
-        help_text="Where the reader says the right information is: a link or a reference."
+        blank=True, help_text="Where the reader says the right information is: a link or a reference."
+    )
+    from_own_experience = models.BooleanField(
+        default=False,
+        help_text="The reader says they know this from their own experience (no source needed).",
     )
     email = models.EmailField(max_length=254, blank=True, help_text="Given only if the reader wants a reply.")
     state = models.CharField(max_length=10, choices=State.choices, default=State.NEW)

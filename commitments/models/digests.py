@@ -3,17 +3,54 @@
 from __future__ import annotations
 
 import secrets
+from typing import Self
 
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 
 from .choices import DeliveryState, DigestFrequency, SubscriberState, in_choices
 from .plan import Commitment, Theme
-from .querysets import DigestDeliveryQuerySet, SubscriberQuerySet
 
 
 def new_subscriber_token() -> str:
     return secrets.token_urlsafe(24)
+
+
+class SubscriberQuerySet(models.QuerySet):
+    def confirmed(self) -> Self:
+        """Confirmed and still subscribed: the only addresses a digest goes to."""
+        return self.filter(confirmed_at__isnull=False, unsubscribed_at__isnull=True)
+
+    def pending(self) -> Self:
+        return self.filter(confirmed_at__isnull=True, unsubscribed_at__isnull=True)
+
+    def unsubscribed(self) -> Self:
+        return self.filter(unsubscribed_at__isnull=False)
+
+    def due(self, period) -> Self:
+        """Who gets `period`'s digest: its frequency, confirmed before it ended, still subscribed.
+        A daily digest also goes to as-it-happens subscribers whose alerts in that day went over the
+        daily cap: the rest of their day is rolled into it."""
+        due = Q(frequency=period.frequency)
+        if period.frequency == DigestFrequency.DAILY:
+            Delivery = self.model._meta.get_field("deliveries").related_model
+            capped = Delivery.objects.filter(
+                subscriber=OuterRef("pk"),
+                state=DeliveryState.CAPPED,
+                period__frequency=DigestFrequency.AS_IT_HAPPENS,
+                period__starts_at__lt=period.ends_at,
+                period__ends_at__gt=period.starts_at,
+            )
+            due |= Q(Exists(capped), frequency=DigestFrequency.AS_IT_HAPPENS)
+        return self.confirmed().filter(due, confirmed_at__lt=period.ends_at)
+
+
+class DigestDeliveryQuerySet(models.QuerySet):
+    def pending(self) -> Self:
+        return self.filter(state=DeliveryState.PENDING)
+
+    def sent(self) -> Self:
+        return self.filter(state=DeliveryState.SENT)
 
 
 class Subscriber(models.Model):
@@ -69,6 +106,19 @@ class Subscriber(models.Model):
         if self.frequency == DigestFrequency.AS_IT_HAPPENS:
             return "email alerts as it happens"
         return f"{self.get_frequency_display().lower()} email digests"
+
+    def follows_described(self) -> list[str]:
+        """What this address follows, one line each, for the confirmation email and page: the
+        commitments by title, then the themes, or everything."""
+        if self.all_themes:
+            return ["Every theme and commitment, including ones added later"]
+        commitments = [
+            f"“{title}”" for title in self.commitments.order_by("title").values_list("title", flat=True)
+        ]
+        themes = [
+            f"The theme “{name}”" for name in self.themes.order_by("name").values_list("name", flat=True)
+        ]
+        return commitments + themes
 
     def still_due(self, frequency: str) -> bool:
         """Decided again at sending, as planning may be stale: still confirmed, and still on that

@@ -10,12 +10,12 @@ from datetime import date, datetime, timedelta
 from typing import Self
 
 from django.db import models
-from django.db.models import BooleanField, Case, Count, Exists, Max, OuterRef, Q, Subquery, Value, When
+from django.db.models import BooleanField, Case, Count, Max, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
 from ..exceptions import ImmutableRecord
-from .choices import DeliveryState, DigestFrequency, EvidenceState, RecheckRunOutcome, Status
+from .choices import EvidenceState, RecheckRunOutcome, Status
 from .search import full_text_search
 from .signals import bulk_written
 
@@ -283,6 +283,12 @@ class WrittenQuestionQuerySet(BulkWriteSignalsQuerySet):
             "answering_body",
         )
 
+    def newest_known_first(self) -> Self:
+        """Newest answer first by what is known of its date: an answer whose day is not known is
+        placed by the day it is known to have come after (`answered_after`); one with neither, last."""
+        known = Coalesce("date_answered", "answered_after")
+        return self.order_by(known.desc(nulls_last=True), "-pk")
+
     def search(self, words: str) -> Self:
         """Answers matching a reader's words, best first, then newest (models/search.py)."""
         found = full_text_search(
@@ -361,40 +367,3 @@ class RecheckRunQuerySet(models.QuerySet):
         """The day of the latest run of this kind that fetched everything since the mark before it;
         None before the first."""
         return self.succeeded().filter(kind=kind, advances_mark=True).aggregate(mark=Max("window_to"))["mark"]
-
-
-class SubscriberQuerySet(models.QuerySet):
-    def confirmed(self) -> Self:
-        """Confirmed and still subscribed: the only addresses a digest goes to."""
-        return self.filter(confirmed_at__isnull=False, unsubscribed_at__isnull=True)
-
-    def pending(self) -> Self:
-        return self.filter(confirmed_at__isnull=True, unsubscribed_at__isnull=True)
-
-    def unsubscribed(self) -> Self:
-        return self.filter(unsubscribed_at__isnull=False)
-
-    def due(self, period) -> Self:
-        """Who gets `period`'s digest: its frequency, confirmed before it ended, still subscribed.
-        A daily digest also goes to as-it-happens subscribers whose alerts in that day went over the
-        daily cap: the rest of their day is rolled into it."""
-        due = Q(frequency=period.frequency)
-        if period.frequency == DigestFrequency.DAILY:
-            Delivery = self.model._meta.get_field("deliveries").related_model
-            capped = Delivery.objects.filter(
-                subscriber=OuterRef("pk"),
-                state=DeliveryState.CAPPED,
-                period__frequency=DigestFrequency.AS_IT_HAPPENS,
-                period__starts_at__lt=period.ends_at,
-                period__ends_at__gt=period.starts_at,
-            )
-            due |= Q(Exists(capped), frequency=DigestFrequency.AS_IT_HAPPENS)
-        return self.confirmed().filter(due, confirmed_at__lt=period.ends_at)
-
-
-class DigestDeliveryQuerySet(models.QuerySet):
-    def pending(self) -> Self:
-        return self.filter(state=DeliveryState.PENDING)
-
-    def sent(self) -> Self:
-        return self.filter(state=DeliveryState.SENT)

@@ -6,17 +6,17 @@ recorded (created, not updated: an edit must not re-announce old news), and each
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import datetime
 
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 
+from .. import recent
 from ..models import Commitment, Deadline, Evidence, IndicatorPoint, Recommendation, StatusChange, Theme
-from ..models.deadlines import today
 from ..public.sharing import SiteAddressRequest
+from ..public.whats_new import DEFAULT_DAYS, WhatsNewForm, since_days_ago
 
 ENTRIES = 50
 
@@ -31,22 +31,23 @@ class Entry:
     source: str
 
 
-def updates(*, commitments=None) -> list[Entry]:
-    """The newest status changes and confirmed evidence of the given published commitments."""
-    changes = (
-        StatusChange.objects.published().select_related("commitment", "question").order_by("-created_at")
-    )
-    evidence = (
-        Evidence.objects.published()
-        .select_related("commitment", "question", "statement", "contribution")
-        .order_by("-reviewed_at")
-    )
-    if commitments is not None:
-        changes = changes.filter(commitment__in=commitments)
-        evidence = evidence.filter(commitment__in=commitments)
-    entries = [_status_entry(change) for change in changes[:ENTRIES]]
-    entries += [_evidence_entry(item) for item in evidence[:ENTRIES]]
-    return sorted(entries, key=lambda entry: entry.recorded, reverse=True)[:ENTRIES]
+def updates(*, commitments=None, kinds=(recent.STATUS, recent.EVIDENCE), since=None) -> list[Entry]:
+    """The newest changes (status changes and confirmed evidence unless told otherwise) of the given
+    published commitments, from the one recent-changes query."""
+    return [
+        entry(change)
+        for change in recent.recent_changes(commitments=commitments, kinds=kinds, since=since, limit=ENTRIES)
+    ]
+
+
+def entry(change: recent.Change) -> Entry:
+    """A feed entry for any kind of recent change."""
+    return {
+        recent.STATUS: _status_entry,
+        recent.EVIDENCE: _evidence_entry,
+        recent.FIGURE: _figure_entry,
+        recent.DEADLINE: _deadline_entry,
+    }[change.kind](change.record)
 
 
 def _status_entry(change: StatusChange) -> Entry:
@@ -70,7 +71,7 @@ def _evidence_source_name(item: Evidence) -> str:
 
 
 def _evidence_entry(item: Evidence) -> Entry:
-    recorded = item.reviewed_at or timezone.make_aware(datetime.combine(item.created_at.date(), time()))
+    recorded = recent.evidence_recorded(item)
     return Entry(
         key=f"evidence-{item.pk}",
         title=f"{item.commitment.title}: new evidence from {_evidence_source_name(item)}",
@@ -128,6 +129,24 @@ class UpdatesFeed(Feed):
 
     def item_updateddate(self, item: Entry):
         return item.recorded
+
+
+class WhatsNewFeed(UpdatesFeed):
+    """The What's new page as a feed: every kind of change of the last `?days=` (30 unless one of the
+    page's choices is given), newest first, at most ENTRIES."""
+
+    title = "IPP Action Plan tracker: what's new"
+    subtitle = "Status changes, new evidence, new official figures and promised dates that passed."
+
+    def get_object(self, request):
+        form = WhatsNewForm(request.GET or None)
+        return (form.cleaned_data.get("days") if form.is_bound and form.is_valid() else None) or DEFAULT_DAYS
+
+    def link(self):
+        return reverse("commitments:whats_new")
+
+    def items(self, days: int):
+        return updates(kinds=recent.KINDS, since=since_days_ago(days))
 
 
 class ThemeUpdatesFeed(UpdatesFeed):
@@ -195,28 +214,20 @@ class IndicatorPointsFeed(UpdatesFeed):
         return reverse("commitments:numbers")
 
     def items(self):
-        points = (
-            IndicatorPoint.objects.published()
-            .select_related("indicator", "revises")
-            .order_by("-created_at", "-pk")[:ENTRIES]
-        )
-        return [
-            Entry(
-                key=f"indicator-point-{point.pk}",
-                title=f"{point.indicator.name}: {point.value_text} {point.period_text}",
-                description=f"{point.source_title}."
-                + (f" Revises the figure first given as {point.revises.value_text}." if point.revises else "")
-                + (
-                    " Derived by the tracker's researchers, not published as one figure."
-                    if point.is_derived
-                    else ""
-                ),
-                link=reverse("commitments:numbers") + f"#point-{point.pk}",
-                recorded=point.created_at,  # created, not updated: an edit must not re-announce it
-                source=point.source_url,
-            )
-            for point in points
-        ]
+        return updates(kinds=[recent.FIGURE])
+
+
+def _figure_entry(point: IndicatorPoint) -> Entry:
+    return Entry(
+        key=f"indicator-point-{point.pk}",
+        title=f"{point.indicator.name}: {point.value_text} {point.period_text}",
+        description=f"{point.source_title}."
+        + (f" Revises the figure first given as {point.revises.value_text}." if point.revises else "")
+        + (" Derived by the tracker's researchers, not published as one figure." if point.is_derived else ""),
+        link=reverse("commitments:numbers") + f"#point-{point.pk}",
+        recorded=point.created_at,  # created, not updated: an edit must not re-announce it
+        source=point.source_url,
+    )
 
 
 def _deadline_words(deadline: Deadline) -> str:
@@ -239,16 +250,16 @@ class DeadlinesFeed(UpdatesFeed):
         return reverse("commitments:deadlines")
 
     def items(self):
-        passed = Deadline.objects.for_pages().filter(due_on__lt=today()).order_by("-due_on", "-pk")[:ENTRIES]
-        return [
-            Entry(
-                key=f"deadline-{deadline.pk}",
-                title=f"{deadline.owner_title}: the date of {deadline.due_on:%-d %B %Y} passed. "
-                f"{deadline.standing().text}",
-                description=_deadline_words(deadline),
-                link=reverse("commitments:deadlines") + f"#deadline-{deadline.pk}",
-                recorded=timezone.make_aware(datetime.combine(deadline.due_on + timedelta(days=1), time())),
-                source=deadline.source_url,
-            )
-            for deadline in passed
-        ]
+        return updates(kinds=[recent.DEADLINE])
+
+
+def _deadline_entry(deadline: Deadline) -> Entry:
+    return Entry(
+        key=f"deadline-{deadline.pk}",
+        title=f"{deadline.owner_title}: the date of {deadline.due_on:%-d %B %Y} passed. "
+        f"{deadline.standing().text}",
+        description=_deadline_words(deadline),
+        link=reverse("commitments:deadlines") + f"#deadline-{deadline.pk}",
+        recorded=recent.date_passed(deadline),
+        source=deadline.source_url,
+    )

@@ -15,6 +15,11 @@ class StaticPagesSitemap(Sitemap):
             "commitments:numbers",
             "commitments:deadlines",
             "commitments:about",
+            "commitments:whats_new",
+            "commitments:methodology",
+            "commitments:what_can_i_do",
+            "commitments:glossary",
+            "commitments:ipp_sentence",
             "api-docs",
         ]
 

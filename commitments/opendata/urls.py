@@ -29,6 +29,7 @@ urlpatterns = [
     ),
     path("api/v1/", include(api_urls)),
     path("feeds/updates.atom", public_data(feeds.UpdatesFeed()), name="feed"),
+    path("whats-new/feed.atom", public_data(feeds.WhatsNewFeed()), name="whats-new-feed"),
     path("recommendations/feed.atom", public_data(feeds.RecommendationsFeed()), name="recommendations-feed"),
     path("numbers/feed.atom", public_data(feeds.IndicatorPointsFeed()), name="indicator-points-feed"),
     path("deadlines/feed.atom", public_data(feeds.DeadlinesFeed()), name="deadlines-feed"),

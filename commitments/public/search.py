@@ -14,8 +14,10 @@ from ..models.search import SEARCH_CANDIDATES, search_time_limit
 from ..ops.rate_limits import client_address, within_limits
 from .forms import SearchForm, SearchKind
 from .pagination import CappedPaginator, page_number
-from .views import PER_PAGE
 
+# One kind of result paged through, best match first: a reader reads the top of a ranking, so
+# its pages stay short (the lists show up to views.PER_PAGE rows on a page).
+SEARCH_PER_PAGE = 25
 # Results of each kind shown together on a search's first page, before "all N commitments".
 SEARCH_GROUP_SIZE = 10
 # Searches per client are counted in windows this long (SEARCH_LIMIT_PER_MINUTE).
@@ -94,7 +96,7 @@ def search_groups(words: str, *, kind: str, number: int) -> list[dict]:
         }
         for group_kind, label in SearchKind.CHOICES[1:]:
             paginator = CappedPaginator(
-                found[group_kind], PER_PAGE if kind else SEARCH_GROUP_SIZE, cap=SEARCH_CANDIDATES
+                found[group_kind], SEARCH_PER_PAGE if kind else SEARCH_GROUP_SIZE, cap=SEARCH_CANDIDATES
             )
             group = {"kind": group_kind, "label": label, "count": paginator.count, "page": None}
             group["more"] = paginator.more_than_cap

@@ -160,8 +160,8 @@ class WrittenQuestionTable(StackedTable):
         attrs={"td": {"class": "nowrap"}},
         linkify=lambda record: reverse("commitments:question", args=[record.pk]),
     )
-    heading = tables.Column(verbose_name="Subject")
-    asking_member = tables.Column(verbose_name="Asked by")
+    heading = tables.Column(verbose_name="Subject", default="Not known")
+    asking_member = tables.Column(verbose_name="Asked by", default="Not known")
     house = tables.Column()
     date_answered = AnswerDateColumn(verbose_name="Answered")
     answering_body = tables.Column(verbose_name="Answered by")
@@ -176,6 +176,12 @@ class WrittenQuestionTable(StackedTable):
 
     def render_reference(self, record):
         return f"{record.get_house_display()} {record.uin}"
+
+    def order_date_answered(self, queryset, is_descending):
+        """By what is known of the date, as the list's own order: an undated answer by the day it is
+        known to have come after."""
+        ordered = queryset.newest_known_first()
+        return (ordered if is_descending else ordered.reverse()), True
 
     def render_house(self, record):
         return record.house

@@ -5,7 +5,7 @@ from django.db import transaction
 from django.urls import path
 from django.views.generic import TemplateView
 
-from . import numbers, recommendations, search, views
+from . import guides, numbers, recommendations, search, views, whats_new
 from .cache import public_data
 
 
@@ -40,6 +40,10 @@ urlpatterns = [
         page(TemplateView.as_view(template_name="commitments/ipp_sentence.html")),
         name="ipp_sentence",
     ),
+    path("whats-new/", page(whats_new.WhatsNewView.as_view()), name="whats_new"),
+    path("how-we-decide/", page(guides.MethodologyView.as_view()), name="methodology"),
+    path("what-can-i-do/", page(guides.WhatCanIDoView.as_view()), name="what_can_i_do"),
+    path("glossary/", page(guides.GlossaryView.as_view()), name="glossary"),
     # Conditional (ETag), but never kept whole by a shared cache: every reader's words would be a page.
     path("search/", page(search.SearchView.as_view()), name="search"),
     # Neither cached nor conditional: it shows when Parliament was last re-checked.

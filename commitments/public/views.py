@@ -42,7 +42,8 @@ from .shared import (
 from .sharing import canonical_url, filter_query
 from .tables import CommitmentTable, WrittenQuestionTable
 
-PER_PAGE = 25
+# A researcher sees a whole list at once: every list of up to this many rows is one page.
+PER_PAGE = 100
 
 
 class HomeView(TemplateView):
@@ -264,8 +265,9 @@ class QuestionListView(ValidatedListMixin, FilterView):
     template_name = "commitments/question_list.html"
 
     def get_queryset(self):
-        # Matches the index: questions still awaiting an answer first, then the newest answers.
-        return WrittenQuestion.objects.published().for_list().order_by("-date_answered", "-pk")
+        # Newest first by what is known of the date: an undated answer by the day it is known to have
+        # come after (the page says so), one with nothing known last.
+        return WrittenQuestion.objects.published().for_list().newest_known_first()
 
 
 class QuestionDetailView(DetailView):

@@ -8,14 +8,21 @@ from ..models import Commitment, Correction, CorrectionState
 
 
 def suggest_correction(
-    *, commitment: Commitment, what_is_wrong: str, source: str, email: str = ""
+    *,
+    commitment: Commitment,
+    what_is_wrong: str,
+    source: str = "",
+    from_own_experience: bool = False,
+    email: str = "",
 ) -> Correction:
     """Keep a reader's correction as they typed it, as new. Nothing public changes: an editor reads
-    it in the admin and, if it is right, makes the change through the usual services."""
+    it in the admin and, if it is right, makes the change through the usual services. A reader who
+    knows it from their own experience need give no source; editors see it labelled so."""
     return Correction.objects.create(
         commitment=commitment,
         what_is_wrong=what_is_wrong,
         source=source,
+        from_own_experience=from_own_experience,
         email=email,
         state=CorrectionState.NEW,
     )
