@@ -12,6 +12,8 @@ from commitments.public.views import PER_PAGE
 from .factories import CommitmentFactory, RecommendationFactory, WrittenQuestionFactory
 from .pages import get_page
 
+pytestmark = pytest.mark.django_db
+
 
 def _rows(page: str) -> list[str]:
     return re.findall(r"<tr><td.*?</tr>", page, flags=re.DOTALL)

@@ -516,7 +516,7 @@ def test_the_commitments_csv_says_where_each_status_stands_and_what_it_rests_on(
     )
 
 
-def test_each_public_table_is_described_once_for_its_csv_its_api_and_its_dictionary(client):
+def test_each_public_table_is_described_once_for_its_csv_its_api_and_its_dictionary(db, client):
     """commitments, status changes, evidence, questions and their events, series, their points and
     deadlines: shape.py gives the CSV header, the API's fields and help texts, and the data
     dictionary's section alike."""

@@ -265,9 +265,9 @@ def test_the_promise_is_quoted_cited_and_labelled_by_whose_words_they_are(client
     )
     page = client.get(f"/commitments/{commitment.slug}/").content.decode()
     assert (
-        "An official description of the plan</strong>: Ministry of Justice, Commons written answer 15167"
-        in page
-    )
+        "An official description of the plan</strong>: Ministry of Justice, Commons "
+        '<a class="glossary-term" href="/glossary/#written-answer">written answer</a> 15167'
+    ) in page  # the page's first "written answer" links the glossary
     assert "<blockquote" in page and "The first is the roll out of IPP Delivery Plans" in page
     assert QS + "2024-11-20/15167" in page
     assert 'Read on: <a href="https://parallelparliament.co.uk/question/15167/probation"' in page
