@@ -51,12 +51,13 @@ class EvidenceAdmin(ReviewActions, HistoryAdmin):
     list_filter = ["state", ("question__date_answered", admin.DateFieldListFilter), "commitment__theme"]
     search_fields = ["excerpt", "commitment__title", "question__uin", "question__heading", "statement__uin"]
     autocomplete_fields = ["commitment", "question", "statement", "contribution"]
+    exclude = ["reasons"]  # shown in an editor's words as "why" (reasons_for_editors)
     # The state changes only through the confirm / reject actions, which record the reviewer; what
     # the matcher found, and the status change an accepted suggestion made, are records.
     readonly_fields = [
         "state",
         "score",
-        "reasons",
+        "why",
         "matched_terms",
         "suggested_status",
         "status_cue",
@@ -73,6 +74,11 @@ class EvidenceAdmin(ReviewActions, HistoryAdmin):
     @admin.display(description="answered, made or said", ordering="question__date_answered")
     def answered(self, obj):
         return date_format(obj.source.day) if obj.source.day else "—"
+
+    @admin.display(description="Why it was suggested")
+    def why(self, obj):
+        reasons = reasons_for_editors(obj.reasons)
+        return format_html("<br>".join(["{}"] * len(reasons)), *reasons) if reasons else "—"
 
     @admin.display(description="reviewed", ordering="reviewed_at")
     def reviewed(self, obj):
@@ -100,6 +106,34 @@ def highlight(text: str, terms: list[str]) -> SafeString:
         parts += [escape(text[last : found.start()]), format_html("<mark>{}</mark>", found.group(0))]
         last = found.end()
     return mark_safe("".join([*parts, escape(text[last:])]))  # every part was escaped above
+
+
+_REWORDED = [
+    # The matcher's own line: the screen says "strong" or "weak" match instead of numbers.
+    (re.compile(r"^Scored [\d.]+ \(suggested from [\d.]+\)\.?$"), None),
+    (re.compile(r"^Matched: (.*?)\.?$"), "Words it shares with the commitment: {0}."),
+    (
+        re.compile(r"^Lowered \d+% for resembling.*$"),
+        "Counts for less: it resembles passages editors rejected.",
+    ),
+    (re.compile(r"^Labelled in [^:]*:\s*(.*?)$"), "From the research notes: {0}"),
+]
+_FILE_NAME = re.compile(r"\b[\w.-]+\.(?:jsonl|json|csv|py)\b")
+
+
+def reasons_for_editors(reasons: list[str]) -> list[str]:
+    """Why a passage was suggested, in an editor's words: no scores against a threshold, no file
+    names (stored reasons keep what the matcher and the loader wrote)."""
+    worded = []
+    for reason in reasons:
+        for pattern, words in _REWORDED:
+            if found := pattern.match(reason.strip()):
+                reason = words.format(*found.groups()) if words else ""
+                break
+        reason = _FILE_NAME.sub("the research notes", reason)
+        if reason and reason != "From the research notes: ":
+            worded.append(reason.rstrip(": ") if reason.endswith(": ") else reason)
+    return worded
 
 
 @admin.register(EvidenceSuggestion)
@@ -130,7 +164,8 @@ class EvidenceSuggestionAdmin(ReviewActions, admin.ModelAdmin):
 
     @admin.display(description="Why")
     def why(self, obj):
-        return format_html("<br>".join(["{}"] * len(obj.reasons)), *obj.reasons) if obj.reasons else "—"
+        reasons = reasons_for_editors(obj.reasons)
+        return format_html("<br>".join(["{}"] * len(reasons)), *reasons) if reasons else "—"
 
     @admin.display(description="Suggested status", ordering="suggested_status")
     def status_hint(self, obj):

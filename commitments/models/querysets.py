@@ -293,10 +293,21 @@ class WrittenQuestionQuerySet(BulkWriteSignalsQuerySet):
     def awaiting_triage(self) -> Self:
         """The triage queue: substantive answers naming IPP that no editor has triaged, newest
         first. An answer leaves it when an editor marks it done (with a confirmed link) or
-        not evidence for any commitment (commitments.services.triage)."""
+        not evidence for any commitment (commitments.services.triage), or when a bulk clear of an
+        old backlog takes it. It comes back when it is corrected, or its text changes, after it was
+        triaged: `returned_as` is then that event's kind ("corrected", "text_changed"), else ""."""
+        from .questions import QuestionEvent  # querysets is a leaf the models import
+
+        changed = QuestionEvent.objects.filter(
+            question=OuterRef("pk"),
+            kind__in=[QuestionEvent.Kind.CORRECTED, QuestionEvent.Kind.TEXT_CHANGED],
+            observed_at__gt=OuterRef("triaged_at"),
+        ).order_by("-observed_at", "-pk")
         return (
             self.answered()
-            .filter(is_about_ipp=True, is_withdrawn=False, triaged_at__isnull=True)
+            .filter(is_about_ipp=True, is_withdrawn=False)
+            .annotate(returned_as=Coalesce(Subquery(changed.values("kind")[:1]), Value("")))
+            .filter(Q(triaged_at__isnull=True) | ~Q(returned_as=""))
             .order_by(models.F("date_answered").desc(), "-id")
         )
 
