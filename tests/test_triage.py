@@ -222,7 +222,8 @@ def test_linking_another_commitment_confirms_it_with_the_chosen_sentences(client
     client.force_login(editor)
 
     client.post(
-        decide_url(question), answer_form(question, "link", link_commitment=dashboard.title, sentence=["2", "3"])
+        decide_url(question),
+        answer_form(question, "link", link_commitment=dashboard.title, sentence=["2", "3"]),
     )
 
     evidence = Evidence.objects.get(question=question, commitment=dashboard)

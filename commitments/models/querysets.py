@@ -18,6 +18,7 @@ from ..exceptions import ImmutableRecord
 from .choices import DeliveryState, DigestFrequency, EvidenceState, RecheckRunOutcome, Status
 from .search import full_text_search
 from .signals import bulk_written
+from .triage_queue import AwaitingTriage
 
 # A related question's record as received, its answer as HTML and its stored search vector: large,
 # and unused where a page only names, dates and quotes the answer (the quote is from the plain text).
@@ -251,7 +252,7 @@ class EvidenceQuerySet(BulkWriteSignalsQuerySet):
         )
 
 
-class WrittenQuestionQuerySet(BulkWriteSignalsQuerySet):
+class WrittenQuestionQuerySet(AwaitingTriage, BulkWriteSignalsQuerySet):
     def published(self) -> Self:
         """What the public sees: answers that name IPP, or that evidence a published commitment.
 
@@ -289,27 +290,6 @@ class WrittenQuestionQuerySet(BulkWriteSignalsQuerySet):
 
     def answered(self) -> Self:
         return self.filter(date_answered__isnull=False, answer_is_holding=False)
-
-    def awaiting_triage(self) -> Self:
-        """The triage queue: substantive answers naming IPP that no editor has triaged, newest
-        first. An answer leaves it when an editor marks it done (with a confirmed link) or
-        not evidence for any commitment (commitments.services.triage), or when a bulk clear of an
-        old backlog takes it. It comes back when it is corrected, or its text changes, after it was
-        triaged: `returned_as` is then that event's kind ("corrected", "text_changed"), else ""."""
-        from .questions import QuestionEvent  # querysets is a leaf the models import
-
-        changed = QuestionEvent.objects.filter(
-            question=OuterRef("pk"),
-            kind__in=[QuestionEvent.Kind.CORRECTED, QuestionEvent.Kind.TEXT_CHANGED],
-            observed_at__gt=OuterRef("triaged_at"),
-        ).order_by("-observed_at", "-pk")
-        return (
-            self.answered()
-            .filter(is_about_ipp=True, is_withdrawn=False)
-            .annotate(returned_as=Coalesce(Subquery(changed.values("kind")[:1]), Value("")))
-            .filter(Q(triaged_at__isnull=True) | ~Q(returned_as=""))
-            .order_by(models.F("date_answered").desc(), "-id")
-        )
 
     def not_evidence(self) -> Self:
         """Answers an editor found to be evidence for no commitment: the same as
