@@ -36,7 +36,8 @@ ANSWER = (
 # What must never show on an editor's screen: file names, the matcher's numbers against its
 # threshold, debugging words.
 INTERNAL = re.compile(
-    r"\.jsonl|\.csv\b|Scored \d|suggested from \d|threshold|MATCH_|Traceback|DEBUG|\bNone\b(?! available)|\{\{|\{%",
+    r"\.jsonl|\.csv\b|Scored \d|suggested from \d|threshold|MATCH_|Traceback|DEBUG"
+    r"|\bNone\b(?! available)|\{\{|\{%",
     re.IGNORECASE,
 )
 

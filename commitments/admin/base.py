@@ -17,7 +17,7 @@ class HistoryAdmin(SimpleHistoryAdmin):
     """History is there to read. Reverting from it would write old values around the services
     (an old status without a status change, a confirmation without a reviewer), so it is refused."""
 
-    formfield_overrides = TYPED_DATES
+    formfield_overrides = EDITOR_FIELDS
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         if request.method == "POST":

@@ -84,6 +84,7 @@ class PromiseWordingInline(admin.StackedInline):
 
     model = PromiseWording
     extra = 0
+    formfield_overrides = EDITOR_FIELDS
     fields = [
         ("kind", "action_plan"),
         "quote",

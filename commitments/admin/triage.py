@@ -24,7 +24,7 @@ from ..exceptions import TrackerError
 from ..models import AnswerToTriage, Commitment, Evidence, WrittenQuestion
 from ..services import decide_candidate, finish_triage, link_commitment, mark_not_evidence
 from ..services.triage import Decision, clear_backlog, confirm_and_finish
-from .dates import TypedDateField
+from .dates import TYPED_DATES, TypedDateField
 from .evidence import highlight, reasons_for_editors
 
 DONE, NOT_EVIDENCE, LINK = "done", "not_evidence", "link"
@@ -73,6 +73,8 @@ def _number(text: str | None, default: int = 1) -> int:
 @admin.register(AnswerToTriage)
 class AnswerTriageAdmin(admin.ModelAdmin):
     """Only the screen and the decisions on it: no add, change or delete pages."""
+
+    formfield_overrides = TYPED_DATES
 
     def has_add_permission(self, request):
         return False
