@@ -70,7 +70,14 @@ class CommitmentAdminForm(forms.ModelForm):
         queryset=WrittenQuestion.objects.all(),
         required=False,
         label="Evidenced by the answer to",
-        widget=AutocompleteSelect(StatusChange._meta.get_field("question"), admin.site),
+        widget=AutocompleteSelect(
+            StatusChange._meta.get_field("question"),
+            admin.site,
+            attrs={
+                "style": "width: 40em; max-width: 100%",
+                "aria-describedby": "id_status_question_helptext",
+            },
+        ),
         help_text="Type a UIN, a word of its subject, Commons or Lords, or the day it was answered.",
     )
     status_source_url = forms.URLField(required=False, label="Or a source URL", assume_scheme="https")
@@ -99,8 +106,9 @@ class CommitmentAdminForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if not self.is_bound:
+        if not self.is_bound and self.prefill:
             self.initial.update(self.prefill)
+            self.fields["new_status"].widget.attrs["autofocus"] = True  # what the editor came to check
 
     def clean(self):
         cleaned = super().clean()

@@ -16,6 +16,7 @@ from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.formats import date_format
 
 from ..analysis.suggestions import current_matcher
@@ -264,9 +265,14 @@ class AnswerTriageAdmin(admin.ModelAdmin):
 
 def status_change_url(evidence: Evidence, question: WrittenQuestion) -> str:
     """The commitment's page with a status change filled in from the answer: the status its words
-    suggest (if any), the day it was answered, the answer as evidence and a reason to edit; saving
-    it returns to this answer on the triage screen (CommitmentAdmin reads `triage`)."""
+    suggest (if any), the day it was answered (today when the latest change is later: history is
+    append-only), the answer as evidence and a reason to edit; saving it returns to this answer on
+    the triage screen (CommitmentAdmin reads `triage`)."""
     commitment = evidence.commitment
+    latest = commitment.status_changes.order_by("-effective_on").first()
+    effective = question.date_answered or timezone.localdate()
+    if latest is not None and effective < latest.effective_on:
+        effective = timezone.localdate()
     said = f"The answer to {question.house} {question.uin}"
     if question.date_answered:
         said += " (" + date_format(question.date_answered, "j F Y") + ")"
@@ -275,7 +281,7 @@ def status_change_url(evidence: Evidence, question: WrittenQuestion) -> str:
     query = {
         "new_status": status,
         "status_reason": f"{said} says: “{quote}”",
-        "status_effective_on": question.date_answered.isoformat() if question.date_answered else "",
+        "status_effective_on": effective.isoformat(),
         "status_question": question.pk,
         "triage": question.pk,
     }
