@@ -19,6 +19,15 @@ def answer_label(question: WrittenQuestion) -> str:
     return " · ".join(part for part in parts if part)
 
 
+class LabelledAutocompleteSelect(AutocompleteSelect):
+    """The admin's searchable picker, its drawn box named by the field's label (axe: a combobox
+    needs a name)."""
+
+    @property
+    def media(self):
+        return super().media + forms.Media(js=["commitments/autocomplete_labels.js"])
+
+
 class AnswerChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj) -> str:
         return answer_label(obj)
@@ -70,7 +79,7 @@ class CommitmentAdminForm(forms.ModelForm):
         queryset=WrittenQuestion.objects.all(),
         required=False,
         label="Evidenced by the answer to",
-        widget=AutocompleteSelect(
+        widget=LabelledAutocompleteSelect(
             StatusChange._meta.get_field("question"),
             admin.site,
             attrs={
