@@ -67,12 +67,15 @@ class TrackerAdminSite(AdminSite):
     def index(self, request, extra_context=None):
         """The index says how many suggestions wait for review and how many answers wait for
         triage, so nobody has to go looking."""
-        from commitments.models import Evidence, WrittenQuestion
+        from commitments.digests.editors import editors_news, visit_since
 
-        allowed = self.has_permission(request)
+        if not self.has_permission(request):
+            return super().index(request, extra_context)
+        news = editors_news(visit_since(request.user, request.session))
         waiting = {
-            "suggestions_waiting": Evidence.objects.suggested().count() if allowed else 0,
-            "answers_waiting": WrittenQuestion.objects.awaiting_triage().count() if allowed else 0,
+            "suggestions_waiting": news.suggestions_waiting,
+            "answers_waiting": news.answers_waiting,
+            "news": news,
         }
         return super().index(request, {**waiting, **(extra_context or {})})
 
