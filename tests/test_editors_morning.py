@@ -58,7 +58,7 @@ def test_the_daily_email_tells_each_editor_what_needs_them_once_a_day(morning):
     assert "Answers waiting for triage: 2" in body
     assert "Back in the queue, corrected or changed by Parliament: Commons HL2" in body
     assert "- Approved Premises move-on pilot: The pilot started in 2024." in body
-    assert "- Approved Premises move-on pilot: none to In progress" in body
+    assert "- Approved Premises move-on pilot: none to In progress (editor)" in body
     assert (
         "Promised dates that passed with nothing delivered:\n"
         f"- Approved Premises move-on pilot: {YESTERDAY.day} {YESTERDAY:%B %Y}" in body

@@ -142,7 +142,7 @@ def editors_message(news: EditorsNews, *, to: str, connection=None) -> EmailMess
         lines += ["", "Status changes recorded:"]
         lines += [
             f"- {c.commitment.title}: {c.get_from_status_display() or 'none'} to {c.get_to_status_display()}"
-            f" ({c.changed_by or 'an accepted suggestion'})"
+            f" ({c.changed_by or c.get_origin_display().lower()})"
             for c in news.status_changes
         ]
     if news.deadlines_passed:
