@@ -312,3 +312,21 @@ def test_the_editors_keyboard_shortcuts_are_an_extra_and_the_page_works_without_
     assert 'data-key="c"' in page and 'data-key="d"' in page and 'data-key="x"' in page
     assert "triage_keys.js" in page and "defer" in page
     assert timezone.now()  # the forms are plain posts: see test_triage.py for every decision
+
+
+def test_a_status_change_from_an_answer_older_than_the_latest_change_is_dated_today(
+    client, editor, commitments
+):
+    question = answer()  # answered 10 February 2025
+    move_on = commitments["move-on"]
+    from commitments.services import record_status_change
+
+    record_status_change(move_on, to="in_progress", reason="Started.", effective_on=date(2025, 6, 1), by=None)
+    client.force_login(editor)
+
+    response = decide(client, question, "confirm_record", move_on, sentence=["0"])
+
+    query = parse_qs(urlsplit(response.url).query)
+    assert query["status_effective_on"] == [timezone.localdate().isoformat()]
+    page = page_text(client.get(response.url))
+    assert "It is dated today: the answer is older than the latest change, on 1 June 2025" in page

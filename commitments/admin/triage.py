@@ -184,9 +184,11 @@ class AnswerTriageAdmin(admin.ModelAdmin):
                 question, commitment, decision=decision, by=request.user, seen=seen, sentences=sentences
             )
             self.log_change(request, evidence, f"{_VERBS[decision].capitalize()} from the triage screen.")
-            messages.success(request, f"{commitment.title}: {_VERBS[decision]}.", extra_tags=tag)
             if action == RECORD:
-                return HttpResponseRedirect(status_change_url(evidence, question))
+                url, note = status_change_url(evidence, question)
+                messages.success(request, f"{commitment.title}: confirmed. {note}")
+                return HttpResponseRedirect(url)
+            messages.success(request, f"{commitment.title}: {_VERBS[decision]}.", extra_tags=tag)
             return stay
         if action == FINISH:
             commitment = self._commitment(request.POST.get("commitment"))
@@ -263,7 +265,7 @@ class AnswerTriageAdmin(admin.ModelAdmin):
         return found
 
 
-def status_change_url(evidence: Evidence, question: WrittenQuestion) -> str:
+def status_change_url(evidence: Evidence, question: WrittenQuestion) -> tuple[str, str]:
     """The commitment's page with a status change filled in from the answer: the status its words
     suggest (if any), the day it was answered (today when the latest change is later: history is
     append-only), the answer as evidence and a reason to edit; saving it returns to this answer on
@@ -271,8 +273,13 @@ def status_change_url(evidence: Evidence, question: WrittenQuestion) -> str:
     commitment = evidence.commitment
     latest = commitment.status_changes.order_by("-effective_on").first()
     effective = question.date_answered or timezone.localdate()
+    note = "Check the status change filled in from the answer, then save."
     if latest is not None and effective < latest.effective_on:
         effective = timezone.localdate()
+        note += (
+            f" It is dated today: the answer is older than the latest change, on "
+            f"{date_format(latest.effective_on, 'j F Y')}, and history only moves forward."
+        )
     said = f"The answer to {question.house} {question.uin}"
     if question.date_answered:
         said += " (" + date_format(question.date_answered, "j F Y") + ")"
@@ -285,4 +292,5 @@ def status_change_url(evidence: Evidence, question: WrittenQuestion) -> str:
         "status_question": question.pk,
         "triage": question.pk,
     }
-    return reverse("admin:commitments_commitment_change", args=[commitment.pk]) + "?" + urlencode(query)
+    url = reverse("admin:commitments_commitment_change", args=[commitment.pk]) + "?" + urlencode(query)
+    return url, note
