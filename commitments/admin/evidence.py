@@ -7,15 +7,28 @@ from django.utils.formats import date_format
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
+from ..analysis.suggestions import threshold
 from ..exceptions import TrackerError
 from ..models import Evidence, EvidenceSuggestion
 from ..services import accept_status_suggestion, confirm_evidence, reject_evidence
 from .base import HistoryAdmin
 
 
+def match_strength(score: float | None) -> str:
+    """A suggestion's score in an editor's words: strong when the matcher would suggest it by itself."""
+    if score is None:
+        return "from the research notes"
+    return "strong match" if score >= threshold() else "weak match"
+
+
 class ReviewActions:
     """Decisions on selected evidence, one by one through a service: each records the reviewer,
     and lands in the admin log."""
+
+    @admin.display(description="match", ordering="score")
+    def match(self, obj):
+        """Sorted by the score; said in words, never the number against the threshold."""
+        return match_strength(obj.score)
 
     review_noun = "evidence row(s)"
     review_place = "evidence list"
@@ -46,17 +59,17 @@ class ReviewActions:
 
 @admin.register(Evidence)
 class EvidenceAdmin(ReviewActions, HistoryAdmin):
-    list_display = ["source", "answered", "commitment", "state", "score", "reviewed"]
+    list_display = ["source", "answered", "commitment", "state", "match", "reviewed"]
     # By the day the answer was given, which is what an editor knows; not the day it was imported.
     list_filter = ["state", ("question__date_answered", admin.DateFieldListFilter), "commitment__theme"]
     search_fields = ["excerpt", "commitment__title", "question__uin", "question__heading", "statement__uin"]
     autocomplete_fields = ["commitment", "question", "statement", "contribution"]
-    exclude = ["reasons"]  # shown in an editor's words as "why" (reasons_for_editors)
+    exclude = ["reasons", "score"]  # shown in an editor's words as "why" and "match"
     # The state changes only through the confirm / reject actions, which record the reviewer; what
     # the matcher found, and the status change an accepted suggestion made, are records.
     readonly_fields = [
         "state",
-        "score",
+        "match",
         "why",
         "matched_terms",
         "suggested_status",
@@ -140,7 +153,7 @@ def reasons_for_editors(reasons: list[str]) -> list[str]:
 class EvidenceSuggestionAdmin(ReviewActions, admin.ModelAdmin):
     """The review queue: suggestions best first, each with its quote, score and reasons."""
 
-    list_display = ["quote", "commitment", "source", "score", "why", "status_hint"]
+    list_display = ["quote", "commitment", "source", "match", "why", "status_hint"]
     list_display_links = None
     list_filter = ["commitment__theme", "suggested_status", "commitment"]
     search_fields = ["excerpt", "commitment__title", "question__uin", "question__heading", "statement__uin"]

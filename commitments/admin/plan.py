@@ -15,6 +15,7 @@ from ..models.querysets import RECENT_EVIDENCE_DAYS
 from ..services import confirm_evidence, record_status_change, reject_evidence
 from ..sources import name_source
 from .base import EDITOR_FIELDS, HistoryAdmin, ReadOnlyInline, ReadOnlyMixin
+from .evidence import match_strength
 from .forms import CommitmentAdminForm
 
 # What the triage screen may fill in of a new status change, by the form's field names.
@@ -71,9 +72,9 @@ class EvidenceInline(admin.TabularInline):
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("reviewed_by", "question", "commitment")
 
-    @admin.display(description="score, reviewed")
+    @admin.display(description="match, reviewed")
     def review(self, obj):
-        score = "—" if obj.score is None else f"{obj.score:.2f}"
+        score = match_strength(obj.score)
         if not obj.reviewed_at:
             return score
         return format_html("{}<br>{}, {}", score, obj.reviewed_by or "—", date_format(obj.reviewed_at.date()))
