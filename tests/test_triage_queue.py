@@ -330,3 +330,16 @@ def test_a_status_change_from_an_answer_older_than_the_latest_change_is_dated_to
     assert query["status_effective_on"] == [timezone.localdate().isoformat()]
     page = page_text(client.get(response.url))
     assert "It is dated today: the answer is older than the latest change, on 1 June 2025" in page
+
+
+def test_after_confirming_the_candidate_says_only_what_was_decided(client, editor, commitments):
+    question = answer()
+    gps = commitments["gps"]
+    client.force_login(editor)
+
+    decide(client, question, "confirm", gps, sentence=["1"])
+
+    page = page_text(client.get(SCREEN))
+    block = page.split(f'id="candidate-{question.pk}-{gps.pk}"')[1].split("</li>")[0]
+    assert "Confirmed</strong> by editor" in block
+    assert "match" not in block.lower() and "Words it shares" not in block  # nothing to contradict it
