@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from django.contrib import admin
 from django.contrib.admin.models import LogEntry
 from django.urls import reverse
 from django.utils import timezone
@@ -37,7 +38,7 @@ ANSWER = (
 # threshold, debugging words.
 INTERNAL = re.compile(
     r"\.jsonl|\.csv\b|Scored \d|suggested from \d|threshold|MATCH_|Traceback|DEBUG"
-    r"|\bNone\b(?! available)|\{\{|\{%",
+    r"|\bNone\b(?! available|:)|\{\{|\{%",
     re.IGNORECASE,
 )
 
@@ -118,6 +119,11 @@ def test_no_editor_screen_shows_file_names_thresholds_or_debugging_words(client,
     total = WrittenQuestion.objects.awaiting_triage().count()
     pages = [SCREEN + f"?at={n}" for n in range(1, total + 1)]
     evidence = Evidence.objects.filter(reasons__isnull=False).exclude(reasons=[]).first()
+    pages += [  # every list in the admin: those an editor may not open answer 403 and are skipped
+        reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+        for model in admin.site._registry
+        if model._meta.app_label == "commitments" and model._meta.model_name != "answertotriage"
+    ]
     pages += [
         reverse("admin:index"),
         reverse("admin:commitments_evidencesuggestion_changelist"),
@@ -128,6 +134,8 @@ def test_no_editor_screen_shows_file_names_thresholds_or_debugging_words(client,
     found = {}
     for url in pages:
         response = client.get(url)
+        if response.status_code == 403:
+            continue
         assert response.status_code == 200, url
         body = re.sub(r"<script.*?</script>|<style.*?</style>|<[^>]+>", " ", page_text(response), flags=re.S)
         if hits := INTERNAL.findall(body):
