@@ -16,6 +16,7 @@ from . import digests, integrity
 from .analysis.pipeline import analyse_answer
 from .analysis.source_suggestions import analyse_source
 from .digests.deadlines import alert_passed_deadlines
+from .digests.editors import send_editors_email
 from .models import DigestFrequency
 from .opendata import builds, snapshots
 from .parliament import recheck, spoken_recheck
@@ -107,6 +108,12 @@ def alert_passed_deadlines_task() -> dict:
     """Hourly: tell followers once when a promised date passed undelivered; a re-run, or a run on
     another worker, sends nothing twice (digests/deadlines.py)."""
     return alert_passed_deadlines().as_dict()
+
+
+@shared_task(name="commitments.tasks.send_editors_email_task", acks_late=True, reject_on_worker_lost=True)
+def send_editors_email_task() -> int:
+    """Daily: email each editor what needs them; once a day each, however many runs (digests/editors.py)."""
+    return send_editors_email()
 
 
 @shared_task(name="commitments.tasks.analyse_source_task", acks_late=True, reject_on_worker_lost=True)

@@ -74,6 +74,7 @@ def _recreate_core_data():
     from commitments.ops.roles import EDITORS_GROUP, sync_editors_group
     from commitments.ops.schedules import (
         install_digest_schedules,
+        install_editors_email,
         install_periodic_tasks,
         install_watch_defaults,
     )
@@ -83,6 +84,7 @@ def _recreate_core_data():
     install_watch_defaults(apps)
     install_periodic_tasks(apps)
     install_digest_schedules(apps)
+    install_editors_email(apps)
 
 
 def _database_access(request) -> str | None:

@@ -163,5 +163,6 @@ def test_every_beat_schedule_row_names_a_registered_task(db):
         "commitments.tasks.audit_record_task",
         "commitments.tasks.send_digests_task",
         "commitments.tasks.alert_passed_deadlines_task",
+        "commitments.tasks.send_editors_email_task",
     }
     assert names <= set(celery_app.tasks)

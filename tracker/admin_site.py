@@ -5,6 +5,7 @@ from django import forms
 from django.conf import settings
 from django.contrib.admin import AdminSite
 from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.contrib.auth.signals import user_login_failed
 from django_otp import match_token
 
@@ -47,6 +48,16 @@ class TwoFactorLoginForm(AdminAuthenticationForm):
         return cleaned_data
 
 
+class LabelledAutocompleteView(AutocompleteJsonView):
+    """A picker's options named as the model's admin names them (`autocomplete_label`), when it
+    does: an answer by house, UIN, day answered and subject rather than its bare key."""
+
+    def serialize_result(self, obj, to_field_name):
+        result = super().serialize_result(obj, to_field_name)
+        label = getattr(self.model_admin, "autocomplete_label", None)
+        return {**result, "text": label(obj)} if label else result
+
+
 class TrackerAdminSite(AdminSite):
     site_header = "IPP Action Plan tracker: editors"
     site_title = "IPP tracker admin"
@@ -56,14 +67,20 @@ class TrackerAdminSite(AdminSite):
     def index(self, request, extra_context=None):
         """The index says how many suggestions wait for review and how many answers wait for
         triage, so nobody has to go looking."""
-        from commitments.models import Evidence, WrittenQuestion
+        from commitments.digests.editors import editors_news, visit_since
 
-        allowed = self.has_permission(request)
+        if not self.has_permission(request):
+            return super().index(request, extra_context)
+        news = editors_news(visit_since(request.user, request.session))
         waiting = {
-            "suggestions_waiting": Evidence.objects.suggested().count() if allowed else 0,
-            "answers_waiting": WrittenQuestion.objects.awaiting_triage().count() if allowed else 0,
+            "suggestions_waiting": news.suggestions_waiting,
+            "answers_waiting": news.answers_waiting,
+            "news": news,
         }
         return super().index(request, {**waiting, **(extra_context or {})})
+
+    def autocomplete_view(self, request):
+        return LabelledAutocompleteView.as_view(admin_site=self)(request)
 
     def has_permission(self, request):
         verified = not settings.ADMIN_REQUIRE_2FA or request.user.is_verified()

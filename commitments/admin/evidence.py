@@ -7,15 +7,28 @@ from django.utils.formats import date_format
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
+from ..analysis.suggestions import threshold
 from ..exceptions import TrackerError
 from ..models import Evidence, EvidenceSuggestion
 from ..services import accept_status_suggestion, confirm_evidence, reject_evidence
 from .base import HistoryAdmin
 
 
+def match_strength(score: float | None) -> str:
+    """A suggestion's score in an editor's words: strong when the matcher would suggest it by itself."""
+    if score is None:
+        return "from the research notes"
+    return "strong match" if score >= threshold() else "weak match"
+
+
 class ReviewActions:
     """Decisions on selected evidence, one by one through a service: each records the reviewer,
     and lands in the admin log."""
+
+    @admin.display(description="match", ordering="score")
+    def match(self, obj):
+        """Sorted by the score; said in words, never the number against the threshold."""
+        return match_strength(obj.score)
 
     review_noun = "evidence row(s)"
     review_place = "evidence list"
@@ -46,17 +59,18 @@ class ReviewActions:
 
 @admin.register(Evidence)
 class EvidenceAdmin(ReviewActions, HistoryAdmin):
-    list_display = ["source", "answered", "commitment", "state", "score", "reviewed"]
+    list_display = ["source", "answered", "commitment", "state", "match", "reviewed"]
     # By the day the answer was given, which is what an editor knows; not the day it was imported.
     list_filter = ["state", ("question__date_answered", admin.DateFieldListFilter), "commitment__theme"]
     search_fields = ["excerpt", "commitment__title", "question__uin", "question__heading", "statement__uin"]
     autocomplete_fields = ["commitment", "question", "statement", "contribution"]
+    exclude = ["reasons", "score"]  # shown in an editor's words as "why" and "match"
     # The state changes only through the confirm / reject actions, which record the reviewer; what
     # the matcher found, and the status change an accepted suggestion made, are records.
     readonly_fields = [
         "state",
-        "score",
-        "reasons",
+        "match",
+        "why",
         "matched_terms",
         "suggested_status",
         "status_cue",
@@ -73,6 +87,11 @@ class EvidenceAdmin(ReviewActions, HistoryAdmin):
     @admin.display(description="answered, made or said", ordering="question__date_answered")
     def answered(self, obj):
         return date_format(obj.source.day) if obj.source.day else "—"
+
+    @admin.display(description="Why it was suggested")
+    def why(self, obj):
+        reasons = reasons_for_editors(obj.reasons)
+        return format_html("<br>".join(["{}"] * len(reasons)), *reasons) if reasons else "—"
 
     @admin.display(description="reviewed", ordering="reviewed_at")
     def reviewed(self, obj):
@@ -102,11 +121,39 @@ def highlight(text: str, terms: list[str]) -> SafeString:
     return mark_safe("".join([*parts, escape(text[last:])]))  # every part was escaped above
 
 
+_REWORDED = [
+    # The matcher's own line: the screen says "strong" or "weak" match instead of numbers.
+    (re.compile(r"^Scored [\d.]+ \(suggested from [\d.]+\)\.?$"), None),
+    (re.compile(r"^Matched: (.*?)\.?$"), "Words it shares with the commitment: {0}."),
+    (
+        re.compile(r"^Lowered \d+% for resembling.*$"),
+        "Counts for less: it resembles passages editors rejected.",
+    ),
+    (re.compile(r"^Labelled in [^:]*:\s*(.*?)$"), "From the research notes: {0}"),
+]
+_FILE_NAME = re.compile(r"\b[\w.-]+\.(?:jsonl|json|csv|py)\b")
+
+
+def reasons_for_editors(reasons: list[str]) -> list[str]:
+    """Why a passage was suggested, in an editor's words: no scores against a threshold, no file
+    names (stored reasons keep what the matcher and the loader wrote)."""
+    worded = []
+    for reason in reasons:
+        for pattern, words in _REWORDED:
+            if found := pattern.match(reason.strip()):
+                reason = words.format(*found.groups()) if words else ""
+                break
+        reason = _FILE_NAME.sub("the research notes", reason)
+        if reason and reason != "From the research notes: ":
+            worded.append(reason.rstrip(": ") if reason.endswith(": ") else reason)
+    return worded
+
+
 @admin.register(EvidenceSuggestion)
 class EvidenceSuggestionAdmin(ReviewActions, admin.ModelAdmin):
     """The review queue: suggestions best first, each with its quote, score and reasons."""
 
-    list_display = ["quote", "commitment", "source", "score", "why", "status_hint"]
+    list_display = ["quote", "commitment", "source", "match", "why", "status_hint"]
     list_display_links = None
     list_filter = ["commitment__theme", "suggested_status", "commitment"]
     search_fields = ["excerpt", "commitment__title", "question__uin", "question__heading", "statement__uin"]
@@ -130,7 +177,8 @@ class EvidenceSuggestionAdmin(ReviewActions, admin.ModelAdmin):
 
     @admin.display(description="Why")
     def why(self, obj):
-        return format_html("<br>".join(["{}"] * len(obj.reasons)), *obj.reasons) if obj.reasons else "—"
+        reasons = reasons_for_editors(obj.reasons)
+        return format_html("<br>".join(["{}"] * len(reasons)), *reasons) if reasons else "—"
 
     @admin.display(description="Suggested status", ordering="suggested_status")
     def status_hint(self, obj):

@@ -1,11 +1,36 @@
 from functools import partial
 
 from django import forms
+from django.contrib import admin
+from django.contrib.admin.widgets import AutocompleteSelect
 
 from ..exceptions import StatusChangeError
-from ..models import Commitment, Status, WrittenQuestion
+from ..models import Commitment, Status, StatusChange, WrittenQuestion
 from ..services import check_status_change
+from .dates import TypedDateField
 from .lists import ListOfTextField, web_address
+
+
+def answer_label(question: WrittenQuestion) -> str:
+    """An answer as the evidence picker names it: house, UIN, the day it was answered, its subject."""
+    answered = f"answered {question.date_answered:%-d %B %Y}" if question.date_answered else "not answered"
+    subject = question.heading or (question.question_text[:80] + "…" if question.question_text else "")
+    parts = [f"{question.house} {question.uin}", answered, subject]
+    return " · ".join(part for part in parts if part)
+
+
+class LabelledAutocompleteSelect(AutocompleteSelect):
+    """The admin's searchable picker, its drawn box named by the field's label (axe: a combobox
+    needs a name)."""
+
+    @property
+    def media(self):
+        return super().media + forms.Media(js=["commitments/autocomplete_labels.js"])
+
+
+class AnswerChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return answer_label(obj)
 
 
 class CommitmentAdminForm(forms.ModelForm):
@@ -45,13 +70,24 @@ class CommitmentAdminForm(forms.ModelForm):
         label="Reason for the change",
         help_text="Required with a new status: what happened, in a sentence the public will read.",
     )
-    status_effective_on = forms.DateField(
+    status_effective_on = TypedDateField(
         required=False, label="Effective on", help_text="The date the change took effect."
     )
-    status_question = forms.ModelChoiceField(
+    # Searchable by UIN, subject, house and the day it was answered (WrittenQuestionAdmin's search);
+    # the label names all four.
+    status_question = AnswerChoiceField(
         queryset=WrittenQuestion.objects.all(),
         required=False,
         label="Evidenced by the answer to",
+        widget=LabelledAutocompleteSelect(
+            StatusChange._meta.get_field("question"),
+            admin.site,
+            attrs={
+                "style": "width: 40em; max-width: 100%",
+                "aria-describedby": "id_status_question_helptext",
+            },
+        ),
+        help_text="Type a UIN, a word of its subject, Commons or Lords, or the day it was answered.",
     )
     status_source_url = forms.URLField(required=False, label="Or a source URL", assume_scheme="https")
 
@@ -74,6 +110,14 @@ class CommitmentAdminForm(forms.ModelForm):
         widgets = {"action_plans": forms.CheckboxSelectMultiple}
         # A typed address without a scheme is taken as https (Django 6's default, asked for now).
         field_classes = {"summary_quoted_from": partial(forms.URLField, assume_scheme="https")}
+
+    prefill: dict[str, str] = {}  # a status change filled in from the address (CommitmentAdmin)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound and self.prefill:
+            self.initial.update(self.prefill)
+            self.fields["new_status"].widget.attrs["autofocus"] = True  # what the editor came to check
 
     def clean(self):
         cleaned = super().clean()

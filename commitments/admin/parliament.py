@@ -10,7 +10,9 @@ from django.utils.html import format_html
 
 from ..models import Evidence, QuestionEvent, RecheckRun, WatchedBody, WatchedTerm, WrittenQuestion
 from ..tasks import recheck_answers_task, rewatch_task
-from .base import HTTPS_URLS, HistoryAdmin, ReadOnlyInline, ReadOnlyMixin
+from .base import EDITOR_FIELDS, HistoryAdmin, ReadOnlyInline, ReadOnlyMixin
+from .dates import parse_typed_date
+from .forms import answer_label
 
 
 class QuestionEventInline(ReadOnlyInline):
@@ -28,7 +30,7 @@ class QuestionEvidenceInline(ReadOnlyInline):
 
 @admin.register(WrittenQuestion)
 class WrittenQuestionAdmin(admin.ModelAdmin):
-    formfield_overrides = HTTPS_URLS
+    formfield_overrides = EDITOR_FIELDS
     list_display = [
         "__str__",
         "heading",
@@ -47,7 +49,15 @@ class WrittenQuestionAdmin(admin.ModelAdmin):
         "answer_is_complete",
         "not_evidence",
     ]
-    search_fields = ["uin", "heading", "question_text", "answer_text", "asking_member", "answering_member"]
+    search_fields = [
+        "uin",
+        "heading",
+        "house",
+        "question_text",
+        "answer_text",
+        "asking_member",
+        "answering_member",
+    ]
     date_hierarchy = "date_answered"
     readonly_fields = [
         "parliament_id",
@@ -62,6 +72,20 @@ class WrittenQuestionAdmin(admin.ModelAdmin):
         "not_evidence",
     ]
     inlines = [QuestionEvidenceInline, QuestionEventInline]
+
+    def get_search_results(self, request, queryset, search_term):
+        """The words as usual; a term that is a date ("27 April 2022", "27/4/2022") also finds the
+        answers given that day."""
+        found, duplicates = super().get_search_results(request, queryset, search_term)
+        day = parse_typed_date(search_term) if search_term else None
+        if day is not None:
+            found = found | queryset.filter(date_answered=day)
+        return found, duplicates
+
+    @staticmethod
+    def autocomplete_label(obj) -> str:
+        """How the evidence picker names an answer (the admin site's autocomplete asks for it)."""
+        return answer_label(obj)
 
     @admin.display(description="Official page")
     def official_link(self, obj):

@@ -4,6 +4,8 @@ from urllib.parse import urlsplit
 
 from django import forms
 from django.contrib import admin, messages
+from django.http import HttpResponseRedirect
+from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 
@@ -12,8 +14,12 @@ from ..models import ActionPlan, Commitment, Evidence, PromiseWording, SourceCop
 from ..models.querysets import RECENT_EVIDENCE_DAYS
 from ..services import confirm_evidence, record_status_change, reject_evidence
 from ..sources import name_source
-from .base import HTTPS_URLS, HistoryAdmin, ReadOnlyInline, ReadOnlyMixin
+from .base import EDITOR_FIELDS, HistoryAdmin, ReadOnlyInline, ReadOnlyMixin
+from .evidence import match_strength
 from .forms import CommitmentAdminForm
+
+# What the triage screen may fill in of a new status change, by the form's field names.
+STATUS_PREFILL = ("new_status", "status_reason", "status_effective_on", "status_question")
 
 
 class StatusChangeInline(ReadOnlyInline):
@@ -66,9 +72,9 @@ class EvidenceInline(admin.TabularInline):
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("reviewed_by", "question", "commitment")
 
-    @admin.display(description="score, reviewed")
+    @admin.display(description="match, reviewed")
     def review(self, obj):
-        score = "—" if obj.score is None else f"{obj.score:.2f}"
+        score = match_strength(obj.score)
         if not obj.reviewed_at:
             return score
         return format_html("{}<br>{}, {}", score, obj.reviewed_by or "—", date_format(obj.reviewed_at.date()))
@@ -79,6 +85,7 @@ class PromiseWordingInline(admin.StackedInline):
 
     model = PromiseWording
     extra = 0
+    formfield_overrides = EDITOR_FIELDS
     fields = [
         ("kind", "action_plan"),
         "quote",
@@ -110,7 +117,7 @@ class NoRecentEvidenceFilter(admin.SimpleListFilter):
 @admin.register(Commitment)
 class CommitmentAdmin(HistoryAdmin):
     form = CommitmentAdminForm
-    formfield_overrides = HTTPS_URLS
+    formfield_overrides = EDITOR_FIELDS
     # Within 1280 px beside the menu and the filters: short headers, and the day of the last edit.
     list_display = ["title", "theme", "status", "owner", "published", "follower_count", "updated"]
     list_filter = ["status", "theme", "action_plans", "is_published", NoRecentEvidenceFilter]
@@ -119,9 +126,8 @@ class CommitmentAdmin(HistoryAdmin):
     readonly_fields = ["record_checks", "status", "follower_count", "created_at", "updated_at"]
     date_hierarchy = "updated_at"
     inlines = [PromiseWordingInline, EvidenceInline, StatusChangeInline]
+    # The status first: recording a change is what an editor most often opens a commitment for.
     fieldsets = [
-        (None, {"fields": ["title", "slug", "theme", "owner", "action_plans", "summary", "is_published"]}),
-        ("Details", {"fields": ["summary_quoted_from", "keywords", "targets", "source_urls"]}),
         (
             "Status",
             {
@@ -138,11 +144,33 @@ class CommitmentAdmin(HistoryAdmin):
                 "past changes stay in the history below.",
             },
         ),
+        (
+            "The commitment",
+            {"fields": ["title", "slug", "theme", "owner", "action_plans", "summary", "is_published"]},
+        ),
+        ("Details", {"fields": ["summary_quoted_from", "keywords", "targets", "source_urls"]}),
         ("Record", {"fields": ["follower_count", "created_at", "updated_at"]}),
     ]
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_follower_count()
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        """A status change filled in from the address (the triage screen's "confirm and record")."""
+        form = super().get_form(request, obj, change, **kwargs)
+        prefill = {name: request.GET[name] for name in STATUS_PREFILL if request.GET.get(name)}
+        return type(form.__name__, (form,), {"prefill": prefill}) if prefill else form
+
+    def response_change(self, request, obj):
+        """Saved from the triage screen: back to the answer it came from, to finish it."""
+        answer = request.GET.get("triage", "")
+        if not answer.isdigit() or "_continue" in request.POST:
+            return super().response_change(request, obj)
+        self.message_user(
+            request, f"{obj.title}: saved. Back to the answer: finish it when its links are all."
+        )
+        url = reverse("admin:commitments_answertotriage_changelist") + f"?answer={answer}"
+        return HttpResponseRedirect(url)
 
     @admin.display(description="public", boolean=True, ordering="is_published")
     def published(self, obj) -> bool:
@@ -258,7 +286,7 @@ class StatusChangeAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
 @admin.register(ActionPlan)
 class ActionPlanAdmin(HistoryAdmin):
-    formfield_overrides = HTTPS_URLS
+    formfield_overrides = EDITOR_FIELDS
     list_display = ["title", "published_on", "publisher", "document_found"]
     search_fields = ["title", "slug", "notes"]
     prepopulated_fields = {"slug": ["title"]}
@@ -273,7 +301,7 @@ class ActionPlanAdmin(HistoryAdmin):
 class SourceCopyAdmin(HistoryAdmin):
     """Where a copy's official page is: every public link to the copy resolves through this."""
 
-    formfield_overrides = HTTPS_URLS
+    formfield_overrides = EDITOR_FIELDS
     # Named, not raw addresses: four columns fit 1280 px beside the menu and the filters.
     list_display = ["copy", "official_page", "kind", "confidence"]
     list_filter = ["kind", "confidence"]

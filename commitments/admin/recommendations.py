@@ -6,6 +6,7 @@ from django.contrib import admin
 
 from ..models import Recommendation, RecommendationDevelopment
 from .base import HistoryAdmin
+from .dates import TYPED_DATES
 
 
 class DevelopmentInlineForm(forms.ModelForm):
@@ -24,6 +25,7 @@ class DevelopmentInlineForm(forms.ModelForm):
 
 
 class DevelopmentInline(admin.StackedInline):
+    formfield_overrides = TYPED_DATES
     model = RecommendationDevelopment
     form = DevelopmentInlineForm
     extra = 0

@@ -1,5 +1,7 @@
 """What the triage screen shows for an answer: its five best candidate commitments, whatever
 their score, each with the whole sentences of its passage, and the evidence already decided.
+Strong candidates (what the matcher would suggest by itself) come first; the weak rest the screen
+folds away under a count.
 
 Read-only: the decisions are in commitments.services.triage. Built from rows the caller loaded
 (the answer with its evidence, and every commitment), so a page of answers costs the same
@@ -14,7 +16,7 @@ from dataclasses import dataclass, field
 from ..models import Commitment, Evidence, Status, WrittenQuestion
 from ..services.triage import evidence_version, triage_version
 from .matching import Match, Matcher
-from .suggestions import TRIAGE_CANDIDATES, suggestion_values, top_candidates
+from .suggestions import TRIAGE_CANDIDATES, suggestion_values, threshold, top_candidates
 from .text import sentences, sentences_covering
 
 
@@ -39,6 +41,8 @@ class Candidate:
     sentences: list[Sentence]
     version: str
 
+    strong: bool = False  # the matcher would suggest it by itself, or it is already a link
+
     @property
     def decided(self) -> bool:
         return self.evidence is not None and self.evidence.state != Evidence.State.SUGGESTED
@@ -60,6 +64,24 @@ class TriageEntry:
     sentences: list[Sentence]  # the answer's, none ticked: for linking another commitment
     version: str
     others: list[Commitment] = field(default_factory=list)  # what "link another" offers
+
+    @property
+    def strong(self) -> list[Candidate]:
+        return [candidate for candidate in self.candidates if candidate.strong]
+
+    @property
+    def weak(self) -> list[Candidate]:
+        return [candidate for candidate in self.candidates if not candidate.strong]
+
+    @property
+    def has_confirmed(self) -> bool:
+        return any(
+            c.evidence is not None and c.evidence.state == Evidence.State.CONFIRMED for c in self.candidates
+        )
+
+    @property
+    def undecided(self) -> list[Candidate]:
+        return [candidate for candidate in self.candidates if not candidate.decided]
 
 
 def _sentences(text: str, chosen: list[int]) -> list[Sentence]:
@@ -101,6 +123,8 @@ def _candidate(
         evidence=row,
         sentences=_sentences(text, chosen),
         version=evidence_version(row),
+        strong=(row is not None and row.state != Evidence.State.REJECTED)
+        or (score is not None and score >= threshold()),
     )
 
 

@@ -32,6 +32,7 @@ from .choices import (
 from .corrections import Correction
 from .deadlines import Deadline, DeadlineAlert, Standing, StatutoryDuty
 from .digests import DigestDelivery, DigestPeriod, Subscriber, new_subscriber_token
+from .editors import EditorEmail, EditorVisit
 from .evidence import Evidence, EvidenceSuggestion
 from .figures import FigureAxisLabel, FigureCell, FigureColumn, FigureRow, FigureTable
 from .hansard import HansardContribution
@@ -74,6 +75,8 @@ __all__ = [
     "DigestDelivery",
     "DigestFrequency",
     "DigestPeriod",
+    "EditorEmail",
+    "EditorVisit",
     "Evidence",
     "EvidenceState",
     "EvidenceSuggestion",

@@ -18,6 +18,7 @@ from ..exceptions import ImmutableRecord
 from .choices import EvidenceState, RecheckRunOutcome, Status
 from .search import full_text_search
 from .signals import bulk_written
+from .triage_queue import AwaitingTriage
 
 # A related question's record as received, its answer as HTML and its stored search vector: large,
 # and unused where a page only names, dates and quotes the answer (the quote is from the plain text).
@@ -258,7 +259,7 @@ WORTH_READING = Q(date_answered__isnull=False, answer_is_holding=False, is_withd
 WORTH_READING &= Q(answer_text__regex=r"\S")  # some text, not only spaces
 
 
-class WrittenQuestionQuerySet(BulkWriteSignalsQuerySet):
+class WrittenQuestionQuerySet(AwaitingTriage, BulkWriteSignalsQuerySet):
     def published(self) -> Self:
         """What the public sees: answers that name IPP, or that evidence a published commitment.
 
@@ -304,12 +305,6 @@ class WrittenQuestionQuerySet(BulkWriteSignalsQuerySet):
         """Answered in substance (dated, not holding), not withdrawn, naming IPP, with text: the one
         rule for matching, analysis and triage (`suggestions.why_skipped` says which part fails)."""
         return self.filter(WORTH_READING)
-
-    def awaiting_triage(self) -> Self:
-        """The triage queue: answers worth reading no editor has triaged (marked done, or not
-        evidence for any commitment: commitments.services.triage), newest first."""
-        newest_first = (models.F("date_answered").desc(), "-id")
-        return self.worth_reading().filter(triaged_at__isnull=True).order_by(*newest_first)
 
     def not_evidence(self) -> Self:
         """Answers an editor found to be evidence for no commitment: the same as

@@ -91,6 +91,10 @@ class WrittenQuestion(models.Model):
         default=False,
         help_text="An editor found the answer is evidence for no commitment (triaged as such).",
     )
+    cleared_in_bulk = models.BooleanField(
+        default=False,
+        help_text="Taken out of the triage queue with an old backlog, unread: no strong candidate.",
+    )
     # Filled by a database trigger on PostgreSQL (models/search.py); empty on SQLite.
     search_vector = SearchVectorField(null=True, editable=False)
 

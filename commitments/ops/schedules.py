@@ -51,6 +51,13 @@ DIGEST_TASKS = {
     ),
 }
 
+# The editors' morning email (digests/editors.py): what needs them, every day at 07:30 London time.
+EDITORS_EMAIL_TASK = "Email editors what needs them"
+EDITORS_EMAIL = (
+    "commitments.tasks.send_editors_email_task",
+    {"minute": "30", "hour": "7", "day_of_week": "*"},
+)
+
 
 def install_watch_defaults(apps) -> None:
     WatchedTerm = apps.get_model("commitments", "WatchedTerm")
@@ -79,6 +86,20 @@ def install_digest_schedules(apps) -> None:
         PeriodicTask.objects.get_or_create(
             name=name, defaults={"task": task, "crontab": schedule, "args": json.dumps([frequency])}
         )
+
+
+def install_editors_email(apps) -> None:
+    CrontabSchedule = apps.get_model("django_celery_beat", "CrontabSchedule")
+    PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
+    task, fields = EDITORS_EMAIL
+    schedule, _ = CrontabSchedule.objects.get_or_create(
+        **fields, day_of_month="*", month_of_year="*", timezone="Europe/London"
+    )
+    PeriodicTask.objects.get_or_create(name=EDITORS_EMAIL_TASK, defaults={"task": task, "crontab": schedule})
+
+
+def remove_editors_email(apps) -> None:
+    apps.get_model("django_celery_beat", "PeriodicTask").objects.filter(name=EDITORS_EMAIL_TASK).delete()
 
 
 def remove_digest_schedules(apps) -> None:

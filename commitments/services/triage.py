@@ -15,9 +15,11 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Sequence
+from datetime import date
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from ..analysis.suggestions import suggestion_values, top_candidates
@@ -54,7 +56,8 @@ def _lock(question: WrittenQuestion) -> WrittenQuestion:
 
 
 def _check_waiting(question: WrittenQuestion) -> None:
-    if question.triaged_at:
+    """Refused unless the answer is in the queue (never triaged, or back after a correction)."""
+    if question.triaged_at and not WrittenQuestion.objects.awaiting_triage().filter(pk=question.pk).exists():
         who = f" by {question.triaged_by}" if question.triaged_by_id else ""
         outcome = "not evidence for any commitment" if question.not_evidence else "done"
         raise StaleTriage(
@@ -188,10 +191,49 @@ def mark_not_evidence(question: WrittenQuestion, *, by: AbstractBaseUser | None,
 
 
 def _triaged(
-    question: WrittenQuestion, *, by: AbstractBaseUser | None, not_evidence: bool
+    question: WrittenQuestion, *, by: AbstractBaseUser | None, not_evidence: bool, in_bulk: bool = False
 ) -> WrittenQuestion:
     question.triaged_at = timezone.now()
     question.triaged_by = by
     question.not_evidence = not_evidence
-    question.save(update_fields=["triaged_at", "triaged_by", "not_evidence"])
+    question.cleared_in_bulk = in_bulk
+    question.save(update_fields=["triaged_at", "triaged_by", "not_evidence", "cleared_in_bulk"])
     return question
+
+
+@transaction.atomic
+def confirm_and_finish(
+    question: WrittenQuestion,
+    commitment: Commitment,
+    *,
+    by: AbstractBaseUser | None,
+    seen: str,
+    sentences: Sequence[int],
+) -> Evidence:
+    """Confirm one candidate and finish the answer in one step: the usual case of an answer that
+    evidences one commitment. Any other suggestion left undecided stays in the review queue."""
+    evidence = decide_candidate(
+        question, commitment, decision=Decision.CONFIRM, by=by, seen=seen, sentences=sentences
+    )
+    _triaged(_lock(question), by=by, not_evidence=False)
+    return evidence
+
+
+def backlog(before: date) -> QuerySet[WrittenQuestion]:
+    """Waiting answers given before `before` with no strong candidate: none of their evidence is
+    suggested or confirmed (the matcher suggests only what scores at least its threshold)."""
+    strong = Evidence.objects.filter(
+        question=OuterRef("pk"), state__in=[Evidence.State.SUGGESTED, Evidence.State.CONFIRMED]
+    )
+    return WrittenQuestion.objects.awaiting_triage().filter(date_answered__lt=before).exclude(Exists(strong))
+
+
+@transaction.atomic
+def clear_backlog(*, before: date, by: AbstractBaseUser | None) -> list[WrittenQuestion]:
+    """Take an old backlog out of the queue unread: every waiting answer given before `before`
+    with no strong candidate. Each is recorded as triaged by `by`, now, `cleared_in_bulk` (not
+    "done", not "not evidence": nobody read it); a correction brings it back like any other."""
+    cleared = list(backlog(before).select_for_update(of=("self",)))
+    for question in cleared:
+        _triaged(question, by=by, not_evidence=False, in_bulk=True)
+    return cleared
