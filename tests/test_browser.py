@@ -20,11 +20,11 @@ from django.urls import reverse
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from commitments.analysis.text import sentences
 from commitments.digests.subscriptions import CONFIRM, MANAGE, UNSUBSCRIBE, sign_token
 from commitments.loading import load_demo
 from commitments.models import Commitment, Evidence, Theme, WrittenQuestion
 from commitments.parliament.answer_html import sanitise_answer_html
+from commitments.text.passages import sentences
 
 from .factories import (
     EditorFactory,

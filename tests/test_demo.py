@@ -3,7 +3,7 @@
 import logging
 from datetime import date
 
-from commitments.management.commands.run_demo import tasks_summarised
+from commitments.devtools.management.commands.run_demo import tasks_summarised
 from commitments.models import Commitment
 from commitments.services import record_status_change
 from commitments.tasks import verify_status_history_task

@@ -17,7 +17,6 @@ from commitments.analysis.evaluation import (
     ranked,
 )
 from commitments.analysis.matching import CommitmentProfile, Matcher, Tuning
-from commitments.analysis.quotes import quote_excerpt
 from commitments.analysis.status_cues import status_cue
 from commitments.analysis.suggestions import (
     commitment_profiles,
@@ -25,12 +24,13 @@ from commitments.analysis.suggestions import (
     suggest_evidence,
     why_skipped,
 )
-from commitments.analysis.text import best_excerpt, whole_sentences
 from commitments.exceptions import StatusChangeError
 from commitments.loading import FIXTURES_DIR
 from commitments.models import Commitment, Evidence, Status, StatusChange, WatchedTerm, WrittenQuestion
 from commitments.parliament.recheck import recheck_answers, rematch_stored_questions
 from commitments.services import accept_status_suggestion, confirm_evidence, reject_evidence
+from commitments.text.passages import best_excerpt, whole_sentences
+from commitments.text.quotes import quote_excerpt
 
 from .factories import EditorFactory, EvidenceFactory, WrittenQuestionFactory
 from .parliament import client_for

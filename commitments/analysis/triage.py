@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 
 from ..models import Commitment, Evidence, Status, WrittenQuestion
 from ..services.triage import evidence_version, triage_version
+from ..text.passages import sentences, sentences_covering
 from .matching import Match, Matcher
 from .suggestions import TRIAGE_CANDIDATES, suggestion_values, top_candidates
-from .text import sentences, sentences_covering
 
 
 @dataclass

@@ -20,12 +20,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from ..analysis import figures
-from ..analysis.text import best_excerpt
 from ..models import ActionPlan, Commitment, Evidence, StatusChange, Theme, WrittenQuestion
 from ..ops.roles import EDITORS_GROUP
 from ..parliament.events import mark_seen, record_known_events
 from ..parliament.watch import Watch
 from ..services import record_status_change
+from ..text.passages import best_excerpt
 from .numbers import load_deadlines, load_numbers
 from .recommendations import RECOMMENDATIONS_FILE, load_recommendations
 from .record import SOURCE_COPIES_FILE, WORDING_FILE, load_promise_wordings, load_source_copies

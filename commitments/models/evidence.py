@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils.functional import cached_property
 from simple_history.models import HistoricalRecords
 
-from ..analysis.quotes import Quote, quote_excerpt
+from ..text.quotes import Quote, quote_excerpt
 from .choices import EvidenceState, Status, in_choices
 from .evidence_source import EvidenceSource, describe_source
 from .hansard import HansardContribution

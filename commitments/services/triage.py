@@ -21,9 +21,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from ..analysis.suggestions import suggestion_values, top_candidates
-from ..analysis.text import quote_sentences
 from ..exceptions import StaleTriage, TriageError
 from ..models import Commitment, Evidence, WrittenQuestion
+from ..text.passages import quote_sentences
 from .review import accept_status_suggestion, confirm_evidence, reject_evidence
 
 
