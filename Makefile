@@ -39,7 +39,7 @@ install-dev: $(BIN)/.dev            ## plus test and lint tools
 
 demo-data: install                  ## migrate the SQLite demo database and load fixtures/
 	$(DEMO_ENV) $(BIN)/python manage.py migrate --no-input
-	$(DEMO_ENV) $(BIN)/python manage.py load_demo
+	$(DEMO_ENV) $(BIN)/python manage.py load_shipped_data
 
 run: demo-data                      ## the demo on http://127.0.0.1:$(PORT), re-checking the recorded API
 	$(DEMO_ENV) $(BIN)/python manage.py run_demo 127.0.0.1:$(PORT)

@@ -2,9 +2,9 @@ from functools import partial
 
 from django import forms
 
+from ..editorial import check_status_change
 from ..exceptions import StatusChangeError
 from ..models import Commitment, Status, WrittenQuestion
-from ..services import check_status_change
 from .lists import ListOfTextField, web_address
 
 

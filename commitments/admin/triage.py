@@ -1,6 +1,6 @@
 """The triage screen: every answered IPP question once, newest first, with its five best candidate
 commitments and a plain form per decision (no JavaScript needed). Decisions go through
-commitments.services.triage, which refuses a form made before another editor's decision."""
+commitments.editorial.triage, which refuses a form made before another editor's decision."""
 
 from __future__ import annotations
 
@@ -17,10 +17,10 @@ from django.urls import path, reverse
 
 from ..analysis.suggestions import current_matcher
 from ..analysis.triage import triage_entry
+from ..editorial import decide_candidate, finish_triage, link_commitment, mark_not_evidence
+from ..editorial.triage import Decision
 from ..exceptions import TrackerError
 from ..models import AnswerToTriage, Commitment, Evidence, WrittenQuestion
-from ..services import decide_candidate, finish_triage, link_commitment, mark_not_evidence
-from ..services.triage import Decision
 from .evidence import highlight
 
 ANSWERS_PER_PAGE = 10

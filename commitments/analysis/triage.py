@@ -1,7 +1,7 @@
 """What the triage screen shows for an answer: its five best candidate commitments, whatever
 their score, each with the whole sentences of its passage, and the evidence already decided.
 
-Read-only: the decisions are in commitments.services.triage. Built from rows the caller loaded
+Read-only: the decisions are in commitments.editorial.triage. Built from rows the caller loaded
 (the answer with its evidence, and every commitment), so a page of answers costs the same
 queries however many candidates it shows.
 """
@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from ..models import Commitment, Evidence, Status, WrittenQuestion
-from ..services.triage import evidence_version, triage_version
+from ..models.evidence import evidence_version, triage_version
 from ..text.passages import sentences, sentences_covering
 from .matching import Match, Matcher
 from .suggestions import TRIAGE_CANDIDATES, suggestion_values, top_candidates

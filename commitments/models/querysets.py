@@ -307,7 +307,7 @@ class WrittenQuestionQuerySet(BulkWriteSignalsQuerySet):
 
     def awaiting_triage(self) -> Self:
         """The triage queue: answers worth reading no editor has triaged (marked done, or not
-        evidence for any commitment: commitments.services.triage), newest first."""
+        evidence for any commitment: commitments.editorial.triage), newest first."""
         newest_first = (models.F("date_answered").desc(), "-id")
         return self.worth_reading().filter(triaged_at__isnull=True).order_by(*newest_first)
 
