@@ -10,8 +10,9 @@ TEST_WORKERS ?= -n auto --maxprocesses 4 --dist worksteal
 DEMO_ENV := DEBUG=1 TRACKER_DEMO=1 DATABASE_URL=sqlite:///$(CURDIR)/db.sqlite3 REDIS_URL= CELERY_BROKER_URL= CELERY_RESULT_BACKEND= \
 	SITE_URL=http://127.0.0.1:$(PORT)
 
-# Benchmarks run on PostgreSQL (DATABASE_URL's server, a database of their own) in production mode.
-BENCH_ENV := DEBUG=0 SECRET_KEY=bench-only-not-secret-0123456789abcdefghijkl REDIS_URL= ALLOWED_HOSTS=127.0.0.1 \
+# Benchmarks run on PostgreSQL (DATABASE_URL's server, a database of their own) in production mode,
+# over plain HTTP on loopback with the development tools installed: the test settings.
+BENCH_ENV := DJANGO_SETTINGS_MODULE=tracker.settings.test DEBUG=0 SECRET_KEY=bench-only-not-secret-0123456789abcdefghijkl REDIS_URL= ALLOWED_HOSTS=127.0.0.1 \
 	DATABASE_URL=$(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/tracker)
 
 .PHONY: install install-dev browser-deps server-deps run demo-data test test-fast lint fmt migrations-check worker beat smoke \
@@ -38,7 +39,7 @@ install-dev: $(BIN)/.dev            ## plus test and lint tools
 
 demo-data: install                  ## migrate the SQLite demo database and load fixtures/
 	$(DEMO_ENV) $(BIN)/python manage.py migrate --no-input
-	$(DEMO_ENV) $(BIN)/python manage.py load_demo
+	$(DEMO_ENV) $(BIN)/python manage.py load_shipped_data
 
 run: demo-data                      ## the demo on http://127.0.0.1:$(PORT), re-checking the recorded API
 	$(DEMO_ENV) $(BIN)/python manage.py run_demo 127.0.0.1:$(PORT)

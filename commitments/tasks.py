@@ -17,12 +17,12 @@ from .analysis.pipeline import analyse_answer
 from .analysis.source_suggestions import analyse_source
 from .digests.deadlines import alert_passed_deadlines
 from .digests.editors import send_editors_email
+from .editorial import status_history_mismatches
 from .models import DigestFrequency
 from .opendata import builds, snapshots
 from .parliament import recheck, spoken_recheck
 from .parliament.signals import answers_changed, sources_changed
 from .public.cache import data_version_changed
-from .services import status_history_mismatches
 
 
 @shared_task(name="commitments.tasks.verify_status_history_task")

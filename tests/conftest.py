@@ -126,13 +126,13 @@ def shared_demo(django_db_setup, django_db_blocker):
     2-6 s; once per module instead of once per test saves minutes of the suite."""
     from django.db import transaction
 
-    from commitments.loading import load_demo  # the settings are read in pytest_configure
+    from commitments.loading import load_shipped_data  # the settings are read in pytest_configure
 
     with django_db_blocker.unblock():
         module = transaction.atomic()
         module.__enter__()
         try:
-            yield load_demo()
+            yield load_shipped_data()
         finally:
             transaction.set_rollback(True)
             module.__exit__(None, None, None)
@@ -142,7 +142,7 @@ def shared_demo(django_db_setup, django_db_blocker):
 def demo(shared_demo, db):
     """The data that ships in fixtures/, as `make run` loads it (shared by the module's tests, each
     rolled back). A test that needs it committed, for another process or a live server, calls
-    `load_demo()` itself on `transactional_db`."""
+    `load_shipped_data()` itself on `transactional_db`."""
     return shared_demo
 
 

@@ -5,11 +5,10 @@ from __future__ import annotations
 import copy
 import json
 
-from commitments.devtools.recorded_api import FakeParliamentServer, Query, RecordedData
-from commitments.loading import FIXTURES_DIR
+from commitments.devtools.recorded_api import RECORDINGS_DIR, FakeParliamentServer, Query, RecordedData
 from commitments.parliament.client import ParliamentClient
 
-RECORDED = FIXTURES_DIR / "parliament"
+RECORDED = RECORDINGS_DIR
 
 
 def small_data_set() -> RecordedData:

@@ -9,9 +9,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from commitments.editorial import record_status_change
 from commitments.models import Commitment, StatusChange
 from commitments.ops.roles import EDITOR_PERMISSIONS, EDITORS_GROUP
-from commitments.services import record_status_change
 
 from .factories import (
     ActionPlanFactory,

@@ -11,8 +11,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from commitments import digests
+from commitments.editorial import confirm_evidence, record_status_change
 from commitments.models import Commitment, DigestDelivery, DigestPeriod, Subscriber
-from commitments.services import confirm_evidence, record_status_change
 
 from .factories import CommitmentFactory, EvidenceFactory, SubscriberFactory, ThemeFactory
 from .smtp import parts

@@ -20,11 +20,11 @@ from django.urls import reverse
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from commitments.analysis.text import sentences
 from commitments.digests.subscriptions import CONFIRM, MANAGE, UNSUBSCRIBE, sign_token
-from commitments.loading import load_demo
+from commitments.loading import load_shipped_data
 from commitments.models import Commitment, Evidence, Theme, WrittenQuestion
 from commitments.parliament.answer_html import sanitise_answer_html
+from commitments.text.passages import sentences
 
 from .factories import (
     EditorFactory,
@@ -75,7 +75,7 @@ def browser_tools():
 @pytest.fixture
 def site(live_server):
     """The demo data behind a live server, plus an answer carrying hostile HTML."""
-    load_demo()
+    load_shipped_data()
     hostile = WrittenQuestion.objects.get(uin="HL7132")
     hostile.answer_html = HOSTILE
     hostile.answer_html_safe = sanitise_answer_html(HOSTILE)
@@ -544,7 +544,7 @@ def _unfold(page) -> None:
 def test_editors_triage_answers_in_a_browser_without_javascript(live_server, browser):
     """Confirm with a chosen sentence, reject, finish, mark not evidence; a second editor's page,
     opened before, cannot undo any of it silently. Plain forms only: JavaScript is off."""
-    load_demo()
+    load_shipped_data()
     EditorFactory(username="ed"), EditorFactory(username="kim")
     base, screen = live_server.url, reverse("admin:commitments_answertotriage_changelist")
     newest = WrittenQuestion.objects.awaiting_triage().first()
@@ -616,7 +616,7 @@ def test_editors_triage_answers_in_a_browser_without_javascript(live_server, bro
 
 
 def test_the_triage_screen_is_accessible_valid_and_fits_phone_and_desktop(live_server, browser, tmp_path):
-    load_demo()
+    load_shipped_data()
     EditorFactory(username="ed")
     for width_name, width in WIDTHS.items():
         context, page = _log_in(browser, live_server.url, "ed", width=width)
@@ -673,8 +673,8 @@ def test_a_family_on_a_phone_finds_help_the_words_and_follows_a_commitment_in_on
     from django.utils import timezone
 
     from commitments import digests
+    from commitments.editorial import record_status_change
     from commitments.models import DigestPeriod
-    from commitments.services import record_status_change
 
     base, _ = site
     context = browser.new_context(viewport={"width": 390, "height": 844}, bypass_csp=True)

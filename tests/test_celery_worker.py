@@ -12,9 +12,9 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
+from commitments.editorial import record_status_change
 from commitments.models import Commitment, QuestionEvent, RecheckRun, WrittenQuestion
 from commitments.parliament.recheck import recheck_answers
-from commitments.services import record_status_change
 from commitments.tasks import recheck_answers_task, verify_status_history_task
 from tracker.celery import app as celery_app
 

@@ -3,9 +3,9 @@
 import logging
 from datetime import date
 
-from commitments.management.commands.run_demo import tasks_summarised
+from commitments.devtools.management.commands.run_demo import tasks_summarised
+from commitments.editorial import record_status_change
 from commitments.models import Commitment
-from commitments.services import record_status_change
 from commitments.tasks import verify_status_history_task
 
 from .factories import CommitmentFactory

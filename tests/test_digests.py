@@ -16,8 +16,8 @@ from django.test.utils import CaptureQueriesContext
 from django_celery_beat.models import PeriodicTask
 
 from commitments import digests
+from commitments.editorial import confirm_evidence, record_status_change
 from commitments.models import DigestDelivery, DigestPeriod, Subscriber
-from commitments.services import confirm_evidence, record_status_change
 from commitments.tasks import send_digests_task
 
 from .factories import (

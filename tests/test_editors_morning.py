@@ -11,9 +11,9 @@ from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 
 from commitments.digests.editors import send_editors_email
+from commitments.editorial import record_status_change
 from commitments.models import EditorEmail, EditorVisit, QuestionEvent
 from commitments.ops.schedules import EDITORS_EMAIL_TASK
-from commitments.services import record_status_change
 
 from .factories import (
     CommitmentFactory,

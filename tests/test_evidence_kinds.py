@@ -11,8 +11,8 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
+from commitments.editorial import confirm_evidence
 from commitments.models import Evidence
-from commitments.services import confirm_evidence
 
 from .factories import (
     CommitmentFactory,
@@ -155,8 +155,8 @@ def test_feeds_api_csv_and_zip_name_every_kind(client, commitment, statement, co
 def test_the_review_queue_names_a_contribution_and_accepting_its_status_dates_it_by_the_sitting(
     client, editor, commitment, contribution
 ):
+    from commitments.editorial import accept_status_suggestion
     from commitments.models import Status
-    from commitments.services import accept_status_suggestion
 
     evidence = Evidence.objects.create(
         commitment=commitment,

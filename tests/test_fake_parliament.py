@@ -2,8 +2,7 @@
 
 import httpx
 
-from commitments.devtools.recorded_api import RecordedData
-from commitments.loading import FIXTURES_DIR
+from commitments.devtools.recorded_api import RECORDINGS_DIR, RecordedData
 
 LIST = "/api/writtenquestions/questions"
 
@@ -79,7 +78,7 @@ def test_results_come_latest_activity_first(parliament):
 
 
 def test_shipped_data_set_loads_the_recorded_month_and_the_research_answers():
-    data = RecordedData.load(FIXTURES_DIR / "parliament")
+    data = RecordedData.load(RECORDINGS_DIR)
     assert len(data.records) == 2185 + 16
     assert len(data.list_views) == 2185
     assert data.records[9000020]["uin"] == "HL7122"

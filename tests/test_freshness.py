@@ -7,9 +7,9 @@ import pytest
 import time_machine
 
 from commitments.analysis.figures import extract_figure_tables
+from commitments.editorial import record_status_change
 from commitments.models import Commitment, RecheckRun
 from commitments.parliament.recheck import recheck_answers
-from commitments.services import record_status_change
 
 from .factories import CommitmentFactory, EvidenceFactory, RecheckRunFactory, WrittenQuestionFactory
 from .pages import get_page

@@ -4,9 +4,9 @@ links from the first use of each term, and how the tracker decides a status."""
 import re
 from datetime import date
 
+from commitments.editorial import record_status_change
 from commitments.models import Status
 from commitments.public.glossary import TERMS, link_first_uses
-from commitments.services import record_status_change
 
 from .factories import CommitmentFactory
 from .pages import get_page

@@ -9,9 +9,9 @@ from django.apps import apps
 from django.core.cache import cache
 from django.db.models.signals import post_save
 
+from commitments.editorial import record_status_change
 from commitments.models import Commitment, WrittenQuestion
 from commitments.public import cache as public_cache
-from commitments.services import record_status_change
 
 from .factories import CommitmentFactory, SubscriberFactory, UserFactory, WrittenQuestionFactory
 from .pages import get_page

@@ -88,8 +88,38 @@ def test_no_module_outside_migrations_is_longer_than_a_reader_can_hold():
     assert {name: lines for name, lines in lengths.items() if lines > LONGEST_MODULE} == {}
 
 
+def _folder(module: str) -> str:
+    """The top-level folder (or module) of the app a module belongs to: commitments.models.plan is
+    models, commitments.sources is sources."""
+    return module.split(".")[1] if module.count(".") else module
+
+
+def test_no_two_folders_of_the_app_import_each_other():
+    """Imports go one way between folders (docs/development.md, "Where code goes"): the core below
+    the features, the features below the surfaces."""
+    edges = {
+        (_folder(name), _folder(target))
+        for name, targets in _graph().items()
+        for target in targets
+        if name.count(".") and target.count(".") and _folder(name) != _folder(target)
+    }
+    assert ("admin", "models") in edges  # the graph is read
+    assert sorted((a, b) for a, b in edges if (b, a) in edges and a < b) == []
+
+
+def test_the_core_imports_no_feature_and_no_surface():
+    core = {"models", "text", "exceptions", "sources"}
+    reached = {
+        (_folder(name), _folder(target))
+        for name, targets in _graph().items()
+        for target in targets
+        if name.count(".") and _folder(name) in core
+    }
+    assert {(a, b) for a, b in reached if b not in core and b != a} == set()
+
+
 def test_production_code_never_imports_the_development_tooling():
-    tooling = ("commitments.devtools", "commitments.management")
+    tooling = ("commitments.devtools",)
     leaks = {
         name: sorted(target for target in targets if target.startswith("commitments.devtools"))
         for name, targets in _graph().items()
@@ -150,3 +180,12 @@ def test_each_variable_is_read_once_and_test_switches_never_in_production():
     assert set(_variables_read(SETTINGS / "test.py")) >= TEST_ONLY_VARIABLES
     documented = (Path(settings.BASE_DIR) / ".env.example").read_text(encoding="utf-8")
     assert [name for name in set(production) if f"{name}=" not in documented] == []
+
+
+def test_production_settings_do_not_install_the_development_tools():
+    from tracker.settings import base, development, production, test
+
+    assert "commitments.devtools" not in production.INSTALLED_APPS
+    assert "commitments.devtools" not in base.INSTALLED_APPS
+    assert "commitments.devtools" in development.INSTALLED_APPS
+    assert "commitments.devtools" in test.INSTALLED_APPS

@@ -1,4 +1,4 @@
-"""load_demo: the real data that ships in fixtures/, loaded exactly and only once."""
+"""load_shipped_data: the real data that ships in fixtures/, loaded exactly and only once."""
 
 from datetime import date
 from decimal import Decimal
@@ -6,7 +6,8 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
-from commitments.loading import load_demo
+from commitments.editorial import status_history_mismatches
+from commitments.loading import load_shipped_data
 from commitments.models import (
     ActionPlan,
     Commitment,
@@ -18,7 +19,6 @@ from commitments.models import (
     Theme,
     WrittenQuestion,
 )
-from commitments.services import status_history_mismatches
 
 MODELS = [
     ActionPlan,
@@ -37,14 +37,14 @@ def _counts():
     return {model.__name__: model.objects.count() for model in MODELS}
 
 
-def test_load_demo_is_idempotent(demo):
+def test_load_shipped_data_is_idempotent(demo):
     before = _counts()
-    again = load_demo()
+    again = load_shipped_data()
     assert sum(again.created.values()) == 0
     assert _counts() == before
 
 
-def test_load_demo_loads_every_researched_commitment_with_its_initial_status(demo):
+def test_load_shipped_data_loads_every_researched_commitment_with_its_initial_status(demo):
     assert Commitment.objects.count() == 30
     assert Theme.objects.count() == 14
     assert ActionPlan.objects.count() == 7
@@ -196,7 +196,7 @@ def test_seed_full_text_replaces_a_copy_that_was_cut_off(db):
         answer_text="The IPP Action Plan is regularly reviewed",
         answer_is_complete=False,
     )
-    load_demo()
+    load_shipped_data()
     cut.refresh_from_db()
     assert cut.answer_is_complete
     assert "we expect to tag around 3,500 offenders." in cut.answer_text
@@ -219,7 +219,7 @@ def test_label_without_a_curated_quote_is_only_suggested(tmp_path, db):
 
     shutil.copytree(FIXTURES_DIR, tmp_path / "fixtures")
     (tmp_path / "fixtures" / "labelled_evidence.json").write_text('{"excerpts": {}}')
-    load_demo(fixtures_dir=tmp_path / "fixtures")
+    load_shipped_data(fixtures_dir=tmp_path / "fixtures")
     evidence = Evidence.objects.get(commitment__slug="littlehey-progression-unit", question__uin="HL7137")
     assert evidence.state == Evidence.State.SUGGESTED
     assert Evidence.objects.confirmed().count() == 13  # the seeds' curated quotes only
@@ -235,14 +235,14 @@ def test_question_events_record_what_the_data_shows(demo):
 
 def test_demo_logins_exist_only_when_asked_for(demo):
     assert not get_user_model().objects.exists()
-    load_demo(demo_users=True)
+    load_shipped_data(demo_users=True)
     editor = get_user_model().objects.get(username="editor")
     assert editor.check_password("ipp-demo-editor") and not editor.is_superuser
     assert editor.groups.filter(name="Editors").exists()
 
 
-def test_load_demo_command_reports_what_it_created(db, capsys):
-    call_command("load_demo")
+def test_load_shipped_data_command_reports_what_it_created(db, capsys):
+    call_command("load_shipped_data")
     assert "30 commitments" in capsys.readouterr().out
-    call_command("load_demo")
+    call_command("load_shipped_data")
     assert "nothing (all present already)" in capsys.readouterr().out

@@ -17,7 +17,6 @@ from commitments.analysis.evaluation import (
     ranked,
 )
 from commitments.analysis.matching import CommitmentProfile, Matcher, Tuning
-from commitments.analysis.quotes import quote_excerpt
 from commitments.analysis.status_cues import status_cue
 from commitments.analysis.suggestions import (
     commitment_profiles,
@@ -25,12 +24,13 @@ from commitments.analysis.suggestions import (
     suggest_evidence,
     why_skipped,
 )
-from commitments.analysis.text import best_excerpt, whole_sentences
+from commitments.editorial import accept_status_suggestion, confirm_evidence, reject_evidence
 from commitments.exceptions import StatusChangeError
 from commitments.loading import FIXTURES_DIR
 from commitments.models import Commitment, Evidence, Status, StatusChange, WatchedTerm, WrittenQuestion
 from commitments.parliament.recheck import recheck_answers, rematch_stored_questions
-from commitments.services import accept_status_suggestion, confirm_evidence, reject_evidence
+from commitments.text.passages import best_excerpt, whole_sentences
+from commitments.text.quotes import quote_excerpt
 
 from .factories import EditorFactory, EvidenceFactory, WrittenQuestionFactory
 from .parliament import client_for
@@ -557,3 +557,15 @@ def test_a_confirmed_passage_joins_its_commitments_profile_and_refreshes_the_mat
     left_out = commitment_profiles(leave_out_questions={question.pk})
     assert other.excerpt not in next(p for p in left_out if p.slug == other.commitment.slug).excerpts
     assert current_matcher() is not matcher
+
+
+def test_the_matchers_background_is_the_recorded_months_answers_as_plain_text():
+    """The runtime file (fixtures/) was derived once from the recorded-API server's list response:
+    the two must not drift apart."""
+    from commitments.analysis.suggestions import background_answers
+    from commitments.devtools.recorded_api import RECORDINGS_DIR
+    from commitments.parliament.answer_html import answer_html_to_text
+
+    recorded = json.loads((RECORDINGS_DIR / "commons-2024-09.list.json").read_text(encoding="utf-8"))
+    expected = tuple(answer_html_to_text(row["value"].get("answerText") or "") for row in recorded["results"])
+    assert len(expected) == 2185 and background_answers() == expected

@@ -122,7 +122,7 @@ def test_undated_question_has_no_official_url_but_cites_its_source():
 def test_deleting_a_commitment_with_history_is_refused(commitment):
     from django.db.models import ProtectedError
 
-    from commitments.services import record_status_change
+    from commitments.editorial import record_status_change
 
     record_status_change(commitment, to="in_progress", reason="Pilot started", effective_on=date(2024, 1, 1))
     with pytest.raises(ProtectedError):

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.db import connection
 
 from commitments.devtools.web_stack import gunicorn, nginx, requests_served
-from commitments.services import record_status_change
+from commitments.editorial import record_status_change
 
 from .factories import CommitmentFactory, UserFactory
 

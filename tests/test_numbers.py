@@ -8,11 +8,11 @@ from decimal import Decimal
 
 import pytest
 
+from commitments.editorial import promote_figure_cell, revise_point
 from commitments.exceptions import IndicatorError
-from commitments.loading import load_demo
+from commitments.loading import load_shipped_data
 from commitments.models import FigureCell, Indicator, IndicatorPoint
 from commitments.public.indicator_charts import series_chart
-from commitments.services import promote_figure_cell, revise_point
 
 from .factories import (
     CommitmentFactory,
@@ -102,7 +102,7 @@ def test_the_shipped_numbers_load_once_with_the_derived_sum_marked(demo):
     assert not IndicatorPoint.objects.filter(note="as above").exists()
     june = IndicatorPoint.objects.get(indicator__slug="ipp_in_custody_recalled", period_end=date(2024, 6, 30))
     assert "month-end date assumed 30 June" in june.note
-    report = load_demo()
+    report = load_shipped_data()
     assert not report.created["indicator points"] and not report.created["indicators"]
 
 

@@ -10,7 +10,7 @@ from xml.etree import ElementTree
 
 import feedparser
 
-from commitments.services import revise_point
+from commitments.editorial import revise_point
 
 from .factories import DeadlineFactory, IndicatorPointFactory
 

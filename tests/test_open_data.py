@@ -13,12 +13,12 @@ import feedparser
 import pytest
 from django.utils import timezone
 
+from commitments.editorial import record_status_change
 from commitments.models import Commitment, Evidence
 from commitments.opendata import shape
 from commitments.opendata.dataset import _tables as dataset_tables
 from commitments.opendata.dataset import data_dictionary
 from commitments.public.filters import CommitmentFilter
-from commitments.services import record_status_change
 
 from .factories import (
     CommitmentFactory,

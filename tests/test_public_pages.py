@@ -12,9 +12,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from commitments.editorial import record_status_change
 from commitments.models import Commitment, Evidence, FigureTable, WrittenQuestion
 from commitments.public.views import timeline
-from commitments.services import record_status_change
 
 from .factories import (
     ActionPlanFactory,

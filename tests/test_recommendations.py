@@ -10,7 +10,7 @@ from datetime import date
 
 from django.urls import reverse
 
-from commitments.loading import FIXTURES_DIR, load_demo
+from commitments.loading import FIXTURES_DIR, load_shipped_data
 from commitments.models import Commitment, Recommendation, RecommendationDevelopment
 
 from .factories import CommitmentFactory, RecommendationDevelopmentFactory, RecommendationFactory
@@ -35,7 +35,7 @@ def test_the_shipped_recommendations_load_with_their_verdicts(demo):
 
 
 def test_loading_the_recommendations_again_creates_nothing(demo):
-    again = load_demo()
+    again = load_shipped_data()
     assert again.created["recommendations"] == 0
     assert again.created["recommendation developments"] == 0
     assert Recommendation.objects.count() == 12
@@ -47,7 +47,7 @@ def test_a_second_load_keeps_what_an_editor_changed(demo):
     rec.title = "An editor's title"
     rec.save()
     rec.developments.first().delete()
-    load_demo()
+    load_shipped_data()
     rec.refresh_from_db()
     assert rec.title == "An editor's title"
     assert rec.developments.count() == 5

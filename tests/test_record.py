@@ -6,9 +6,9 @@ from datetime import date
 import pytest
 from django.core.management import call_command
 
+from commitments.editorial import record_status_change
 from commitments.integrity import EXCEPTIONS_FILE, audit_record, check_one
 from commitments.models import ActionPlan, Commitment, SourceBasis, SourceCopy, Status
-from commitments.services import record_status_change
 from commitments.sources import derived_official_address, distinct_sources, resolve_source
 
 from .factories import (

@@ -6,14 +6,14 @@ import pytest
 import time_machine
 from django.db.models import F
 
-from commitments.exceptions import EvidenceError, ImmutableRecord, StatusChangeError
-from commitments.models import Commitment, Evidence, Status, StatusChange
-from commitments.services import (
+from commitments.editorial import (
     confirm_evidence,
     record_status_change,
     reject_evidence,
     status_history_mismatches,
 )
+from commitments.exceptions import EvidenceError, ImmutableRecord, StatusChangeError
+from commitments.models import Commitment, Evidence, Status, StatusChange
 
 from .factories import CommitmentFactory, EvidenceFactory
 

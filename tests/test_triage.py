@@ -9,11 +9,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from commitments.analysis.suggestions import current_matcher, top_candidates
-from commitments.analysis.text import quote_sentences, sentences, sentences_covering
+from commitments.editorial import decide_candidate, finish_triage, mark_not_evidence
 from commitments.exceptions import StaleTriage, TriageError
 from commitments.models import Evidence, Status, StatusChange, WrittenQuestion
-from commitments.services import decide_candidate, finish_triage, mark_not_evidence
-from commitments.services.triage import evidence_version, triage_version
+from commitments.models.evidence import evidence_version, triage_version
+from commitments.text.passages import quote_sentences, sentences, sentences_covering
 
 from .factories import CommitmentFactory, EditorFactory, EvidenceFactory, UserFactory, WrittenQuestionFactory
 

@@ -13,7 +13,7 @@ import pytest
 from django.urls import reverse
 
 from commitments.analysis.triage import triage_entry
-from commitments.loading import load_demo
+from commitments.loading import load_shipped_data
 from commitments.models import Commitment, Evidence, StatusChange, WrittenQuestion
 
 from .factories import EditorFactory
@@ -91,7 +91,7 @@ def _triage_the_queue(page, base: str, *, keyboard: bool) -> tuple[int, int]:
 def test_an_editor_triages_the_demos_queue_in_at_most_two_actions_per_answer(
     live_server, browser, javascript
 ):
-    load_demo()
+    load_shipped_data()
     EditorFactory(username="ed")
     waiting = WrittenQuestion.objects.awaiting_triage().count()
     context, page = _log_in(browser, live_server.url, "ed", javascript=javascript)
@@ -107,7 +107,7 @@ def test_an_editor_triages_the_demos_queue_in_at_most_two_actions_per_answer(
 
 
 def test_an_editor_triages_the_demos_queue_with_the_keyboard_only(live_server, browser):
-    load_demo()
+    load_shipped_data()
     EditorFactory(username="ed")
     context, page = _log_in(browser, live_server.url, "ed")
 
@@ -122,7 +122,7 @@ def test_an_editor_triages_the_demos_queue_with_the_keyboard_only(live_server, b
 def test_each_triage_screen_is_accessible_valid_and_fits_a_phone_and_a_desk(live_server, browser, tmp_path):
     """The answer with no strong match, one with strong matches and their weak ones unfolded, and the
     status change filled in from it."""
-    load_demo()
+    load_shipped_data()
     EditorFactory(username="ed")
     strong = next(q for q in WrittenQuestion.objects.awaiting_triage() if _recordable(q))
     failures = []

@@ -15,9 +15,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from commitments.analysis.suggestions import current_matcher
-from commitments.loading import load_demo
+from commitments.editorial.triage import evidence_version, triage_version
+from commitments.loading import load_shipped_data
 from commitments.models import Commitment, Evidence, QuestionEvent, Status, StatusChange, WrittenQuestion
-from commitments.services.triage import evidence_version, triage_version
 
 from .factories import (
     CommitmentFactory,
@@ -113,7 +113,7 @@ def test_strong_matches_are_open_and_weak_ones_folded_under_a_count(client, edit
 
 def test_no_editor_screen_shows_file_names_thresholds_or_debugging_words(client, db):
     """The demo's queue, every answer, the review queue and the evidence pages, as an editor sees them."""
-    load_demo()
+    load_shipped_data()
     EditorFactory(username="ed")
     client.force_login(EditorFactory(username="reader"))
     total = WrittenQuestion.objects.awaiting_triage().count()
@@ -327,7 +327,7 @@ def test_a_status_change_from_an_answer_older_than_the_latest_change_is_dated_to
 ):
     question = answer()  # answered 10 February 2025
     move_on = commitments["move-on"]
-    from commitments.services import record_status_change
+    from commitments.editorial import record_status_change
 
     record_status_change(move_on, to="in_progress", reason="Started.", effective_on=date(2025, 6, 1), by=None)
     client.force_login(editor)

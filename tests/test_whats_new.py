@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from commitments import recent
 from commitments.digests.content import build_content
+from commitments.editorial import record_status_change
 from commitments.models import Evidence
-from commitments.services import record_status_change
 
 from .factories import (
     CommitmentFactory,

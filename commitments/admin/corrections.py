@@ -8,8 +8,8 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.text import Truncator
 
+from ..corrections.records import decide_correction
 from ..models import Correction, CorrectionState
-from ..services import decide_correction
 
 
 class KnownFromFilter(admin.SimpleListFilter):

@@ -8,9 +8,9 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from ..analysis.suggestions import threshold
+from ..editorial import accept_status_suggestion, confirm_evidence, reject_evidence
 from ..exceptions import TrackerError
 from ..models import Evidence, EvidenceSuggestion
-from ..services import accept_status_suggestion, confirm_evidence, reject_evidence
 from .base import HistoryAdmin
 
 

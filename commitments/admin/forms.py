@@ -4,9 +4,9 @@ from django import forms
 from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelect
 
+from ..editorial import check_status_change
 from ..exceptions import StatusChangeError
 from ..models import Commitment, Status, StatusChange, WrittenQuestion
-from ..services import check_status_change
 from .dates import TypedDateField
 from .lists import ListOfTextField, web_address
 

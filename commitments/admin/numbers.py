@@ -5,9 +5,9 @@ answer's figure table can be promoted to a point, keeping its answer and cell.""
 from django import forms
 from django.contrib import admin
 
+from ..editorial.indicators import figure_cell_provenance
 from ..exceptions import IndicatorError
 from ..models import Deadline, Indicator, IndicatorPoint, StatutoryDuty
-from ..services.indicators import figure_cell_provenance
 from .base import HistoryAdmin
 
 

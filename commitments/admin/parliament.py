@@ -66,7 +66,7 @@ class WrittenQuestionAdmin(admin.ModelAdmin):
         "first_seen_at",
         "last_seen_at",
         "official_link",
-        # Recorded by the triage screen's decisions (commitments.services.triage).
+        # Recorded by the triage screen's decisions (commitments.editorial.triage).
         "triaged_at",
         "triaged_by",
         "not_evidence",

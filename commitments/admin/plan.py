@@ -9,10 +9,10 @@ from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 
+from ..editorial import confirm_evidence, record_status_change, reject_evidence
 from ..integrity import check_one, known_exceptions, status_change_warnings
 from ..models import ActionPlan, Commitment, Evidence, PromiseWording, SourceCopy, StatusChange, Theme
 from ..models.querysets import RECENT_EVIDENCE_DAYS
-from ..services import confirm_evidence, record_status_change, reject_evidence
 from ..sources import name_source
 from .base import EDITOR_FIELDS, HistoryAdmin, ReadOnlyInline, ReadOnlyMixin
 from .evidence import match_strength

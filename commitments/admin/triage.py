@@ -1,6 +1,6 @@
 """The triage screen: one waiting answer at a time ("3 of 14"), with next and previous, its strong
 candidate commitments open and the weak ones folded, and a plain form per decision (keyboard
-shortcuts are an extra, never needed). Decisions go through commitments.services.triage, which
+shortcuts are an extra, never needed). Decisions go through commitments.editorial.triage, which
 refuses a form made before another editor's decision; after a refusal the page is shown again
 with what the editor had ticked."""
 
@@ -21,10 +21,10 @@ from django.utils.formats import date_format
 
 from ..analysis.suggestions import current_matcher
 from ..analysis.triage import TriageEntry, triage_entry
+from ..editorial import decide_candidate, finish_triage, link_commitment, mark_not_evidence
+from ..editorial.triage import Decision, clear_backlog, confirm_and_finish
 from ..exceptions import TrackerError
 from ..models import AnswerToTriage, Commitment, Evidence, WrittenQuestion
-from ..services import decide_candidate, finish_triage, link_commitment, mark_not_evidence
-from ..services.triage import Decision, clear_backlog, confirm_and_finish
 from .dates import TYPED_DATES, TypedDateField
 from .evidence import highlight, reasons_for_editors
 

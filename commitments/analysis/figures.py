@@ -16,7 +16,7 @@ from django.utils.text import slugify
 
 from ..exceptions import TrackerError
 from ..models import FigureCell, FigureColumn, FigureRow, FigureTable, WrittenQuestion
-from .text import pipe_table_blocks
+from ..text.passages import pipe_table_blocks
 
 SUPPRESSED = "*"
 NIL = "-"

@@ -36,7 +36,7 @@ from functools import lru_cache
 import bm25s
 import numpy as np
 
-from .text import content_words, fold, passages, sentence_span, stem_words, tokens
+from ..text.passages import content_words, fold, passages, sentence_span, stem_words, tokens
 
 logging.getLogger("bm25s").setLevel(logging.WARNING)  # it sets itself to DEBUG when imported
 

@@ -3,7 +3,7 @@ their score, each with the whole sentences of its passage, and the evidence alre
 Strong candidates (what the matcher would suggest by itself) come first; the weak rest the screen
 folds away under a count.
 
-Read-only: the decisions are in commitments.services.triage. Built from rows the caller loaded
+Read-only: the decisions are in commitments.editorial.triage. Built from rows the caller loaded
 (the answer with its evidence, and every commitment), so a page of answers costs the same
 queries however many candidates it shows.
 """
@@ -14,10 +14,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from ..models import Commitment, Evidence, Status, WrittenQuestion
-from ..services.triage import evidence_version, triage_version
+from ..models.evidence import evidence_version, triage_version
+from ..text.passages import sentences, sentences_covering
 from .matching import Match, Matcher
 from .suggestions import TRIAGE_CANDIDATES, suggestion_values, threshold, top_candidates
-from .text import sentences, sentences_covering
 
 
 @dataclass

@@ -8,8 +8,8 @@ from django.views.decorators.cache import never_cache
 
 from ..models import Commitment
 from ..ops.rate_limits import client_address, within_hourly_limits
-from ..services import suggest_correction
 from .forms import CorrectionForm
+from .records import suggest_correction
 
 
 @never_cache

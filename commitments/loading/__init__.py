@@ -20,12 +20,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from ..analysis import figures
-from ..analysis.text import best_excerpt
+from ..editorial import record_status_change
 from ..models import ActionPlan, Commitment, Evidence, StatusChange, Theme, WrittenQuestion
 from ..ops.roles import EDITORS_GROUP
 from ..parliament.events import mark_seen, record_known_events
 from ..parliament.watch import Watch
-from ..services import record_status_change
+from ..text.passages import best_excerpt
 from .numbers import load_deadlines, load_numbers
 from .recommendations import RECOMMENDATIONS_FILE, load_recommendations
 from .record import SOURCE_COPIES_FILE, WORDING_FILE, load_promise_wordings, load_source_copies
@@ -49,7 +49,7 @@ def _date(value: str | None) -> date | None:
 
 
 @transaction.atomic
-def load_demo(*, fixtures_dir: Path = FIXTURES_DIR, demo_users: bool = False) -> LoadReport:
+def load_shipped_data(*, fixtures_dir: Path = FIXTURES_DIR, demo_users: bool = False) -> LoadReport:
     report = LoadReport()
     research = json.loads((fixtures_dir / RESEARCH_FILE).read_text(encoding="utf-8"))
     # related_documents (committee reports, responses) are sources, not plan versions: not loaded.

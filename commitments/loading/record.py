@@ -1,5 +1,5 @@
 """Load the research behind the record: where copies' official pages are, and the promise in
-official words. Idempotent like the rest of load_demo: a second run creates nothing and never
+official words. Idempotent like the rest of load_shipped_data: a second run creates nothing and never
 overwrites what editors have changed."""
 
 from __future__ import annotations

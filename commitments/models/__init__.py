@@ -2,7 +2,7 @@
 `from commitments.models import Commitment` works wherever a model lives.
 
 Reading vocabulary lives in querysets.py and every closed set of values in choices.py; writes with
-rules are in commitments.services. Nothing here filters for a page or talks HTTP.
+rules are in commitments.editorial. Nothing here filters for a page or talks HTTP.
 """
 
 from .choices import (

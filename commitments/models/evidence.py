@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Iterable
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.functional import cached_property
 from simple_history.models import HistoricalRecords
 
-from ..analysis.quotes import Quote, quote_excerpt
+from ..text.quotes import Quote, quote_excerpt
 from .choices import EvidenceState, Status, in_choices
 from .evidence_source import EvidenceSource, describe_source
 from .hansard import HansardContribution
@@ -152,3 +155,19 @@ class EvidenceSuggestion(Evidence):
         proxy = True
         verbose_name = "suggestion to review"
         verbose_name_plural = "review queue"
+
+
+# What a triage form was made from, so a decision on a row that changed since is refused
+# (editorial/triage.py checks; analysis/triage.py puts them in the forms).
+def evidence_version(evidence: Evidence | None) -> str:
+    """What a candidate's form was made from: its evidence row as it stood, or none yet."""
+    if evidence is None:
+        return "none"
+    return f"{evidence.pk}-{evidence.state}-{evidence.updated_at.timestamp():.6f}"
+
+
+def triage_version(question: WrittenQuestion, evidence: Iterable[Evidence]) -> str:
+    """What an answer's forms were made from: its triage and every decision on its evidence."""
+    parts = [str(question.triaged_at.timestamp() if question.triaged_at else "")]
+    parts += sorted(evidence_version(row) for row in evidence)
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]

@@ -138,7 +138,7 @@ class IndicatorPoint(models.Model):
     """One dated figure of a series, with the source it was read in.
 
     `period_start` is empty for a figure "as at" `period_end` (a population on a day); both are set
-    for a count over a period. A figure is never edited in place: commitments.services.revise_point
+    for a count over a period. A figure is never edited in place: commitments.editorial.revise_point
     writes a new point that `revises` this one, so the older figure stays visible as history."""
 
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="points")

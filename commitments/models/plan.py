@@ -63,7 +63,7 @@ class Theme(models.Model):
 class Commitment(models.Model):
     """One promise or workstream of the Action Plan.
 
-    `status` is a cached copy of the latest StatusChange; only services.record_status_change()
+    `status` is a cached copy of the latest StatusChange; only editorial.record_status_change()
     writes it. A commitment with no history yet is `planned`.
     """
 

@@ -355,7 +355,7 @@ class RecheckRunQuerySet(models.QuerySet):
     def last_checked_at(self) -> datetime | None:
         """When Parliament was last checked: the finish of the newest *successful* run. A failed,
         partial or skipped run leaves it where it was; None before the first success. Every public
-        page shows it (public/shared.py), and the about page says the same."""
+        page shows it (public/site_wide.py), and the about page says the same."""
         return self.succeeded().aggregate(last=Max("finished_at"))["last"]
 
     def high_water_mark(self, kind: str) -> date | None:

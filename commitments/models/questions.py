@@ -80,7 +80,7 @@ class WrittenQuestion(models.Model):
     )
     first_seen_at = models.DateTimeField(auto_now_add=True)
     last_seen_at = models.DateTimeField(auto_now_add=True)
-    # Triage: an editor has looked at the answer and its candidates once (commitments.services.triage).
+    # Triage: an editor has looked at the answer and its candidates once (commitments.editorial.triage).
     triaged_at = models.DateTimeField(
         null=True, blank=True, help_text="When an editor finished triaging the answer; empty while it waits."
     )

@@ -19,7 +19,7 @@ RETURNS_TO_TRIAGE = (QuestionEventKind.CORRECTED, QuestionEventKind.TEXT_CHANGED
 class AwaitingTriage(models.QuerySet):
     def awaiting_triage(self) -> Self:
         """The triage queue, newest first: answers worth reading (querysets.py), either never
-        triaged (done, not evidence, or cleared with an old backlog: commitments.services.triage)
+        triaged (done, not evidence, or cleared with an old backlog: commitments.editorial.triage)
         or corrected or changed since it was. `returned_as` is then that event's kind, else ""."""
         events = self.model._meta.get_field("events").related_model
         changed = events.objects.filter(

@@ -26,7 +26,7 @@ from ..models import (
     WrittenQuestion,
 )
 from ..public.filters import CommitmentFilter, RecommendationFilter, WrittenQuestionFilter
-from ..public.shared import source_copies
+from ..public.site_wide import source_copies
 from .api_policy import LookupGuard
 from .numbers import DeadlineViewSet, IndicatorViewSet
 from .recommendations import (

@@ -15,7 +15,7 @@ from django.utils.feedgenerator import Atom1Feed
 
 from .. import recent
 from ..models import Commitment, Deadline, Evidence, IndicatorPoint, Recommendation, StatusChange, Theme
-from ..public.sharing import SiteAddressRequest
+from ..public.addresses import SiteAddressRequest
 from ..public.whats_new import DEFAULT_DAYS, WhatsNewForm, since_days_ago
 
 ENTRIES = 50

@@ -15,7 +15,7 @@ from rest_framework import serializers, viewsets
 
 from ..models import Commitment, Deadline, Indicator, IndicatorPoint
 from ..models.deadlines import today
-from ..public.shared import source_copies
+from ..public.site_wide import source_copies
 from ..sources import resolve_source
 from .api_policy import LookupGuard
 from .shape import DEADLINES, INDICATOR_POINTS, INDICATORS

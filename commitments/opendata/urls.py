@@ -7,8 +7,8 @@ from django.db import transaction
 from django.urls import URLPattern, include, path
 from drf_spectacular.views import SpectacularAPIView
 
+from ..public.addresses import on_site_url
 from ..public.cache import public_data
-from ..public.sharing import on_site_url
 from . import exports, feeds, numbers
 from .api import router
 from .sitemaps import SITEMAPS

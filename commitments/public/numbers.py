@@ -10,7 +10,7 @@ from ..models import Commitment, Deadline, DeadlineState, Indicator, StatutoryDu
 from ..models.deadlines import today
 from ..sources import distinct_sources
 from .indicator_charts import series_chart
-from .shared import source_copies
+from .site_wide import source_copies
 
 
 def series_for_page(indicators) -> list[dict]:

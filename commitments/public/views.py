@@ -27,11 +27,12 @@ from ..models import (
 )
 from ..models.querysets import RECENT_EVIDENCE_DAYS
 from ..sources import distinct_sources
+from .addresses import canonical_url, filter_query
 from .charts import figure_column_charts
 from .figure_grids import Grid, answer_with_tables
 from .filters import CommitmentFilter, WrittenQuestionFilter
 from .pagination import CountPerDataVersionPaginator, page_number
-from .shared import (
+from .site_wide import (
     action_plans_by_commitment,
     evidence_recency,
     home_figures,
@@ -39,7 +40,6 @@ from .shared import (
     recommendations_by_commitment,
     source_copies,
 )
-from .sharing import canonical_url, filter_query
 from .tables import CommitmentTable, WrittenQuestionTable
 
 # A researcher sees a whole list at once: every list of up to this many rows is one page.

@@ -11,10 +11,10 @@ from django import template
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
-from ..analysis.quotes import QuoteLine
 from ..models.evidence_source import answer_date
-from ..public.shared import source_copies
+from ..public.site_wide import source_copies
 from ..sources import SourceLink, name_source, resolve_source
+from ..text.quotes import QuoteLine
 
 register = template.Library()
 

@@ -13,7 +13,7 @@ BASE_DIR = Path(__file__).resolve().parents[2]
 env = environ.Env()
 
 DEBUG = env.bool("DEBUG", default=False)
-# The demo login (see load_demo) exists only when this is on; production refuses it.
+# The demo login (see load_shipped_data) exists only when this is on; production refuses it.
 DEMO_MODE = env.bool("TRACKER_DEMO", default=False)
 DEVELOPMENT_SECRET_KEY = "django-insecure-development-only-never-use-in-production"
 SECRET_KEY = env.str("SECRET_KEY", default=DEVELOPMENT_SECRET_KEY if DEBUG else "")
@@ -113,8 +113,8 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "commitments.public.sharing.page_address",
-                "commitments.public.shared.freshness",
+                "commitments.public.addresses.page_address",
+                "commitments.public.site_wide.freshness",
             ],
         },
     },

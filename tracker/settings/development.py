@@ -2,7 +2,10 @@
 apps, no second factor, plain HTTP, and with TRACKER_DEMO=1 the site's own 404 page."""
 
 from .base import *  # noqa: F403
-from .base import DEMO_MODE, MIDDLEWARE
+from .base import DEMO_MODE, INSTALLED_APPS, MIDDLEWARE
+
+# The demo, the recorded-API server, the benchmarks and the matcher's evaluation (never in production).
+INSTALLED_APPS = [*INSTALLED_APPS, "commitments.devtools"]
 
 ADMIN_REQUIRE_2FA = False
 WHITENOISE_USE_FINDERS = True

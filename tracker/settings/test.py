@@ -3,7 +3,11 @@ served over plain HTTP on loopback with static files straight from the apps. The
 exist only for them and are never read in production."""
 
 from . import *  # noqa: F403
-from .base import env
+from .base import INSTALLED_APPS, env
+
+# The recorded-API server, the demo and the benchmarks' commands (never in production).
+if "commitments.devtools" not in INSTALLED_APPS:
+    INSTALLED_APPS = [*INSTALLED_APPS, "commitments.devtools"]
 
 # Plain HTTP on loopback: no redirect to HTTPS, cookies sent without TLS, no HSTS.
 SECURE_SSL_REDIRECT = False

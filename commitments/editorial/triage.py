@@ -13,8 +13,7 @@ form made before another editor's decision is refused with `StaleTriage`, and no
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import date
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -23,9 +22,10 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from ..analysis.suggestions import suggestion_values, top_candidates
-from ..analysis.text import quote_sentences
 from ..exceptions import StaleTriage, TriageError
 from ..models import Commitment, Evidence, WrittenQuestion
+from ..models.evidence import evidence_version, triage_version
+from ..text.passages import quote_sentences
 from .review import accept_status_suggestion, confirm_evidence, reject_evidence
 
 
@@ -34,20 +34,6 @@ class Decision:
     CONFIRM_STATUS = "confirm_status"
     REJECT = "reject"
     ALL = (CONFIRM, CONFIRM_STATUS, REJECT)
-
-
-def evidence_version(evidence: Evidence | None) -> str:
-    """What a candidate's form was made from: its evidence row as it stood, or none yet."""
-    if evidence is None:
-        return "none"
-    return f"{evidence.pk}-{evidence.state}-{evidence.updated_at.timestamp():.6f}"
-
-
-def triage_version(question: WrittenQuestion, evidence: Iterable[Evidence]) -> str:
-    """What an answer's forms were made from: its triage and every decision on its evidence."""
-    parts = [str(question.triaged_at.timestamp() if question.triaged_at else "")]
-    parts += sorted(evidence_version(row) for row in evidence)
-    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
 
 
 def _lock(question: WrittenQuestion) -> WrittenQuestion:

@@ -8,13 +8,11 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from commitments.devtools.recorded_api import FakeParliamentServer, RecordedData
-from commitments.loading import FIXTURES_DIR
+from commitments.devtools.recorded_api import RECORDINGS_DIR, FakeParliamentServer, RecordedData
 from commitments.loading.spoken import apply_spoken_research, suggest_labelled_evidence
+from commitments.management.commands.recheck_answers import run_summary
 from commitments.parliament.recheck import recheck_answers
 from commitments.parliament.spoken_recheck import recheck_contributions, recheck_statements
-
-from .recheck_answers import run_summary
 
 
 @contextlib.contextmanager
@@ -61,7 +59,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("addrport", nargs="?", default="127.0.0.1:8000", help="Where to serve the site.")
         parser.add_argument("--api-port", type=int, default=8765, help="Port for the recorded API (0 = any).")
-        parser.add_argument("--data", default=str(FIXTURES_DIR / "parliament"), help="Recorded data folder.")
+        parser.add_argument("--data", default=str(RECORDINGS_DIR), help="Recorded data folder.")
 
     def handle(self, *args, addrport, api_port, data, **options):
         recorded = RecordedData.load(data)

@@ -3,22 +3,21 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from commitments.devtools.recorded_api import RecordedData
+from commitments.devtools.recorded_api import RECORDINGS_DIR, RecordedData
 from commitments.devtools.recorded_api.datasets import replicate, research_records, write_list_with_full_text
-from commitments.loading import FIXTURES_DIR
 
-DEFAULT_DATA = FIXTURES_DIR / "parliament"
+DEFAULT_DATA = RECORDINGS_DIR
 
 
 class Command(BaseCommand):
     help = (
-        "Write data for the recorded-API server. --research rewrites fixtures/parliament/research/ "
-        "from the research answers and seeds; --replicate N --out DIR writes N copies of recorded "
-        "questions (new ids, UINs, dates) for benchmarks."
+        "Write data for the recorded-API server. --research rewrites its recordings/research/ "
+        "(in commitments/devtools/recorded_api/) from the research answers and seeds; --replicate N "
+        "--out DIR writes N copies of recorded questions (new ids, UINs, dates) for benchmarks."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--research", action="store_true", help="Rebuild fixtures/parliament/research/.")
+        parser.add_argument("--research", action="store_true", help="Rebuild recordings/research/.")
         parser.add_argument("--replicate", type=int, metavar="N", dest="count", help="How many to write.")
         parser.add_argument(
             "--from", dest="source", default=str(DEFAULT_DATA), help="Data to copy (default: %(default)s)."

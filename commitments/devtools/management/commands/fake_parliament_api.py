@@ -1,7 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from commitments.devtools.recorded_api import FAULT_MODES, FakeParliamentServer, RecordedData
-from commitments.loading import FIXTURES_DIR
+from commitments.devtools.recorded_api import FAULT_MODES, RECORDINGS_DIR, FakeParliamentServer, RecordedData
 
 
 class Command(BaseCommand):
@@ -19,7 +18,7 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--data",
-            default=str(FIXTURES_DIR / "parliament"),
+            default=str(RECORDINGS_DIR),
             help="Folder of *.json records, list responses and full-text overlays (default: %(default)s).",
         )
         parser.add_argument("--fault", choices=FAULT_MODES, help="Misbehave like this.")

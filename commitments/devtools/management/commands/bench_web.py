@@ -235,7 +235,7 @@ class Command(BaseCommand):
             self.stdout.flush()
 
     def _load(self, commitment_count: int, question_count: int) -> None:
-        from commitments.loading import load_demo
+        from commitments.loading import load_shipped_data
         from commitments.models import (
             Commitment,
             Evidence,
@@ -250,7 +250,7 @@ class Command(BaseCommand):
         )
         from commitments.parliament.events import content_hash
 
-        load_demo()  # the real themes, plans, commitments and seeds, then generated ones beside them
+        load_shipped_data()  # the real themes, plans, commitments and seeds, then generated ones beside them
         rng = random.Random(7)
         themes = list(Theme.objects.all())
         statuses = list(Status.values)

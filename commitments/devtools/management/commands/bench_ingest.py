@@ -26,9 +26,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from commitments.devtools.benchmarks import free_port, fresh_database, wait_for
-from commitments.devtools.recorded_api import RecordedData
+from commitments.devtools.recorded_api import RECORDINGS_DIR, RecordedData
 from commitments.devtools.recorded_api.datasets import replicate, write_list_with_full_text
-from commitments.loading import FIXTURES_DIR
 from commitments.ops.schedules import DEFAULT_WATCHED_BODIES, DEFAULT_WATCHED_TERMS
 from commitments.parliament.client import ParliamentClient, QuestionSearch
 
@@ -84,7 +83,7 @@ class Command(BaseCommand):
         bench_db = f"{connection.settings_dict['NAME']}_bench"
         with tempfile.TemporaryDirectory() as folder:
             self.stdout.write(f"Writing {questions:,} replicated questions…")
-            source = RecordedData.load(FIXTURES_DIR / "parliament")
+            source = RecordedData.load(RECORDINGS_DIR)
             records = list(replicate(source, count=questions, body_ids={54}))
             write_list_with_full_text(records, Path(folder), "bench")
             port = free_port()
@@ -207,11 +206,11 @@ class Command(BaseCommand):
                 "requests": run.requests_made,
             }
         elif phase == "analysis":
-            from commitments.loading import load_demo
+            from commitments.loading import load_shipped_data
             from commitments.models import Evidence, FigureTable
             from commitments.tasks import analyse_answer_task
 
-            load_demo()  # the commitments to match against
+            load_shipped_data()  # the commitments to match against
             started = time.perf_counter()
             answers = list(
                 WrittenQuestion.objects.filter(is_about_ipp=True, date_answered__isnull=False).values_list(

@@ -1,6 +1,7 @@
-"""Writes that carry rules. Views, admin, tasks, commands and tests all come through here."""
+"""The editors' decisions on the record: status changes, evidence review, triage and figures.
+The admin, tasks, commands and tests make them through here; other writes live with their feature
+(docs/development.md, "Where code goes")."""
 
-from .corrections import decide_correction, suggest_correction
 from .indicators import promote_figure_cell, revise_point
 from .review import accept_status_suggestion, confirm_evidence, reject_evidence
 from .status import check_status_change, record_status_change, status_history_mismatches
@@ -11,7 +12,6 @@ __all__ = [
     "check_status_change",
     "confirm_evidence",
     "decide_candidate",
-    "decide_correction",
     "finish_triage",
     "link_commitment",
     "mark_not_evidence",
@@ -20,5 +20,4 @@ __all__ = [
     "reject_evidence",
     "revise_point",
     "status_history_mismatches",
-    "suggest_correction",
 ]

@@ -3,7 +3,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from commitments.loading import FIXTURES_DIR, load_demo
+from commitments.loading import FIXTURES_DIR, load_shipped_data
 
 
 class Command(BaseCommand):
@@ -20,7 +20,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, fixtures_dir, **options):
-        report = load_demo(fixtures_dir=Path(fixtures_dir), demo_users=settings.DEMO_MODE)
+        report = load_shipped_data(fixtures_dir=Path(fixtures_dir), demo_users=settings.DEMO_MODE)
         self.stdout.write(self.style.SUCCESS(report.summary()))
         if options["verbosity"] > 1:
             for line in report.skipped:

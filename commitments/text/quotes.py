@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .text import LIST_ITEM, pipe_table_blocks, sentence_span
+from .passages import LIST_ITEM, pipe_table_blocks, sentence_span
 
 
 @dataclass(frozen=True)
