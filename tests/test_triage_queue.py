@@ -26,6 +26,7 @@ from .factories import (
     QuestionEventFactory,
     WrittenQuestionFactory,
 )
+from .test_admin import _change_form
 
 SCREEN = reverse("admin:commitments_answertotriage_changelist")
 CLEAR = reverse("admin:commitments_answertotriage_clear_backlog")
@@ -194,23 +195,13 @@ def test_confirm_and_record_status_fills_in_the_status_change_and_returns_to_the
 
 def _commitment_post(commitment: Commitment, query: dict) -> dict:
     """What the commitment page posts back: its fields as they are, plus the filled-in change."""
-    return {
-        "title": commitment.title,
-        "slug": commitment.slug,
-        "theme": commitment.theme_id,
-        "owner": commitment.owner,
-        "summary": commitment.summary,
-        "is_published": "on",
-        **{
-            f"{prefix}-{key}": "0"
-            for prefix in ("evidence", "status_changes", "wordings")
-            for key in ("TOTAL_FORMS", "INITIAL_FORMS")
-        },
-        "new_status": query["new_status"],
-        "status_reason": query["status_reason"],
-        "status_effective_on": "10 February 2025",  # typed as people type it
-        "status_question": query["status_question"],
-    }
+    return _change_form(
+        commitment,
+        new_status=query["new_status"],
+        status_reason=query["status_reason"],
+        status_effective_on="10 February 2025",  # typed as people type it
+        status_question=query["status_question"],
+    )
 
 
 def test_ticked_sentences_are_kept_after_a_refusal(client, editor, commitments):
