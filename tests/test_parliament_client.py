@@ -63,7 +63,9 @@ def test_a_whole_list_item_needs_no_detail_request(parliament):
     assert client.stats.details == 0
 
 
-@pytest.mark.parametrize("fault", ["500", "429", "slow", "malformed", "truncated"])
+@pytest.mark.parametrize(
+    "fault", ["500", "429", pytest.param("slow", marks=pytest.mark.slow), "malformed", "truncated"]
+)
 def test_faults_are_retried_until_the_answer_comes(fault):
     server = start_server(fault=fault, fault_rate=0.5, retry_after=0, slow_seconds=1.0)
     try:

@@ -19,6 +19,8 @@ from commitments.models import Commitment, Evidence, StatusChange, WrittenQuesti
 from .factories import EditorFactory
 from .test_browser import AXE, VNU, WIDTHS, _log_in, browser, browser_tools  # noqa: F401 - fixtures
 
+pytestmark = pytest.mark.browser
+
 SCREEN = reverse("admin:commitments_answertotriage_changelist")
 
 

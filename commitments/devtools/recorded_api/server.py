@@ -370,7 +370,10 @@ class FakeParliamentServer(ThreadingHTTPServer):
         return f"http://{host}:{port}"
 
     def start(self) -> FakeParliamentServer:
-        self._thread = threading.Thread(target=self.serve_forever, name="fake-parliament", daemon=True)
+        # Checked for a stop every 50 ms, not socketserver's 0.5 s: the suite stops a server per test.
+        self._thread = threading.Thread(
+            target=self.serve_forever, kwargs={"poll_interval": 0.05}, name="fake-parliament", daemon=True
+        )
         self._thread.start()
         return self
 
