@@ -14,12 +14,13 @@ from django.db.models.functions import Left
 
 from ..exceptions import ImmutableRecord
 from .choices import EvidenceState, SourceEventKind, in_choices
-from .querysets import AppendOnlyQuerySet
+from .querysets import AppendOnlyQuerySet, BulkWriteSignalsQuerySet
 from .search import full_text_search
 
 
-class ObservedSourceQuerySet(models.QuerySet):
-    """Reading statements and contributions as the public pages do. The model names its date
+class ObservedSourceQuerySet(BulkWriteSignalsQuerySet):
+    """Reading statements and contributions as the public pages do (and their bulk writes, which
+    tell the data version, as saves do: search shows them). The model names its date
     (`DATE_FIELD`), what a list row shows (`LIST_FIELDS`) and what SQLite's search matches
     (`SEARCH_FIELDS`)."""
 
