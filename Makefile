@@ -100,8 +100,9 @@ beat: install                       ## the Celery beat scheduler: run exactly on
 smoke: install                      ## embedded default on a throwaway SQLite file: pages answer 200
 	./.ci/smoke
 
-bench-ingest: install              ## re-check 10,000 recorded questions; prints time, memory, requests
-	$(BENCH_ENV) $(BIN)/python manage.py bench_ingest --questions $(or $(QUESTIONS),10000)
+bench-ingest: install              ## re-check 10,000 questions, 2,000 statements, 5,000 contributions; prints time, memory, requests
+	$(BENCH_ENV) $(BIN)/python manage.py bench_ingest --questions $(or $(QUESTIONS),10000) \
+		--statements $(or $(STATEMENTS),2000) --contributions $(or $(CONTRIBUTIONS),5000)
 
 bench-digests: install            ## one weekly period, then one alert run, to 100,000 subscribers; prints time, msgs/s, memory, queries
 	$(BENCH_ENV) $(BIN)/python manage.py bench_digests --subscribers $(or $(SUBSCRIBERS),100000)

@@ -124,6 +124,8 @@ def site(live_server):
         "what is an IPP sentence": "/what-is-an-ipp-sentence/",
         "search results": "/search/?q=panels",
         "search results, one kind paged": "/search/?q=ipp&kind=answers",
+        "search results of every kind": "/search/?q=licences",
+        "search results, Hansard contributions": "/search/?q=licences&kind=contributions",
         "search, nothing found": "/search/?q=zzzzqqq",
         "suggest a correction": "/commitments/em-gps-domestic-abuse/correction/",
         "correction sent": "/commitments/em-gps-domestic-abuse/correction/sent/",

@@ -1,4 +1,5 @@
-"""Search in the header: PostgreSQL full text over commitments and written answers, grouped, paged."""
+"""Search in the header: PostgreSQL full text over commitments and written answers, grouped, paged
+(statements and contributions: test_search_spoken.py)."""
 
 import os
 import re
@@ -18,6 +19,9 @@ from commitments.models.search import SEARCH_CANDIDATES, answer_search_vector, c
 from .factories import CommitmentFactory, WrittenQuestionFactory
 
 pytestmark = pytest.mark.django_db
+
+# The end of the sentence counting results when no statement or contribution matches.
+NO_SPOKEN = " 0 written ministerial statements and 0 Hansard contributions found."
 
 
 def _search(client, query: str, status: int = 200) -> str:
@@ -43,12 +47,12 @@ def test_finds_a_commitment_by_a_word_of_its_summary_and_an_answer_by_a_word_of_
 
     page = _search(client, {"q": "hostels"})
     assert "Approved Premises pilot" in page and "Unrelated" not in page
-    assert "1 commitment and 0 written answers found." in page
+    assert "1 commitment, 0 written answers," + NO_SPOKEN in page
     assert "No written answers match “hostels”." in page
 
     page = _search(client, {"q": "dossier"})
     assert ">Prisoners</a>" in page and ">Other</a>" not in page
-    assert "0 commitments and 1 written answer found." in page
+    assert "0 commitments, 1 written answer," + NO_SPOKEN in page
 
 
 def test_stemming_matches_other_forms_of_a_word(client):
@@ -56,7 +60,7 @@ def test_stemming_matches_other_forms_of_a_word(client):
     WrittenQuestionFactory(heading="Panels", answer_text="The panel met 40 times.", is_about_ipp=True)
     page = _search(client, {"q": "panels"})
     assert "Progression panel in each region" in page
-    assert "1 commitment and 1 written answer found." in page
+    assert "1 commitment, 1 written answer," + NO_SPOKEN in page
     assert "Progression panel in each region" in _search(client, {"q": "progressing"})
 
 
@@ -71,7 +75,7 @@ def test_only_published_commitments_and_answers_are_found(client):
     CommitmentFactory(title="Hidden pilot", summary="A secret pilot.", is_published=False)
     WrittenQuestionFactory(heading="Not about IPP", answer_text="A pilot elsewhere.", is_about_ipp=False)
     page = _search(client, {"q": "pilot"})
-    assert "0 commitments and 0 written answers found." in page
+    assert "0 commitments, 0 written answers," + NO_SPOKEN in page
     assert "Nothing matches “pilot”. Try fewer or different words" in page
 
 
@@ -86,7 +90,7 @@ def _seed_answers(count: int, **fields) -> None:
 
 
 def test_the_stored_vector_is_the_search_expression_after_insert_and_update():
-    """The trigger (migration 0019) and models/search.py say the same thing, or search misses."""
+    """The trigger (migration 0023) and models/search.py say the same thing, or search misses."""
     commitment = CommitmentFactory(title="Progression panels", summary="In each region.")
     question = WrittenQuestionFactory(uin="HL7122", heading="Prisoners", answer_text="Licences ended.")
     question.answer_text = "Caseworkers reviewed every dossier."
@@ -146,7 +150,7 @@ def test_a_word_in_every_answer_ranks_and_counts_only_the_first_thousand(client)
     assert "to_tsvector" not in found.explain() and found.count() == SEARCH_CANDIDATES + 1
 
     page = _search(client, {"q": "plan"})
-    assert "0 commitments and more than 1,000 written answers found." in page
+    assert "0 commitments, more than 1,000 written answers," + NO_SPOKEN in page
     assert "Only the 1,000 newest matches of each kind are ranked and shown." in page
     assert ">The 1,000 newest written answers for “plan”</a>" in page
     page = _search(client, {"q": "plan", "kind": "answers", "page": "40"})
@@ -199,7 +203,7 @@ def test_results_are_grouped_and_each_group_pages_through_with_the_query_in_the_
         CommitmentFactory(title=f"Electronic monitoring {n}", summary="Tagging.")
     WrittenQuestionFactory(heading="Tagging answer", answer_text="Tagging.", is_about_ipp=True)
     page = _search(client, {"q": "tagging"})
-    assert "30 commitments and 1 written answer found." in page
+    assert "30 commitments, 1 written answer," + NO_SPOKEN in page
     assert page.count('<li><a href="/commitments/commitment-') == 10  # the first ten of the group
     assert 'href="?q=tagging&amp;kind=commitments">All 30 commitments for “tagging”</a>' in page
     assert "Tagging answer" in page
@@ -241,13 +245,15 @@ def test_a_hostile_query_is_inert(client):
     _search(client, {"q": "nul\x00byte"}, status=400)
 
 
-# The candidates of each kind, then a count per kind and a page per group shown, plus the time limit:
-# its set_config, and in a test (already inside a transaction) a SAVEPOINT and its RELEASE where
-# production has BEGIN and COMMIT; +1 each: the footer's "Parliament last checked", read once per
+# The candidates of each of the four kinds, then a count per kind and a page per group shown, plus the
+# time limit: its set_config, and in a test (already inside a transaction) a SAVEPOINT and its RELEASE
+# where production has BEGIN and COMMIT; +1: the footer's "Parliament last checked", read once per
 # data version (the first page here). The candidates are read as a list of ids, which costs a query
-# of its own but spares the ranked query a scan of the whole table (models/search.py).
+# of its own but spares the ranked query a scan of the whole table (models/search.py); a kind with
+# no candidates (no statements or contributions here) costs no count or page: an empty list of ids
+# is no query. test_search_spoken.py counts all four kinds with rows.
 @pytest.mark.parametrize(
-    ("kind", "queries"), [("", 2 + 4 + 3 + 1), ("commitments", 2 + 3 + 3 + 1), ("answers", 2 + 3 + 3 + 1)]
+    ("kind", "queries"), [("", 4 + 4 + 3 + 1), ("commitments", 4 + 3 + 3 + 1), ("answers", 4 + 3 + 3 + 1)]
 )
 def test_search_costs_a_fixed_number_of_queries(client, django_assert_num_queries, kind, queries):
     for n in range(40):
@@ -262,21 +268,27 @@ import django; django.setup()
 from django.core.management import call_command
 from django.test import Client
 call_command("migrate", verbosity=0)
-from commitments.models import Commitment, Theme, WrittenQuestion
+from commitments.models import Commitment, HansardContribution, Theme, WrittenQuestion, WrittenStatement
 theme = Theme.objects.create(slug="panels", name="Progression panels")
 Commitment.objects.create(slug="a", title="Progression panels", summary="In each region.", theme=theme)
 Commitment.objects.create(slug="b", title="Other", summary="Nothing.", theme=theme)
 WrittenQuestion.objects.create(house="Lords", uin="HL7122", answer_text="The panels met.", is_about_ipp=True)
+WrittenStatement.objects.create(
+    parliament_id=1, house="Commons", uin="HCWS72", date_made="2024-09-05", text="Panels.", is_about_ipp=True
+)
+HansardContribution.objects.create(item_id=1, house="Lords", debate="Parole panels", is_about_ipp=True)
 print([c.title for c in Commitment.objects.published().search("PANELS")])
 print([q.uin for q in WrittenQuestion.objects.published().search("panels")])
+print([s.uin for s in WrittenStatement.objects.published().for_list().search("panels")])
+print([c.debate for c in HansardContribution.objects.published().for_list().search("panels")])
 page = Client().get("/search/", {"q": "panels"}).content.decode()
-print("1 commitment and 1 written answer found." in page)
+print("1 written answer, 1 written ministerial statement and 1 Hansard contribution found." in page)
 """
 
 
 @pytest.mark.processes
 def test_the_demo_on_sqlite_migrates_without_the_indexes_and_searches_with_a_plain_match(tmp_path):
-    """SQLite (the embedded demo) has no to_tsvector: migrations 0015 and 0019 add no index or
+    """SQLite (the embedded demo) has no to_tsvector: migrations 0015, 0023 and 0031 add no index or
     trigger there (the vector column stays empty), and search falls back to a case-insensitive
     substring match."""
     env = {
@@ -295,4 +307,10 @@ def test_the_demo_on_sqlite_migrates_without_the_indexes_and_searches_with_a_pla
         timeout=300,
     )
     assert ran.returncode == 0, ran.stderr
-    assert ran.stdout.split("\n")[-4:-1] == ["['Progression panels']", "['HL7122']", "True"], ran.stdout
+    assert ran.stdout.split("\n")[-6:-1] == [
+        "['Progression panels']",
+        "['HL7122']",
+        "['HCWS72']",
+        "['Parole panels']",
+        "True",
+    ], ran.stdout

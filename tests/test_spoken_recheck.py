@@ -6,13 +6,20 @@ from datetime import date
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
+from commitments.devtools.recorded_api.datasets import replicate_contributions, replicate_statements
 from commitments.loading.spoken import apply_spoken_research, research_contributions, research_statements
 from commitments.models import HansardContribution, RecheckRun, SourceEvent, WrittenStatement
-from commitments.parliament.spoken_client import HansardClient, StatementsClient
+from commitments.models.signals import bulk_written
+from commitments.parliament.spoken_client import ContributionRecord, HansardClient, StatementsClient
 from commitments.parliament.spoken_recheck import recheck_contributions, recheck_statements
+from commitments.parliament.spoken_upsert import CONTRIBUTIONS, create_sources
+from commitments.parliament.watch import Watch
 
 from .conftest import _recreate_core_data
+from .factories import HansardContributionFactory
 from .parliament import control, start_server
 
 pytestmark = pytest.mark.django_db
@@ -294,3 +301,60 @@ def test_a_no_op_recheck_stays_within_its_request_and_query_budget(
     assert run.questions_unchanged == model.objects.count() > 0
     assert (run.questions_created, run.questions_updated, run.events_created) == (0, 0, 0)
     print(f"no-op {kind} re-check: {run.requests_made} requests, {len(counted)} queries")
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_first_run_inserts_each_page_of_new_records_at_once_and_says_so(kind, server):
+    """A page of records never seen is one INSERT of the sources and one of their events, in one
+    transaction (a commit per page, not per record), and tells the data version as a save would."""
+    recheck, model, _, _, _ = KINDS[kind]
+    heard = []
+
+    def listener(sender, objs, **kwargs):
+        heard.append((sender, len(objs)))
+
+    bulk_written.connect(listener)
+    try:
+        with CaptureQueriesContext(connection) as captured:
+            run = recheck(server)
+    finally:
+        bulk_written.disconnect(listener)
+    table = model._meta.db_table
+    inserts = [q for q in captured.captured_queries if q["sql"].startswith(f'INSERT INTO "{table}"')]
+    stored = model.objects.count()
+    assert run.questions_created == run.events_created == stored > 0
+    assert 0 < len(inserts) <= run.pages_fetched and (kind == "statements" or len(inserts) < stored)
+    assert sum(count for sender, count in heard if sender is model) == stored
+
+
+def test_a_page_insert_meeting_a_row_written_meanwhile_is_taken_record_by_record(server):
+    """Another worker inserted one of the page's records first: the page insert writes nothing and
+    hands every record back; the re-check then takes them one by one, nothing lost or duplicated."""
+    records = [ContributionRecord.from_api(r, id_key="ItemId") for r in research_contributions()[:3]]
+    HansardContributionFactory(item_id=records[1].item_id)
+    assert create_sources(CONTRIBUTIONS, records, watch=Watch.load()) == records
+    assert HansardContribution.objects.count() == 1 and not SourceEvent.objects.exists()
+    run = _contributions(server)
+    assert run.outcome == RecheckRun.Outcome.SUCCEEDED, run.errors
+    assert HansardContribution.objects.count() == len(research_contributions())
+    assert SourceEvent.objects.filter(kind=SourceEvent.Kind.FIRST_SEEN).count() == len(
+        research_contributions()
+    )
+
+
+def test_the_benchmarks_replicas_are_stored_whole_keyed_apart_and_dated_over_the_span():
+    """What `make bench-ingest` serves: every replica a record the clients read and the re-check
+    stores once, the UINs unique, the dates spread from the epoch to the end of 2025."""
+    statements, contributions = replicate_statements(40), replicate_contributions(90)
+    server = start_server(statements=statements, contributions=contributions)
+    try:
+        for recheck in (_statements, _contributions):
+            run = recheck(server)
+            assert run.outcome == RecheckRun.Outcome.SUCCEEDED, run.errors
+    finally:
+        server.stop()
+    assert WrittenStatement.objects.count() == 40 and HansardContribution.objects.count() == 90
+    assert len({s["uin"] for s in statements}) == 40
+    for model, field in ((WrittenStatement, "date_made"), (HansardContribution, "sitting_date")):
+        days = sorted(model.objects.values_list(field, flat=True))
+        assert days[0] == date(2016, 1, 1) and days[-1] == date(2025, 12, 31)

@@ -73,6 +73,28 @@ def speaker_role(attributed_to: str, member: str) -> str:
     return match.group("role").strip()
 
 
+def _speaker(contribution) -> str:
+    role = speaker_role(contribution.attributed_to, contribution.member)
+    who = ", ".join(part for part in (contribution.member, role) if part)
+    if who and INFERRED in contribution.attributed_to:
+        who += " (speaker inferred by our research)"
+    return who
+
+
+def spoken_heading(source) -> str:
+    """What a written statement or a Hansard contribution is, where, when and whose, in a sentence:
+    "Said in the House of Lords, 24 March 2025, by Lord Timpson, Minister of State, Ministry of
+    Justice". Reads only the names and the date, never the text (search shows it on a list)."""
+    house = HOUSES.get(source.house, source.house)
+    if hasattr(source, "date_made"):  # a written ministerial statement
+        who = ", ".join(part for part in (source.member, source.member_role) if part)
+        made = f"made in the {house}, {long_date(source.date_made)}"
+        return f"Written ministerial statement {source.uin}, {made}" + (f", by {who}" if who else "")
+    when = long_date(source.sitting_date) if source.sitting_date else "date not known"
+    who = _speaker(source)
+    return f"Said in the {house}, {when}" + (f", by {who}" if who else "")
+
+
 def describe_source(source) -> EvidenceSource:
     """The description of a WrittenQuestion, WrittenStatement or HansardContribution."""
     house = HOUSES.get(source.house, source.house)
@@ -90,13 +112,11 @@ def describe_source(source) -> EvidenceSource:
             copy_url=source.source_url if source.source_url != source.official_url else "",
         )
     if hasattr(source, "date_made"):  # a written ministerial statement
-        who = ", ".join(part for part in (source.member, source.member_role) if part)
         return EvidenceSource(
             kind=SourceKind.WRITTEN_STATEMENT,
             title=f"Written ministerial statement {source.uin}"
             + (f": {source.title}" if source.title else ""),
-            heading=f"Written ministerial statement {source.uin}, made in the {house}, "
-            f"{long_date(source.date_made)}" + (f", by {who}" if who else ""),
+            heading=spoken_heading(source),
             day=source.date_made,
             day_is_lower_bound=False,
             text=source.text,
@@ -105,17 +125,13 @@ def describe_source(source) -> EvidenceSource:
             citation_url=source.official_url,
             copy_url=source.source_url,
         )
-    when = long_date(source.sitting_date) if source.sitting_date else "date not known"
-    role = speaker_role(source.attributed_to, source.member)
-    who = ", ".join(part for part in (source.member, role) if part)
-    if who and INFERRED in source.attributed_to:
-        who += " (speaker inferred by our research)"
+    who = _speaker(source)
     return EvidenceSource(
         kind=SourceKind.DEBATE,
         title=f"Said in the {house}"
         + (f" by {who}" if who else "")
         + (f": {source.debate}" if source.debate else ""),
-        heading=f"Said in the {house}, {when}" + (f", by {who}" if who else ""),
+        heading=spoken_heading(source),
         day=source.sitting_date,
         day_is_lower_bound=False,
         text=source.text,

@@ -32,6 +32,22 @@ class HansardContribution(ObservedSource):
         max_length=250, blank=True, help_text="As Hansard names the speaker, with their role."
     )
 
+    # What the shared reading vocabulary needs to know (observed.ObservedSourceQuerySet).
+    DATE_FIELD = "sitting_date"
+    EVIDENCE_FIELD = "contribution_id"
+    LIST_FIELDS = (
+        "house",
+        "sitting_date",
+        "debate",
+        "debate_ext_id",
+        "contribution_ext_id",
+        "member",
+        "attributed_to",
+        "source_url",
+        "text_is_complete",
+    )
+    SEARCH_FIELDS = ("debate", "text", "member", "attributed_to")
+
     class Meta:
         ordering = [models.F("sitting_date").desc(nulls_last=True), "item_id"]
         constraints = [

@@ -1,15 +1,55 @@
 """What the written statements and Hansard contributions we re-check have in common: the text as
-received, whether our copy is whole, what the re-check last saw, and an append-only event log
-(SourceEvent) like QuestionEvent, pointing to exactly one of them."""
+received, whether our copy is whole, what the re-check last saw, the reading vocabulary the public
+pages use (what the public sees, search), and an append-only event log (SourceEvent) like
+QuestionEvent, pointing to exactly one of them."""
 
 from __future__ import annotations
 
+from typing import Self
+
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Left
 
 from ..exceptions import ImmutableRecord
-from .choices import SourceEventKind, in_choices
-from .querysets import AppendOnlyQuerySet
+from .choices import EvidenceState, SourceEventKind, in_choices
+from .querysets import AppendOnlyQuerySet, BulkWriteSignalsQuerySet
+from .search import full_text_search
+
+
+class ObservedSourceQuerySet(BulkWriteSignalsQuerySet):
+    """Reading statements and contributions as the public pages do (and their bulk writes, which
+    tell the data version, as saves do: search shows them). The model names its date
+    (`DATE_FIELD`), what a list row shows (`LIST_FIELDS`) and what SQLite's search matches
+    (`SEARCH_FIELDS`)."""
+
+    def published(self) -> Self:
+        """What the public sees, by the written answers' rule: a source that names IPP, or that
+        evidences a published commitment (its evidence's ids, not a join back to this table)."""
+        evidence = self.model._meta.get_field("evidence").related_model
+        evidencing = evidence.objects.filter(
+            state=EvidenceState.CONFIRMED, commitment__is_published=True
+        ).values(self.model.EVIDENCE_FIELD)
+        return self.filter(Q(is_about_ipp=True) | Q(pk__in=evidencing))
+
+    def for_list(self) -> Self:
+        """What a search result shows: who, where, when, and the start of the text (enough to say what
+        was said); the whole text, the HTML and the record as received stay in the database."""
+        return self.only("pk", *self.model.LIST_FIELDS).annotate(text_start=Left("text", 400))
+
+    def newest_first(self) -> Self:
+        return self.order_by(models.F(self.model.DATE_FIELD).desc(nulls_last=True), "-pk")
+
+    def search(self, words: str) -> Self:
+        """Matches for a reader's words, best first, then newest (models/search.py). Candidates are
+        read newest first, as the model's (date, id) index walks them."""
+        newest = models.F(self.model.DATE_FIELD).desc(nulls_last=True)
+        candidates = [newest, models.F("id").desc()]
+        found = full_text_search(
+            self, words, candidate_order=candidates, fallback_fields=self.model.SEARCH_FIELDS
+        )
+        return found.order_by("-rank", newest, "-pk")
 
 
 class ObservedSource(models.Model):
@@ -33,6 +73,11 @@ class ObservedSource(models.Model):
     )
     first_seen_at = models.DateTimeField(auto_now_add=True)
     last_seen_at = models.DateTimeField(auto_now_add=True)
+    # The words search reads, weighted (models/search.py); written by a PostgreSQL trigger
+    # (migration 0031_spoken_search_vector), empty on SQLite.
+    search_vector = SearchVectorField(null=True, editable=False)
+
+    objects = ObservedSourceQuerySet.as_manager()
 
     class Meta:
         abstract = True

@@ -1,9 +1,11 @@
-"""Full-text search over commitments and written answers: one definition of what is searched.
+"""Full-text search over commitments, written answers, written ministerial statements and Hansard
+contributions: one definition of what is searched.
 
 On PostgreSQL each row stores its weighted English `tsvector` in `search_vector` (so "panels" finds
 "panel"), served by a GIN index on that column. A trigger fills it on insert and whenever a searched
-column changes, from the very expressions below (migration 0023_search_vector holds the SQL copy:
-change both together; tests/test_search.py checks the stored vector equals the expression here).
+column changes, from the very expressions below (migrations 0023_search_vector and, for statements
+and contributions, 0031_spoken_search_vector hold the SQL copies: change both together;
+tests/test_search.py checks the stored vector equals the expression here).
 A search never calls `to_tsvector` per row: a word that matches every answer costs an index walk,
 not a parse of 50,000 texts.
 
@@ -50,6 +52,24 @@ def answer_search_vector() -> SearchVector:
         SearchVector("uin", "heading", weight="A", config=CONFIG)
         + SearchVector("question_text", weight="B", config=CONFIG)
         + SearchVector("answer_text", weight="C", config=CONFIG)
+    )
+
+
+def statement_search_vector() -> SearchVector:
+    """A written statement's words: its UIN and title, then its text, then the minister and role."""
+    return (
+        SearchVector("uin", "title", weight="A", config=CONFIG)
+        + SearchVector("text", weight="B", config=CONFIG)
+        + SearchVector("member", "member_role", weight="D", config=CONFIG)
+    )
+
+
+def contribution_search_vector() -> SearchVector:
+    """A Hansard contribution's words: its debate's title, then what was said, then who said it."""
+    return (
+        SearchVector("debate", weight="A", config=CONFIG)
+        + SearchVector("text", weight="B", config=CONFIG)
+        + SearchVector("member", "attributed_to", weight="D", config=CONFIG)
     )
 
 

@@ -30,6 +30,12 @@ class WrittenStatement(ObservedSource):
     attachments = models.JSONField(default=list, blank=True)
     linked_statements = models.JSONField(default=list, blank=True)
 
+    # What the shared reading vocabulary needs to know (observed.ObservedSourceQuerySet).
+    DATE_FIELD = "date_made"
+    EVIDENCE_FIELD = "statement_id"
+    LIST_FIELDS = ("house", "uin", "date_made", "title", "member", "member_role", "text_is_complete")
+    SEARCH_FIELDS = ("uin", "title", "text", "member", "member_role")
+
     class Meta:
         ordering = ["-date_made", "house", "uin"]
         constraints = [

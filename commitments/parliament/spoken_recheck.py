@@ -22,7 +22,14 @@ from .client import MalformedRecord
 from .recheck import Progress, _count, _run, _window
 from .signals import sources_changed
 from .spoken_client import ContributionSearch, HansardClient, StatementsClient, StatementSearch
-from .spoken_upsert import CONTRIBUTIONS, STATEMENTS, SourceKind, UnstorableSource, apply_source
+from .spoken_upsert import (
+    CONTRIBUTIONS,
+    STATEMENTS,
+    SourceKind,
+    UnstorableSource,
+    apply_source,
+    create_sources,
+)
 from .watch import Watch
 
 logger = logging.getLogger(__name__)
@@ -32,9 +39,10 @@ def _ingest(kind: SourceKind):
     def ingest(
         items: list, *, client, watch: Watch, run: RecheckRun, seen: set[int], deep: bool = False
     ) -> None:
-        """One page: unchanged records cost one query for the page; the rest are upserted one by one.
-        A malformed record is listed on the run's errors, one the database cannot hold on its refused
-        records; neither stops the run."""
+        """One page: unchanged records cost one query for the page, records never seen are inserted
+        together (create_sources), the rest are upserted one by one. A malformed record is listed
+        on the run's errors, one the database cannot hold on its refused records; neither stops
+        the run."""
         records = []
         for item in items:
             if isinstance(item, MalformedRecord):
@@ -47,13 +55,15 @@ def _ingest(kind: SourceKind):
                 kind.key, "list_fingerprint"
             )
         )
-        written = []
         unchanged = [] if deep else [r.id for r in records if known.get(r.id) == r.fingerprint]
         if unchanged:
             kind.model.objects.filter(**{f"{kind.key}__in": unchanged}).update(last_seen_at=timezone.now())
             run.questions_unchanged += len(unchanged)
+        new = [r for r in records if r.id not in known]
+        careful = {r.id for r in create_sources(kind, new, watch=watch, run=run)} if new else set()
+        written = [r.id for r in new if r.id not in careful]
         for record in records:
-            if record.id in unchanged:
+            if record.id in unchanged or (record.id not in known and record.id not in careful):
                 continue
             try:
                 what, events = apply_source(

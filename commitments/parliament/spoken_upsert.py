@@ -1,7 +1,8 @@
 """Writing written statements and Hansard contributions: upsert one record by Parliament's id (the
 statements' id, Hansard's ItemId) in its own transaction, with a SourceEvent for each observed
-change, recorded once however often the record is seen. A record the database cannot hold (a NUL
-character, a field longer than its column) is refused with its reason before anything is written.
+change, recorded once however often the record is seen; or insert a page of records never seen at
+once (`create_sources`), as questions are. A record the database cannot hold (a NUL character, a
+field longer than its column) is refused with its reason before anything is written.
 
 Our copy's provenance (`source_url`, `text_is_complete`: research copies cut short where the page we
 read stopped) is never overwritten from the API: it describes our copy, not Parliament's record."""
@@ -13,7 +14,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db import IntegrityError, models, transaction
+from django.db import DataError, IntegrityError, models, transaction
 from django.utils import timezone
 
 from ..models import HansardContribution, RecheckRun, SourceEvent, WrittenStatement
@@ -201,3 +202,44 @@ def apply_source(
                 previous=previous_text,
             )
         return "updated", events
+
+
+def create_sources(kind: SourceKind, records: list, *, watch: Watch, run: RecheckRun | None = None) -> list:
+    """Insert records never seen, and their first-seen events, in two statements and one
+    transaction (a commit per page, not per record). Returns the records this path cannot take:
+    those the database would refuse (apply_source refuses them again, and the run says why), or
+    every record when the insert failed (another worker inserted one meanwhile, or the database
+    refused what check_storable passed): those go through apply_source one by one."""
+    sources, leftover = [], []
+    for record in records:
+        try:
+            values = kind.values(record, watch=watch)
+            check_storable(kind, kind.label(record), values)
+        except UnstorableSource:
+            leftover.append(record)
+            continue
+        source = kind.model(**values, list_fingerprint=record.fingerprint)
+        source.content_hash = content_hash(kind, source)
+        sources.append(source)
+    if not sources:
+        return leftover
+    try:
+        with transaction.atomic():
+            kind.model.objects.bulk_create(sources)
+            SourceEvent.objects.bulk_create(
+                SourceEvent(
+                    **{kind.event_field: source},
+                    kind=SourceEvent.Kind.FIRST_SEEN,
+                    content_hash="",
+                    occurred_on=getattr(source, kind.date_field),
+                    detail="First seen in Parliament's API.",
+                    recheck_run=run,
+                )
+                for source in sources
+            )
+    except (IntegrityError, DataError):
+        return records
+    if run is not None:
+        run.questions_created += len(sources)
+        run.events_created += len(sources)
+    return leftover

@@ -4,17 +4,32 @@ from django import forms
 
 
 class SearchKind:
-    """Which results a search page shows: both groups, or one group's pages."""
+    """Which results a search page shows: every group, or one group's pages."""
 
     ALL = ""
     COMMITMENTS = "commitments"
     ANSWERS = "answers"
-    CHOICES = [(ALL, "Everything"), (COMMITMENTS, "Commitments"), (ANSWERS, "Written answers")]
+    STATEMENTS = "statements"
+    CONTRIBUTIONS = "contributions"
+    CHOICES = [
+        (ALL, "Everything"),
+        (COMMITMENTS, "Commitments"),
+        (ANSWERS, "Written answers"),
+        (STATEMENTS, "Written ministerial statements"),
+        (CONTRIBUTIONS, "Said in Parliament (Hansard)"),
+    ]
+    # What one result and several are called in a sentence ("3 written answers found").
+    NOUNS = {
+        COMMITMENTS: ("commitment", "commitments"),
+        ANSWERS: ("written answer", "written answers"),
+        STATEMENTS: ("written ministerial statement", "written ministerial statements"),
+        CONTRIBUTIONS: ("Hansard contribution", "Hansard contributions"),
+    }
 
 
 class SearchForm(forms.Form):
     q = forms.CharField(
-        label="Search commitments and written answers",
+        label="Search commitments, written answers, statements and Hansard",
         max_length=200,
         required=False,
         strip=True,

@@ -9,11 +9,14 @@ from django.http import Http404
 from django.views.generic import TemplateView
 
 from ..exceptions import SearchTooSlow
-from ..models import Commitment, WrittenQuestion
+from ..models import Commitment, HansardContribution, WrittenQuestion, WrittenStatement
+from ..models.evidence_source import spoken_heading
 from ..models.search import SEARCH_CANDIDATES, search_time_limit
 from ..ops.rate_limits import client_address, within_limits
+from ..sources import resolve_source
 from .forms import SearchForm, SearchKind
 from .pagination import CappedPaginator, page_number
+from .site_wide import source_copies
 
 # One kind of result paged through, best match first: a reader reads the top of a ranking, so
 # its pages stay short (the lists show up to views.PER_PAGE rows on a page).
@@ -25,11 +28,13 @@ SEARCH_RATE_WINDOW_SECONDS = 60
 
 
 class SearchView(TemplateView):
-    """Commitments and written answers matching the reader's words, grouped by kind, best first.
+    """Commitments, written answers, written ministerial statements and Hansard contributions
+    matching the reader's words, grouped by kind, best first.
 
-    `?q=` holds the words and `?kind=` one group to page through (`commitments` or `answers`);
-    without a kind both groups show their first results. Queries: none without words, else a count
-    per kind and one page per group shown, all under the search statement timeout. An over-long
+    `?q=` holds the words and `?kind=` one group to page through (`commitments`, `answers`,
+    `statements` or `contributions`); without a kind every group shows its first results. Queries:
+    none without words, else the candidates and a count per kind and one page per group shown, all
+    under the search statement timeout. An over-long
     query is a 400 with the reason; a page that is not one, or past the last, a 404; a client past
     SEARCH_LIMIT_PER_MINUTE a 429, and a search stopped by the timeout a 503, each with a page
     saying why and what to do."""
@@ -74,13 +79,16 @@ class SearchView(TemplateView):
             response["Retry-After"] = "60"
             return response
         context["total"] = sum(group["count"] for group in context["groups"])
+        context["more"] = any(group["more"] for group in context["groups"])
         return self.render_to_response(context)
 
 
 def search_groups(words: str, *, kind: str, number: int) -> list[dict]:
-    """The result groups for one search: each with its kind, label, count (at most
-    SEARCH_CANDIDATES, `more` when there were more) and (when shown) page, read in full under the
-    search statement timeout (SearchTooSlow when it ran out)."""
+    """The result groups for one search: each with its kind, label, noun (singular or plural, for
+    the sentence counting them), count (at most SEARCH_CANDIDATES, `more` when there were more) and
+    (when shown) page, read in full under the search statement timeout (SearchTooSlow when it ran
+    out). A statement or contribution on a page carries its `heading` (what, where, when, whose)
+    and `link` (see _name_spoken)."""
     groups = []
     with search_time_limit():  # a search reads its candidates at once (models/search.py)
         found = {
@@ -93,6 +101,8 @@ def search_groups(words: str, *, kind: str, number: int) -> list[dict]:
             .for_list()
             .annotate(question_start=Left("question_text", 400))
             .search(words),
+            SearchKind.STATEMENTS: WrittenStatement.objects.published().for_list().search(words),
+            SearchKind.CONTRIBUTIONS: HansardContribution.objects.published().for_list().search(words),
         }
         for group_kind, label in SearchKind.CHOICES[1:]:
             paginator = CappedPaginator(
@@ -100,6 +110,8 @@ def search_groups(words: str, *, kind: str, number: int) -> list[dict]:
             )
             group = {"kind": group_kind, "label": label, "count": paginator.count, "page": None}
             group["more"] = paginator.more_than_cap
+            one, many = SearchKind.NOUNS[group_kind]
+            group["noun"] = one if paginator.count == 1 and not group["more"] else many
             if kind in (SearchKind.ALL, group_kind):
                 try:
                     group["page"] = paginator.page(number)
@@ -107,5 +119,20 @@ def search_groups(words: str, *, kind: str, number: int) -> list[dict]:
                     raise Http404("No such page of results.") from None
                 # Read now, inside the time limit, not later by the template.
                 group["page"].object_list = list(group["page"].object_list)
+                if group_kind in (SearchKind.STATEMENTS, SearchKind.CONTRIBUTIONS):
+                    for item in group["page"].object_list:
+                        _name_spoken(item, group_kind)
             groups.append(group)
     return groups
+
+
+def _name_spoken(item, kind: str) -> None:
+    """What a statement's or contribution's result shows: `name` (its title, or its debate's),
+    `heading` (what, where, when, whose) and `link`, its official page first
+    (sources.resolve_source): neither has a page on this site."""
+    if kind == SearchKind.STATEMENTS:
+        item.name = item.title or f"Written ministerial statement {item.uin}"
+    else:
+        item.name = item.debate or "Hansard contribution"
+    item.heading = spoken_heading(item)
+    item.link = resolve_source(item.citation_url, source_copies()).primary

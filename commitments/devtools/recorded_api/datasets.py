@@ -6,7 +6,8 @@
   out. Parliament's numeric ids and member ids are not in the research data: records get synthetic
   ids from 9,000,001 and member id 0 ("unknown"), with member names where the research has them.
 - `replicate()`: copies of recorded records with new ids, UINs and dates, to any volume, for
-  benchmarks.
+  benchmarks; `replicate_statements()` and `replicate_contributions()` the same for the research
+  statements and contributions (loading/spoken.py), their dates spread evenly over a span.
 """
 
 from __future__ import annotations
@@ -18,11 +19,14 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from ...loading import FIXTURES_DIR, read_seed_text
-from ...loading.spoken import api_member
+from ...loading.spoken import api_member, research_contributions, research_statements
 from .records import RecordedData, cut_for_list
 
 SYNTHETIC_ID_BASE = 9_000_000
 REPLICA_ID_BASE = 20_000_000
+# The span replicated statements and contributions are spread over: the re-check's epoch
+# (settings.RECHECK_EPOCH) to the end of the last full year, so a no-op re-check's window finds none.
+SPOKEN_SPAN = (date(2016, 1, 1), date(2025, 12, 31))
 BODY_IDS = {"Ministry of Justice": 54, "Department of Health and Social Care": 17, "Home Office": 1}
 
 
@@ -125,6 +129,49 @@ def replicate(
             "groupedQuestions": [],
             "groupedQuestionsDates": [],
         }
+
+
+def _spread(n: int, count: int, span: tuple[date, date] = SPOKEN_SPAN) -> str:
+    """The n-th of `count` days spread evenly over `span`, as the APIs write a date."""
+    days = (span[1] - span[0]).days
+    return _stamp(span[0] + timedelta(days=days * n // max(1, count - 1)))
+
+
+def replicate_statements(count: int, span: tuple[date, date] = SPOKEN_SPAN) -> list[dict]:
+    """`count` written statements copied from the research ones, each with a new id and UIN (unique in
+    its House and day, as Parliament's are), made on days spread over `span`, by the Ministry of
+    Justice (the watched body, as the research statements are), newest last."""
+    sources = research_statements()
+    records = []
+    for n in range(count):
+        source = sources[n % len(sources)]
+        prefix = "HLWS" if source["house"] == "Lords" else "HCWS"
+        records.append(
+            {
+                **source,
+                "id": REPLICA_ID_BASE + n,
+                "uin": f"{prefix}{100000 + n}",
+                "dateMade": _spread(n, count, span),
+                "answeringBodyId": 54,
+            }
+        )
+    return records
+
+
+def replicate_contributions(count: int, span: tuple[date, date] = SPOKEN_SPAN) -> list[dict]:
+    """`count` Hansard contributions copied from the research ones, each with a new ItemId and
+    ContributionExtId, said on days spread over `span` (every copy dated, as Hansard's records are;
+    only our research copies lack some dates)."""
+    sources = research_contributions()
+    return [
+        {
+            **source,
+            "ItemId": REPLICA_ID_BASE + n,
+            "ContributionExtId": f"REPLICA-{n:08d}",
+            "SittingDate": _spread(n, count, span),
+        }
+        for n, source in ((n, sources[n % len(sources)]) for n in range(count))
+    ]
 
 
 def _shift(stamp: str | None, days: int) -> str | None:

@@ -1,3 +1,6 @@
+import json
+from pathlib import Path
+
 from django.core.management.base import BaseCommand, CommandError
 
 from commitments.devtools.recorded_api import FAULT_MODES, RECORDINGS_DIR, FakeParliamentServer, RecordedData
@@ -21,6 +24,12 @@ class Command(BaseCommand):
             default=str(RECORDINGS_DIR),
             help="Folder of *.json records, list responses and full-text overlays (default: %(default)s).",
         )
+        for kind in ("statements", "contributions"):
+            parser.add_argument(
+                f"--{kind}",
+                help=f"A JSON file holding a list of {kind} in the API's record shape, served instead of "
+                "the research rows in fixtures/ (the benchmark's replicas).",
+            )
         parser.add_argument("--fault", choices=FAULT_MODES, help="Misbehave like this.")
         parser.add_argument(
             "--fault-rate",
@@ -36,8 +45,14 @@ class Command(BaseCommand):
         if not 0 <= fault_rate <= 1:
             raise CommandError("--fault-rate must be between 0 and 1.")
         recorded = RecordedData.load(data)
+        spoken = {
+            kind: json.loads(Path(options[kind]).read_text(encoding="utf-8"))
+            for kind in ("statements", "contributions")
+            if options.get(kind)
+        }
         server = FakeParliamentServer(
             recorded,
+            **spoken,
             host=host,
             port=port,
             fault=fault,
