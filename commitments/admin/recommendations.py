@@ -50,21 +50,7 @@ class RecommendationAdmin(HistoryAdmin):
         (
             "The recommendation",
             {
-                "fields": [
-                    "made_by",
-                    "report",
-                    "report_url",
-                    "report_on",
-                    "number",
-                    "paragraph",
-                    "text",
-                    "text_is_complete",
-                    "text_source_url",
-                    "description",
-                    "description_is_complete",
-                    "description_by",
-                    "description_source_url",
-                ],
+                "fields": Recommendation.RECOMMENDED,
                 "description": "Its own words, verbatim; never completed from memory. Untick "
                 "“complete” when the copy stops before the end.",
             },
@@ -72,18 +58,7 @@ class RecommendationAdmin(HistoryAdmin):
         (
             "The government's response",
             {
-                "fields": [
-                    "verdict",
-                    "verdict_is_inferred",
-                    "verdict_basis",
-                    "response_by",
-                    "response_document",
-                    "response_on",
-                    "response_url",
-                    "response_text",
-                    "response_text_is_complete",
-                    "response_text_source_url",
-                ],
+                "fields": Recommendation.RESPONSE,
                 "description": "Give the response's official address; where its words were read "
                 "elsewhere, put that page in the last field.",
             },

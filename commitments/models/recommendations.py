@@ -23,6 +23,35 @@ class Recommendation(models.Model):
     quoted and attributed. Neither is ever filled in from memory."""
 
     Verdict = ResponseVerdict
+    # The fields that say what was recommended, and those of the government's response, in the order
+    # editors fill them in and the CSV writes them (the admin and opendata/recommendations.py read them).
+    RECOMMENDED = (
+        "made_by",
+        "report",
+        "report_url",
+        "report_on",
+        "number",
+        "paragraph",
+        "text",
+        "text_is_complete",
+        "text_source_url",
+        "description",
+        "description_is_complete",
+        "description_by",
+        "description_source_url",
+    )
+    RESPONSE = (
+        "verdict",
+        "verdict_is_inferred",
+        "verdict_basis",
+        "response_by",
+        "response_document",
+        "response_on",
+        "response_url",
+        "response_text",
+        "response_text_is_complete",
+        "response_text_source_url",
+    )
 
     slug = models.SlugField(max_length=100, unique=True)
     title = models.CharField(

@@ -11,34 +11,7 @@ from rest_framework import serializers
 from ..models import Commitment, Recommendation, RecommendationDevelopment
 
 # A recommendation's own fields, in the order the CSV writes them.
-RECOMMENDATION_FIELDS = [
-    "slug",
-    "title",
-    "made_by",
-    "report",
-    "report_url",
-    "report_on",
-    "number",
-    "paragraph",
-    "text",
-    "text_is_complete",
-    "text_source_url",
-    "description",
-    "description_is_complete",
-    "description_by",
-    "description_source_url",
-    "verdict",
-    "verdict_is_inferred",
-    "verdict_basis",
-    "response_by",
-    "response_document",
-    "response_on",
-    "response_url",
-    "response_text",
-    "response_text_is_complete",
-    "response_text_source_url",
-    "note",
-]
+RECOMMENDATION_FIELDS = ["slug", "title", *Recommendation.RECOMMENDED, *Recommendation.RESPONSE, "note"]
 RECOMMENDATION_COLUMNS = [*RECOMMENDATION_FIELDS, "commitments", "url"]
 DEVELOPMENT_FIELDS = ["happened_on", "said_by", "quote", "quote_is_complete", "source_url", "note"]
 DEVELOPMENT_COLUMNS = ["recommendation", *DEVELOPMENT_FIELDS, "commitment"]
