@@ -5,8 +5,7 @@ from django import forms
 from django.contrib import admin
 
 from ..models import Recommendation, RecommendationDevelopment
-from .base import HistoryAdmin
-from .dates import TYPED_DATES
+from .base import EDITOR_FIELDS, HistoryAdmin
 
 
 class DevelopmentInlineForm(forms.ModelForm):
@@ -25,7 +24,7 @@ class DevelopmentInlineForm(forms.ModelForm):
 
 
 class DevelopmentInline(admin.StackedInline):
-    formfield_overrides = TYPED_DATES
+    formfield_overrides = EDITOR_FIELDS
     model = RecommendationDevelopment
     form = DevelopmentInlineForm
     extra = 0

@@ -25,7 +25,8 @@ from ..editorial import decide_candidate, finish_triage, link_commitment, mark_n
 from ..editorial.triage import Decision, clear_backlog, confirm_and_finish
 from ..exceptions import TrackerError
 from ..models import AnswerToTriage, Commitment, Evidence, WrittenQuestion
-from .dates import TYPED_DATES, TypedDateField
+from .base import EDITOR_FIELDS
+from .dates import TypedDateField
 from .evidence import highlight, reasons_for_editors
 
 DONE, NOT_EVIDENCE, LINK = "done", "not_evidence", "link"
@@ -75,7 +76,7 @@ def _number(text: str | None, default: int = 1) -> int:
 class AnswerTriageAdmin(admin.ModelAdmin):
     """Only the screen and the decisions on it: no add, change or delete pages."""
 
-    formfield_overrides = TYPED_DATES
+    formfield_overrides = EDITOR_FIELDS
 
     def has_add_permission(self, request):
         return False
