@@ -118,41 +118,39 @@ def empty_cache():
     run_servers.clear_cache()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def shared_demo(django_db_setup, django_db_blocker):
-    """The data that ships in fixtures/, loaded once per run (and worker) inside a transaction that
-    stays open to the end. Each test runs in a savepoint within it (pytest-django's `db`), so what a
-    test writes is gone before the next one starts. Loading takes 2-6 s: once instead of once per
-    test (or per module) saves minutes of the suite."""
+    """The data that ships in fixtures/, loaded once per test module (and worker) inside a transaction
+    that is rolled back when the module's last test ends. Each test runs in a savepoint within it
+    (pytest-django's `db`), so what a test writes is gone before the next one starts. Loading takes
+    2-6 s; once per module instead of once per test saves minutes of the suite."""
     from django.db import transaction
 
     from commitments.loading import load_shipped_data  # the settings are read in pytest_configure
 
     with django_db_blocker.unblock():
-        run = transaction.atomic()
-        run.__enter__()
+        module = transaction.atomic()
+        module.__enter__()
         try:
             yield load_shipped_data()
         finally:
             transaction.set_rollback(True)
-            run.__exit__(None, None, None)
+            module.__exit__(None, None, None)
 
 
 @pytest.fixture
 def demo(shared_demo, db):
-    """The data that ships in fixtures/, as `make run` loads it (shared by the run's tests, each
+    """The data that ships in fixtures/, as `make run` loads it (shared by the module's tests, each
     rolled back). A test that needs it committed, for another process or a live server, calls
     `load_shipped_data()` itself on `transactional_db`."""
     return shared_demo
 
 
 def pytest_collection_modifyitems(config, items):
-    """The tests on the shared demo data run last, after every other test: its transaction stays
-    open to the end of the run, so no other test may run inside it. The sort is stable and the same
-    in every worker, as pytest-xdist requires, and xdist hands each worker its tests in this order
-    (worksteal takes from the end of a queue), so a worker that has started on the demo's tests gets
-    no other kind."""
-    items.sort(key=lambda item: "shared_demo" in getattr(item, "fixturenames", ()))
+    """Within each module, the tests on the shared demo data run last: its transaction stays open
+    until the module ends, so no other test of the module may run inside it. The sort is stable and
+    the same in every worker, as pytest-xdist requires."""
+    items.sort(key=lambda item: (item.path, "shared_demo" in getattr(item, "fixturenames", ())))
 
 
 @pytest.fixture(autouse=True)
