@@ -77,7 +77,7 @@ test: install-dev browser-deps server-deps  ## the whole suite, on its own Postg
 # The quick loop: every test except those that drive a browser, start other processes or run every
 # fault mode end to end (the markers in pyproject.toml). `make test` (CI's command) still runs them all.
 FAST := not browser and not processes and not slow
-test-fast: install-dev server-deps  ## the suite without browser, process and slow tests (about a minute)
+test-fast: install-dev server-deps  ## the suite without browser, process and slow tests (about 80 s on 2 cores)
 	$(BIN)/pytest $(TEST_WORKERS) -m "$(FAST)"
 
 lint: install-dev
