@@ -132,3 +132,18 @@ def test_whats_new_costs_a_fixed_number_of_queries(client, changes, django_asser
         EvidenceFactory(state=Evidence.State.CONFIRMED, reviewed_at=NOW - timedelta(days=1))
     with time_machine.travel(NOW, tick=False), django_assert_max_num_queries(8):
         get_page(client, "/whats-new/")
+
+
+def test_the_day_the_starting_record_was_loaded_says_it_is_the_record_not_that_days_news(client, demo):
+    page = client.get("/whats-new/").content.decode()
+    today = timezone.localdate()
+    heading = f'<h2 id="day-{today:%Y-%m-%d}">'
+    assert heading in page
+    after = page[page.index(heading) :]
+    assert "starting record was loaded this day" in after[: after.index("<ul")]
+
+
+def test_a_day_of_editors_changes_carries_no_starting_record_note(client, changes):
+    with time_machine.travel(NOW, tick=False):
+        page = client.get("/whats-new/").content.decode()
+    assert "starting record" not in page

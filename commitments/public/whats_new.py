@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.views.generic import TemplateView
 
 from .. import recent
+from ..models import StatusChange
 from ..models.deadlines import today
 
 DEFAULT_DAYS = 30
@@ -46,6 +47,14 @@ def count_by_kind(changes: list[recent.Change]) -> list[tuple[int, str]]:
     return counted
 
 
+def starting_record_day():
+    """The day (London) the tracker's starting record was loaded: the first initial status stored
+    by load_shipped_data. Everything stored that day is the researched record it began with, not
+    news of that day; None before anything was loaded."""
+    first = StatusChange.objects.filter(origin=StatusChange.Origin.IMPORT).order_by("created_at").first()
+    return timezone.localdate(first.created_at) if first else None
+
+
 def since_days_ago(days: int) -> datetime:
     """Midnight (London) `days` days before today: "the last 30 days" includes today and 30 before."""
     return timezone.make_aware(datetime.combine(today() - timedelta(days=days), time()))
@@ -80,5 +89,6 @@ class WhatsNewView(TemplateView):
             cut_short=len(changes) == MOST_CHANGES,
             most=MOST_CHANGES,
             counts=count_by_kind(changes),
+            starting_record_day=starting_record_day() if changes else None,
         )
         return context
