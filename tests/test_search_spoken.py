@@ -7,7 +7,6 @@ from datetime import date
 
 import pytest
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from commitments.models import Evidence, HansardContribution, WrittenStatement
 from commitments.models.search import (
@@ -23,7 +22,7 @@ from .factories import (
     WrittenQuestionFactory,
     WrittenStatementFactory,
 )
-from .test_search import _search
+from .test_search import _candidates_plan, _search
 
 pytestmark = pytest.mark.django_db
 
@@ -143,15 +142,6 @@ def test_the_debate_title_ranks_before_the_words_and_the_speaker_is_searchable(c
     assert "2 Hansard contributions found" in _search(client, {"q": "Timpson"})
 
 
-def _plan(queryset, words: str) -> str:
-    with CaptureQueriesContext(connection) as captured:
-        queryset.search(words)
-    (candidates,) = captured.captured_queries
-    with connection.cursor() as cursor:
-        cursor.execute("EXPLAIN " + candidates["sql"])
-        return "\n".join(row[0] for row in cursor.fetchall())
-
-
 @pytest.mark.parametrize(
     ("model", "factory", "index"),
     [
@@ -166,7 +156,7 @@ def test_a_rare_word_is_found_through_the_gin_index(model, factory, index):
         cursor.execute(f"ANALYZE {model._meta.db_table}")
         cursor.execute("SET LOCAL enable_seqscan = off")  # as in test_search.py: take the cheap paths away
         cursor.execute("SET LOCAL enable_indexscan = off")
-    plan = _plan(model.objects.published(), "dossier")
+    plan = _candidates_plan(model.objects.published(), "dossier")
     assert index in plan and "to_tsvector" not in plan, plan
     assert model.objects.published().search("dossier").count() == 1
 
@@ -177,12 +167,12 @@ def test_a_word_in_every_contribution_ranks_and_counts_only_the_newest_thousand(
     )
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE commitments_hansardcontribution")
-    plan = _plan(HansardContribution.objects.published(), "plan")
+    plan = _candidates_plan(HansardContribution.objects.published(), "plan")
     assert "to_tsvector" not in plan and "Limit" in plan, plan
     with connection.cursor() as cursor:  # the order candidates are read in is the index's order
         cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute("SET LOCAL enable_bitmapscan = off")
-    plan = _plan(HansardContribution.objects.published(), "plan")
+    plan = _candidates_plan(HansardContribution.objects.published(), "plan")
     assert "contribution_newest_first" in plan and "Sort" not in plan.split("Limit")[1], plan
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = on")
