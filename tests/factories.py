@@ -114,8 +114,12 @@ class EvidenceFactory(factory.django.DjangoModelFactory):
         model = Evidence
 
     commitment = factory.SubFactory(CommitmentFactory)
-    question = factory.SubFactory(WrittenQuestionFactory)
-    excerpt = factory.LazyAttribute(lambda evidence: evidence.question.answer_text)
+    question = factory.SubFactory(WrittenQuestionFactory)  # pass question=None with another source
+    statement = None
+    contribution = None
+    excerpt = factory.LazyAttribute(
+        lambda e: e.question.answer_text if e.question else (e.statement or e.contribution).text
+    )
     state = Evidence.State.SUGGESTED
 
 

@@ -618,22 +618,29 @@ def test_editors_triage_answers_in_a_browser_without_javascript(live_server, bro
 
 
 def test_the_triage_screen_is_accessible_valid_and_fits_phone_and_desktop(live_server, browser, tmp_path):
+    """The answers' queue, and the Hansard tab with a contribution and its research suggestion."""
     load_shipped_data()
     EditorFactory(username="ed")
+    said = HansardContributionFactory(is_about_ipp=True, debate_ext_id="ABC-123")
+    termination = Commitment.objects.get(slug="vpa-automatic-licence-termination")
+    EvidenceFactory(contribution=said, question=None, commitment=termination)
+    screen = reverse("admin:commitments_answertotriage_changelist")
     for width_name, width in WIDTHS.items():
         context, page = _log_in(browser, live_server.url, "ed", width=width)
         problems: list[str] = []
         page.on(
             "console", lambda message, seen=problems: message.type == "error" and seen.append(message.text)
         )
-        page.goto(live_server.url + reverse("admin:commitments_answertotriage_changelist"))
-        assert page.locator("h1").inner_text() == "Answers to triage"
-        page.locator("details summary").first.click()  # the sentence checkboxes are checked too
-        (tmp_path / f"triage-{width_name}.html").write_text(page.content(), encoding="utf-8")
-        page.add_script_tag(path=str(AXE))
-        result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-        assert [f"{v['id']} ({v['impact']}) at {width_name}" for v in result["violations"]] == []
-        assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 1, width_name
+        for kind in ("question", "contribution"):
+            page.goto(live_server.url + screen + f"?kind={kind}")
+            assert page.locator("h1").inner_text() == "Sources to triage"
+            page.locator("details summary").first.click()  # the sentence checkboxes are checked too
+            (tmp_path / f"triage-{kind}-{width_name}.html").write_text(page.content(), encoding="utf-8")
+            page.add_script_tag(path=str(AXE))
+            result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+            assert [f"{v['id']} ({v['impact']}) at {width_name}" for v in result["violations"]] == []
+            assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 1, width_name
+        assert "Contribution 1 of 1" in page.locator(".triage-place").inner_text()
         assert problems == []
         context.close()
     checked = subprocess.run(

@@ -5,7 +5,6 @@ from urllib.parse import urlsplit
 from django import forms
 from django.contrib import admin, messages
 from django.http import HttpResponseRedirect
-from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 
@@ -17,9 +16,16 @@ from ..sources import name_source
 from .base import EDITOR_FIELDS, HistoryAdmin, ReadOnlyInline, ReadOnlyMixin
 from .evidence import match_strength
 from .forms import CommitmentAdminForm
+from .triage import KINDS, triage_screen_url
 
 # What the triage screen may fill in of a new status change, by the form's field names.
-STATUS_PREFILL = ("new_status", "status_reason", "status_effective_on", "status_question")
+STATUS_PREFILL = (
+    "new_status",
+    "status_reason",
+    "status_effective_on",
+    "status_question",
+    "status_source_url",
+)
 
 
 class StatusChangeInline(ReadOnlyInline):
@@ -162,15 +168,15 @@ class CommitmentAdmin(HistoryAdmin):
         return type(form.__name__, (form,), {"prefill": prefill}) if prefill else form
 
     def response_change(self, request, obj):
-        """Saved from the triage screen: back to the answer it came from, to finish it."""
-        answer = request.GET.get("triage", "")
-        if not answer.isdigit() or "_continue" in request.POST:
+        """Saved from the triage screen: back to the source it came from, to finish it."""
+        pk, kind = request.GET.get("triage", ""), request.GET.get("triage_kind", "question")
+        if not pk.isdigit() or kind not in KINDS or "_continue" in request.POST:
             return super().response_change(request, obj)
+        noun = KINDS[kind].noun
         self.message_user(
-            request, f"{obj.title}: saved. Back to the answer: finish it when its links are all."
+            request, f"{obj.title}: saved. Back to the {noun}: finish it when its links are all."
         )
-        url = reverse("admin:commitments_answertotriage_changelist") + f"?answer={answer}"
-        return HttpResponseRedirect(url)
+        return HttpResponseRedirect(triage_screen_url(kind, pk=int(pk)))
 
     @admin.display(description="public", boolean=True, ordering="is_published")
     def published(self, obj) -> bool:

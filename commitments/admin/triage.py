@@ -1,18 +1,20 @@
-"""The triage screen: one waiting answer at a time ("3 of 14"), with next and previous, its strong
-candidate commitments open and the weak ones folded, and a plain form per decision (keyboard
+"""The triage screen: one waiting source at a time ("Answer 3 of 14"), a queue per kind (written
+answers, written statements, Hansard contributions) under a tab each, with next and previous, its
+strong candidate commitments open and the weak ones folded, and a plain form per decision (keyboard
 shortcuts are an extra, never needed). Decisions go through commitments.editorial.triage, which
 refuses a form made before another editor's decision; after a refusal the page is shown again
 with what the editor had ticked."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, Q
-from django.http import HttpResponseNotAllowed, HttpResponseRedirect
+from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -24,7 +26,9 @@ from ..analysis.triage import TriageEntry, triage_entry
 from ..editorial import decide_candidate, finish_triage, link_commitment, mark_not_evidence
 from ..editorial.triage import Decision, clear_backlog, confirm_and_finish
 from ..exceptions import TrackerError
-from ..models import AnswerToTriage, Commitment, Evidence, WrittenQuestion
+from ..models import AnswerToTriage, Commitment, Evidence
+from ..models.evidence import SOURCE_MODELS, Source, source_field
+from ..models.evidence_source import describe_source
 from .base import EDITOR_FIELDS
 from .dates import TypedDateField
 from .evidence import highlight, reasons_for_editors
@@ -42,30 +46,61 @@ RETURNED = {
 }
 
 
+@dataclass(frozen=True)
+class Kind:
+    """A queue of the screen: its tab's words, and what one of its sources is called."""
+
+    tab: str
+    noun: str  # "Answer 3 of 14"
+    dated: str  # the backlog form's date: "Answered before"
+
+
+KINDS = {
+    "question": Kind("Written answers", "answer", "Answered before"),
+    "statement": Kind("Written statements", "statement", "Made before"),
+    "contribution": Kind("Hansard", "contribution", "Said before"),
+}
+
+
 class BacklogForm(forms.Form):
     before = TypedDateField(
         label="Answered before", widget=forms.TextInput(attrs={"size": 18, "aria-describedby": "before-help"})
     )
 
 
-def triage_queue():
-    """The waiting answers with what the screen shows of them: texts, but not the raw records."""
+def triage_queue(kind: str):
+    """The waiting sources of a kind with what the screen shows of them: texts, not raw records."""
+    deferred = ("source_record", "answer_html") if kind == "question" else ("source_record", "text_html")
+    model = SOURCE_MODELS[kind]
     return (
-        WrittenQuestion.objects.awaiting_triage()
-        .defer("source_record", "answer_html")
+        model.objects.awaiting_triage()
+        .defer(*(name for name in deferred if hasattr(model, name)))
         .prefetch_related(
             Prefetch("evidence", queryset=Evidence.objects.select_related("commitment", "reviewed_by"))
         )
     )
 
 
-def _position(question: WrittenQuestion) -> int:
-    """Where the answer stands in the queue (newest first, then the higher id), counting from 1."""
-    d = question.date_answered
-    ahead = WrittenQuestion.objects.awaiting_triage().filter(
-        Q(date_answered__gt=d) | Q(date_answered=d, pk__gt=question.pk)
-    )
-    return ahead.count() + 1
+def _position(source: Source) -> int:
+    """Where the source stands in its queue (newest first, an unknown date last, then the higher
+    id), counting from 1."""
+    name, day = source.DATE_FIELD, getattr(source, source.DATE_FIELD)
+    if day is None:
+        ahead = Q(**{f"{name}__isnull": False}) | Q(**{f"{name}__isnull": True, "pk__gt": source.pk})
+    else:
+        ahead = Q(**{f"{name}__gt": day}) | Q(**{name: day, "pk__gt": source.pk})
+    return type(source).objects.awaiting_triage().filter(ahead).count() + 1
+
+
+def triage_screen_url(kind: str = "question", *, at: int | None = None, pk: int | None = None) -> str:
+    """The screen at a place in a kind's queue, or at one source (an answer's address is as before
+    the screen had kinds: `?answer=`)."""
+    query: dict = {} if kind == "question" else {"kind": kind}
+    if pk:
+        query["answer" if kind == "question" else "source"] = pk
+    else:
+        query["at"] = at or 1
+    return reverse("admin:commitments_answertotriage_changelist") + "?" + urlencode(query)
 
 
 def _number(text: str | None, default: int = 1) -> int:
@@ -88,56 +123,72 @@ class AnswerTriageAdmin(admin.ModelAdmin):
         view, info = self.admin_site.admin_view, "commitments_answertotriage"
         return [
             path("", view(self.changelist_view), name=f"{info}_changelist"),
-            path("<int:question_id>/decide/", view(self.decide_view), name=f"{info}_decide"),
+            path("<slug:kind>/<int:pk>/decide/", view(self.decide_view), name=f"{info}_decide"),
             path("clear-backlog/", view(self.clear_backlog_view), name=f"{info}_clear_backlog"),
         ]
-
-    def screen_url(self, *, at: int | None = None, answer: int | None = None, anchor: str = "") -> str:
-        query = {"answer": answer} if answer else {"at": at or 1}
-        return reverse("admin:commitments_answertotriage_changelist") + "?" + urlencode(query) + anchor
 
     def changelist_view(self, request, extra_context=None):
         if not self.has_view_or_change_permission(request):
             raise PermissionDenied
-        answer = _number(request.GET.get("answer"), 0)
-        return self._screen(request, answer=answer, at=_number(request.GET.get("at")))
+        kind = request.GET.get("kind", "question")
+        kind = kind if kind in KINDS else "question"
+        pk = _number(request.GET.get("answer") or request.GET.get("source"), 0)
+        return self._screen(request, kind, pk=pk, at=_number(request.GET.get("at")))
 
-    def _screen(self, request, *, answer: int = 0, at: int = 1, kept: dict | None = None):
-        """One answer: the one asked for while it waits, else the one at place `at` (or the last)."""
-        queue = triage_queue()
+    def _screen(self, request, kind: str, *, pk: int = 0, at: int = 1, kept: dict | None = None):
+        """One source: the one asked for while it waits, else the one at place `at` (or the last)."""
+        queue = triage_queue(kind)
         total = queue.count()
-        question = queue.filter(pk=answer).first() if answer else None
-        if question is not None:
-            at = _position(question)
+        source = queue.filter(pk=pk).first() if pk else None
+        if source is not None:
+            at = _position(source)
         elif total:
             at = min(at, total)
-            question = queue[at - 1 : at][0]
-        entry = self._entry(question, kept) if question is not None else None
+            source = queue[at - 1 : at][0]
+        entry = self._entry(source, kept) if source is not None else None
         notes, general = [], []
         for message in messages.get_messages(request):
-            mine = question is not None and f"answer-{question.pk}" in message.extra_tags.split()
+            mine = source is not None and f"{kind}-{source.pk}" in message.extra_tags.split()
             (notes if mine else general).append(message)
+        tabs = [
+            {
+                "kind": name,
+                "label": words.tab,
+                "count": total if name == kind else SOURCE_MODELS[name].objects.awaiting_triage().count(),
+                "url": triage_screen_url(name),
+                "current": name == kind,
+            }
+            for name, words in KINDS.items()
+        ]
+        backlog_form = BacklogForm()
+        backlog_form.fields["before"].label = KINDS[kind].dated
         context = {
             **self.admin_site.each_context(request),
-            "title": "Answers to triage",
+            "title": "Sources to triage",
             "opts": self.model._meta,
+            "kind": kind,
+            "noun": KINDS[kind].noun,
+            "tabs": tabs,
             "entry": entry,
+            "decide_url": reverse("admin:commitments_answertotriage_decide", args=[kind, source.pk])
+            if source is not None
+            else "",
             "at": at,
             "total": total,
-            "previous_url": self.screen_url(at=at - 1) if at > 1 else "",
-            "next_url": self.screen_url(at=at + 1) if at < total else "",
+            "previous_url": triage_screen_url(kind, at=at - 1) if at > 1 else "",
+            "next_url": triage_screen_url(kind, at=at + 1) if at < total else "",
             "notes": notes,
             "general_messages": general,
             "can_decide": self.has_change_permission(request),
             "kept": kept or {},
-            "backlog_form": BacklogForm(),
+            "backlog_form": backlog_form,
         }
         return TemplateResponse(request, "admin/commitments/answertotriage/triage.html", context)
 
-    def _entry(self, question: WrittenQuestion, kept: dict | None) -> TriageEntry:
+    def _entry(self, source: Source, kept: dict | None) -> TriageEntry:
         commitments = {c.slug: c for c in Commitment.objects.only("pk", "slug", "title", "status")}
-        entry = triage_entry(question, commitments=commitments, matcher=current_matcher())
-        entry.returned = RETURNED.get(getattr(question, "returned_as", ""), "")
+        entry = triage_entry(source, commitments=commitments, matcher=current_matcher())
+        entry.returned = RETURNED.get(getattr(source, "returned_as", ""), "")
         for candidate in entry.candidates:
             candidate.passage_html = highlight(candidate.passage, candidate.terms)
             candidate.worded_reasons = reasons_for_editors(candidate.reasons)
@@ -153,72 +204,75 @@ class AnswerTriageAdmin(admin.ModelAdmin):
                     sentence.chosen = sentence.index in chosen
         return entry
 
-    def decide_view(self, request, question_id: int):
+    def decide_view(self, request, kind: str, pk: int):
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
         if not self.has_change_permission(request):
             raise PermissionDenied
-        question = get_object_or_404(WrittenQuestion, pk=question_id)
+        if kind not in KINDS:
+            raise Http404("No such kind of source.")
+        source = get_object_or_404(SOURCE_MODELS[kind], pk=pk)
         action = request.POST.get("action", "")
         at = _number(request.POST.get("at"))
         try:
-            return self._decide(request, question, action, at)
+            return self._decide(request, source, action, at)
         except TrackerError as error:
-            messages.error(request, str(error), extra_tags=f"answer-{question.pk}")
-        if not WrittenQuestion.objects.awaiting_triage().filter(pk=question.pk).exists():
-            return HttpResponseRedirect(self.screen_url(at=at))
+            messages.error(request, str(error), extra_tags=f"{kind}-{source.pk}")
+        if not type(source).objects.awaiting_triage().filter(pk=source.pk).exists():
+            return HttpResponseRedirect(triage_screen_url(kind, at=at))
         sentences = {int(i) for i in request.POST.getlist("sentence") if i.isdigit()}
         target = LINK if action == LINK else request.POST.get("commitment", "")
         kept = {"target": target, "sentences": sentences, "link": request.POST.get("link_commitment", "")}
-        return self._screen(request, answer=question.pk, kept=kept)
+        return self._screen(request, kind, pk=source.pk, kept=kept)
 
-    def _decide(self, request, question: WrittenQuestion, action: str, at: int):
+    def _decide(self, request, source: Source, action: str, at: int):
         """One decision, logged and told to the editor; then where the editor goes next."""
         seen = request.POST.get("version", "")
         sentences = [int(i) for i in request.POST.getlist("sentence") if i.isdigit()]
-        tag = f"answer-{question.pk}"
-        stay = HttpResponseRedirect(self.screen_url(answer=question.pk))
+        kind = source_field(source)
+        tag = f"{kind}-{source.pk}"
+        stay = HttpResponseRedirect(triage_screen_url(kind, pk=source.pk))
+        onward = HttpResponseRedirect(triage_screen_url(kind, at=at))
+        noun = KINDS[kind].noun
         if action in (*Decision.ALL, RECORD):
             commitment = self._commitment(request.POST.get("commitment"))
             decision = Decision.CONFIRM if action == RECORD else action
             evidence = decide_candidate(
-                question, commitment, decision=decision, by=request.user, seen=seen, sentences=sentences
+                source, commitment, decision=decision, by=request.user, seen=seen, sentences=sentences
             )
             self.log_change(request, evidence, f"{_VERBS[decision].capitalize()} from the triage screen.")
             if action == RECORD:
-                url, note = status_change_url(evidence, question)
+                url, note = status_change_url(evidence, source)
                 messages.success(request, f"{commitment.title}: confirmed. {note}")
                 return HttpResponseRedirect(url)
             messages.success(request, f"{commitment.title}: {_VERBS[decision]}.", extra_tags=tag)
             return stay
         if action == FINISH:
             commitment = self._commitment(request.POST.get("commitment"))
-            evidence = confirm_and_finish(
-                question, commitment, by=request.user, seen=seen, sentences=sentences
-            )
+            evidence = confirm_and_finish(source, commitment, by=request.user, seen=seen, sentences=sentences)
             self.log_change(request, evidence, "Confirmed from the triage screen.")
-            self.log_change(request, question, "Triaged: done, its confirmed links are all it evidences.")
-            messages.success(request, f"{question}: {commitment.title} confirmed; the answer is done.")
-            return HttpResponseRedirect(self.screen_url(at=at))
+            self.log_change(request, source, "Triaged: done, its confirmed links are all it evidences.")
+            messages.success(request, f"{source}: {commitment.title} confirmed; the {noun} is done.")
+            return onward
         if action == LINK:
             commitment = self._picked(request.POST.get("link_commitment", ""))
-            evidence = link_commitment(question, commitment, by=request.user, seen=seen, sentences=sentences)
+            evidence = link_commitment(source, commitment, by=request.user, seen=seen, sentences=sentences)
             self.log_change(request, evidence, "Linked and confirmed from the triage screen.")
             messages.success(request, f"{commitment.title}: linked and confirmed.", extra_tags=tag)
             return stay
         if action == DONE:
-            finish_triage(question, by=request.user, seen=seen)
-            self.log_change(request, question, "Triaged: done, its confirmed links are all it evidences.")
-            messages.success(request, f"{question} is triaged: done. It has left the queue.")
-            return HttpResponseRedirect(self.screen_url(at=at))
+            finish_triage(source, by=request.user, seen=seen)
+            self.log_change(request, source, "Triaged: done, its confirmed links are all it evidences.")
+            messages.success(request, f"{source} is triaged: done. It has left the queue.")
+            return onward
         if action == NOT_EVIDENCE:
-            for evidence in mark_not_evidence(question, by=request.user, seen=seen):
+            for evidence in mark_not_evidence(source, by=request.user, seen=seen):
                 self.log_change(request, evidence, "Rejected from the triage screen (not evidence).")
-            self.log_change(request, question, "Triaged: not evidence for any commitment.")
+            self.log_change(request, source, "Triaged: not evidence for any commitment.")
             messages.success(
-                request, f"{question} is triaged: not evidence for any commitment. It has left the queue."
+                request, f"{source} is triaged: not evidence for any commitment. It has left the queue."
             )
-            return HttpResponseRedirect(self.screen_url(at=at))
+            return onward
         raise TrackerError("That decision is not one the triage screen knows. Nothing was changed.")
 
     def clear_backlog_view(self, request):
@@ -226,22 +280,26 @@ class AnswerTriageAdmin(admin.ModelAdmin):
             return HttpResponseNotAllowed(["POST"])
         if not self.has_change_permission(request):
             raise PermissionDenied
+        kind = request.POST.get("kind", "question")
+        kind = kind if kind in KINDS else "question"
         form = BacklogForm(request.POST)
         if not form.is_valid():
             messages.error(request, " ".join(form.errors["before"]))
-            return HttpResponseRedirect(self.screen_url(at=1))
+            return HttpResponseRedirect(triage_screen_url(kind))
         before = form.cleaned_data["before"]
         day = date_format(before, "j F Y")
-        cleared = clear_backlog(before=before, by=request.user)
-        note = f"Cleared with the old backlog: answered before {day}, no strong candidate."
-        for question in cleared:
-            self.log_change(request, question, note)
+        cleared = clear_backlog(before=before, by=request.user, kind=kind)
+        dated = KINDS[kind].dated.lower()
+        note = f"Cleared with the old backlog: {dated} {day}, no strong candidate."
+        for source in cleared:
+            self.log_change(request, source, note)
+        noun = KINDS[kind].noun + ("s" if len(cleared) != 1 else "")
         messages.success(
             request,
-            f"{len(cleared)} answer{'s' if len(cleared) != 1 else ''} answered before {day} "
-            "with no strong candidate left the queue, each recorded as cleared with the old backlog.",
+            f"{len(cleared)} {noun} {dated} {day} with no strong candidate left the queue, each "
+            "recorded as cleared with the old backlog.",
         )
-        return HttpResponseRedirect(self.screen_url(at=1))
+        return HttpResponseRedirect(triage_screen_url(kind))
 
     @staticmethod
     def _commitment(pk: str | None) -> Commitment:
@@ -266,32 +324,47 @@ class AnswerTriageAdmin(admin.ModelAdmin):
         return found
 
 
-def status_change_url(evidence: Evidence, question: WrittenQuestion) -> tuple[str, str]:
-    """The commitment's page with a status change filled in from the answer: the status its words
-    suggest (if any), the day it was answered (today when the latest change is later: history is
-    append-only), the answer as evidence and a reason to edit; saving it returns to this answer on
-    the triage screen (CommitmentAdmin reads `triage`)."""
+def _said(described, source: Source) -> str:
+    """Who said it, where and when, as a status reason opens: "The answer to Commons 15167 (25
+    November 2024) says", "Said in the House of Lords, 24 March 2025, by Lord Timpson, …"."""
+    if described.kind != "written_answer":
+        return described.heading
+    said = f"The answer to {source.house} {source.uin}"
+    if source.date_answered:
+        said += " (" + date_format(source.date_answered, "j F Y") + ")"
+    return said + " says"
+
+
+def status_change_url(evidence: Evidence, source: Source) -> tuple[str, str]:
+    """The commitment's page with a status change filled in from the source: the status its words
+    suggest (if any), the source's day (today when the latest change is later: history is
+    append-only), the answer as evidence (or another source's official address) and a reason to
+    edit; saving it returns to this source on the triage screen (CommitmentAdmin reads `triage`)."""
     commitment = evidence.commitment
+    described = describe_source(source)
     latest = commitment.status_changes.order_by("-effective_on").first()
-    effective = question.date_answered or timezone.localdate()
-    note = "Check the status change filled in from the answer, then save."
+    exact_day = None if described.day_is_lower_bound else described.day
+    effective = exact_day or timezone.localdate()
+    noun = KINDS[source_field(source)].noun
+    note = f"Check the status change filled in from the {noun}, then save."
     if latest is not None and effective < latest.effective_on:
         effective = timezone.localdate()
         note += (
-            f" It is dated today: the answer is older than the latest change, on "
-            f"{date_format(latest.effective_on, 'j F Y')}, and history only moves forward."
+            f" It is dated today: the {noun} is older than the latest change, "
+            f"on {date_format(latest.effective_on, 'j F Y')}, and history only moves forward."
         )
-    said = f"The answer to {question.house} {question.uin}"
-    if question.date_answered:
-        said += " (" + date_format(question.date_answered, "j F Y") + ")"
     quote = evidence.excerpt if len(evidence.excerpt) <= 400 else evidence.excerpt[:399] + "…"
     status = evidence.suggested_status if evidence.suggested_status != commitment.status else ""
     query = {
         "new_status": status,
-        "status_reason": f"{said} says: “{quote}”",
+        "status_reason": f"{_said(described, source)}: “{quote}”",
         "status_effective_on": effective.isoformat(),
-        "status_question": question.pk,
-        "triage": question.pk,
+        "triage": source.pk,
     }
+    if isinstance(source, SOURCE_MODELS["question"]):
+        query["status_question"] = source.pk
+    else:
+        query["status_source_url"] = described.citation_url
+        query["triage_kind"] = source_field(source)
     url = reverse("admin:commitments_commitment_change", args=[commitment.pk]) + "?" + urlencode(query)
     return url, note

@@ -5,17 +5,9 @@ here; what an editor confirmed or rejected stays as it is."""
 from __future__ import annotations
 
 from ..models import HansardContribution, WrittenStatement
+from ..models.evidence import source_field
 from .matching import Matcher
-from .suggestions import SuggestionReport, current_matcher, store_suggestions
-
-
-def why_source_skipped(source: WrittenStatement | HansardContribution) -> str:
-    """Why a statement or contribution is not matched at all, or "" when it is."""
-    if not source.is_about_ipp:
-        return "It does not mention IPP sentences (no watched term)."
-    if not source.text.strip():
-        return "It has no text."
-    return ""
+from .suggestions import SuggestionReport, current_matcher, store_suggestions, why_source_skipped
 
 
 def suggest_source_evidence(
@@ -23,16 +15,14 @@ def suggest_source_evidence(
 ) -> SuggestionReport:
     """Create or refresh suggested evidence for one statement or contribution. Idempotent; never
     resurrects a rejection, never touches a confirmation."""
-    field = "statement" if isinstance(source, WrittenStatement) else "contribution"
     report = SuggestionReport(skipped=why_source_skipped(source))
     if report.skipped:
         return report
-    heading = source.title if field == "statement" else source.debate
-    matches = (matcher or current_matcher()).match(source.text, heading=heading)
+    matches = (matcher or current_matcher()).match(**source.match_inputs())
     if not matches:
         report.skipped = "No commitment scored above the threshold."
         return report
-    store_suggestions(source, field, matches, report, keep_unscored=True)
+    store_suggestions(source, source_field(source), matches, report, keep_unscored=True)
     return report
 
 

@@ -18,7 +18,8 @@ from django.conf import settings
 from django.db.models import Count, Max
 from simple_history.utils import bulk_create_with_history
 
-from ..models import Commitment, Evidence, WrittenQuestion
+from ..models import Commitment, Evidence, HansardContribution, WrittenQuestion, WrittenStatement
+from ..models.evidence import Source
 from .matching import DEFAULT_THRESHOLD, CommitmentProfile, Match, Matcher
 from .status_cues import status_cue
 
@@ -108,6 +109,20 @@ def why_skipped(question: WrittenQuestion) -> str:
     return ""
 
 
+def why_source_skipped(source: WrittenStatement | HansardContribution) -> str:
+    """Why a statement or contribution is not matched at all, or "" when it is."""
+    if not source.is_about_ipp:
+        return "It does not mention IPP sentences (no watched term)."
+    if not source.text.strip():
+        return "It has no text."
+    return ""
+
+
+def why_not_matched(source: Source) -> str:
+    """Why a source of any kind is not matched at all, or "" when it is."""
+    return why_skipped(source) if isinstance(source, WrittenQuestion) else why_source_skipped(source)
+
+
 def _withdraw_stale(question: WrittenQuestion, *, keep: set[str]) -> list[str]:
     """Delete the matcher's unreviewed suggestions the answer no longer supports (it was corrected,
     withdrawn, or no longer names IPP), so nobody confirms a quote that is not in it. One by one,
@@ -147,17 +162,14 @@ TRIAGE_CANDIDATES = 5
 
 
 def top_candidates(
-    question: WrittenQuestion, *, k: int = TRIAGE_CANDIDATES, matcher: Matcher | None = None
+    source: Source, *, k: int = TRIAGE_CANDIDATES, matcher: Matcher | None = None
 ) -> list[Match]:
-    """The answer's k best-scoring commitments, whatever their score, best first (equal scores by
+    """The source's k best-scoring commitments, whatever their score, best first (equal scores by
     slug): what an editor triages. The ranking finds a right commitment far more often than the
     threshold does, so triage shows the ranking rather than trusting the cut."""
-    if why_skipped(question):
+    if why_not_matched(source):
         return []
-    matcher = matcher or current_matcher()
-    return matcher.match(
-        question.answer_text, question_text=question.question_text, heading=question.heading, threshold=0.0
-    )[:k]
+    return (matcher or current_matcher()).match(**source.match_inputs(), threshold=0.0)[:k]
 
 
 def suggest_evidence(question: WrittenQuestion, *, matcher: Matcher | None = None) -> SuggestionReport:
@@ -167,9 +179,7 @@ def suggest_evidence(question: WrittenQuestion, *, matcher: Matcher | None = Non
     matches = []
     if not report.skipped:
         matcher = matcher or current_matcher()
-        matches = matcher.match(
-            question.answer_text, question_text=question.question_text, heading=question.heading
-        )
+        matches = matcher.match(**question.match_inputs())
     report.withdrawn = _withdraw_stale(question, keep={match.slug for match in matches})
     if report.skipped:
         return report

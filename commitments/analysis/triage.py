@@ -1,10 +1,11 @@
-"""What the triage screen shows for an answer: its five best candidate commitments, whatever
-their score, each with the whole sentences of its passage, and the evidence already decided.
+"""What the triage screen shows for a source (a written answer, a written statement or a Hansard
+contribution): its five best candidate commitments, whatever their score, each with the whole
+sentences of its passage, and the evidence already decided.
 Strong candidates (what the matcher would suggest by itself) come first; the weak rest the screen
 folds away under a count.
 
 Read-only: the decisions are in commitments.editorial.triage. Built from rows the caller loaded
-(the answer with its evidence, and every commitment), so a page of answers costs the same
+(the source with its evidence, and every commitment), so a page of answers costs the same
 queries however many candidates it shows.
 """
 
@@ -13,8 +14,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from ..models import Commitment, Evidence, Status, WrittenQuestion
-from ..models.evidence import evidence_version, triage_version
+from ..models import Commitment, Evidence, Status
+from ..models.evidence import Source, evidence_version, source_field, triage_version
+from ..models.evidence_source import EvidenceSource, describe_source, speaker
 from ..text.passages import sentences, sentences_covering
 from .matching import Match, Matcher
 from .suggestions import TRIAGE_CANDIDATES, suggestion_values, threshold, top_candidates
@@ -59,11 +61,22 @@ class Candidate:
 
 @dataclass
 class TriageEntry:
-    question: WrittenQuestion
+    source: Source
+    described: EvidenceSource  # how the source is named, dated and linked; its text
     candidates: list[Candidate]
-    sentences: list[Sentence]  # the answer's, none ticked: for linking another commitment
+    sentences: list[Sentence]  # the source's, none ticked: for linking another commitment
     version: str
     others: list[Commitment] = field(default_factory=list)  # what "link another" offers
+
+    @property
+    def speaker(self) -> str:
+        """A contribution's speaker and role, as Hansard names them ("" for other kinds)."""
+        return speaker(self.source) if self.kind == "contribution" else ""
+
+    @property
+    def kind(self) -> str:
+        """ "question", "statement" or "contribution": the Evidence field, and the screen's `kind`."""
+        return source_field(self.source)
 
     @property
     def strong(self) -> list[Candidate]:
@@ -89,13 +102,12 @@ def _sentences(text: str, chosen: list[int]) -> list[Sentence]:
 
 
 def _candidate(
-    question: WrittenQuestion,
+    text: str,
     commitment: Commitment,
     match: Match | None,
     rank: int | None,
     row: Evidence | None,
 ) -> Candidate:
-    text = question.answer_text
     excerpt = row.excerpt if row is not None and row.state != Evidence.State.SUGGESTED else None
     excerpt = excerpt or (match.excerpt if match else (row.excerpt if row else ""))
     chosen = sentences_covering(text, excerpt)
@@ -129,29 +141,32 @@ def _candidate(
 
 
 def triage_entry(
-    question: WrittenQuestion, *, commitments: Mapping[str, Commitment], matcher: Matcher | None = None
+    source: Source, *, commitments: Mapping[str, Commitment], matcher: Matcher | None = None
 ) -> TriageEntry:
-    """The answer's top candidates (then any other evidence it has), as the screen shows them.
+    """The source's top candidates (then any other evidence it has), as the screen shows them.
 
-    `question.evidence.all()` should be prefetched with its commitment and reviewer;
+    `source.evidence.all()` should be prefetched with its commitment and reviewer;
     `commitments` is every commitment by slug."""
-    rows = {row.commitment.slug: row for row in question.evidence.all()}
+    described = describe_source(source)
+    text = described.text
+    rows = {row.commitment.slug: row for row in source.evidence.all()}
     candidates = [
-        _candidate(question, commitments[match.slug], match, rank, rows.get(match.slug))
-        for rank, match in enumerate(top_candidates(question, k=TRIAGE_CANDIDATES, matcher=matcher), 1)
+        _candidate(text, commitments[match.slug], match, rank, rows.get(match.slug))
+        for rank, match in enumerate(top_candidates(source, k=TRIAGE_CANDIDATES, matcher=matcher), 1)
         if match.slug in commitments
     ]
     shown = {candidate.commitment.slug for candidate in candidates}
     candidates += [
-        _candidate(question, row.commitment, None, None, row)
+        _candidate(text, row.commitment, None, None, row)
         for slug, row in sorted(rows.items())
         if slug not in shown and row.state != Evidence.State.REJECTED
     ]
     linked = shown | rows.keys()
     return TriageEntry(
-        question=question,
+        source=source,
+        described=described,
         candidates=candidates,
-        sentences=_sentences(question.answer_text, []),
-        version=triage_version(question, rows.values()),
+        sentences=_sentences(text, []),
+        version=triage_version(source, rows.values()),
         others=[c for c in sorted(commitments.values(), key=lambda c: c.title) if c.slug not in linked],
     )

@@ -21,8 +21,18 @@ from .questions import WrittenQuestion
 from .statements import WrittenStatement
 
 # Exactly one of these is set: one foreign key per kind of source (see docs/data.md on why not a
-# generic relation).
-SOURCE_FIELDS = ("question", "statement", "contribution")
+# generic relation). The field's name also names the kind on the triage screen.
+SOURCE_MODELS = {
+    "question": WrittenQuestion,
+    "statement": WrittenStatement,
+    "contribution": HansardContribution,
+}
+Source = WrittenQuestion | WrittenStatement | HansardContribution
+
+
+def source_field(source: Source) -> str:
+    """The Evidence field that points to a source of this kind: "question", "statement" or "contribution"."""
+    return next(name for name, model in SOURCE_MODELS.items() if isinstance(source, model))
 
 
 class Evidence(models.Model):
@@ -132,7 +142,7 @@ class Evidence(models.Model):
         return f"{self.source_record} → {self.commitment.slug} ({self.state})"
 
     @property
-    def source_record(self) -> WrittenQuestion | WrittenStatement | HansardContribution:
+    def source_record(self) -> Source:
         """The one source this evidence rests on (the check constraint says there is exactly one)."""
         return self.question or self.statement or self.contribution
 
@@ -166,8 +176,8 @@ def evidence_version(evidence: Evidence | None) -> str:
     return f"{evidence.pk}-{evidence.state}-{evidence.updated_at.timestamp():.6f}"
 
 
-def triage_version(question: WrittenQuestion, evidence: Iterable[Evidence]) -> str:
-    """What an answer's forms were made from: its triage and every decision on its evidence."""
-    parts = [str(question.triaged_at.timestamp() if question.triaged_at else "")]
+def triage_version(source: Source, evidence: Iterable[Evidence]) -> str:
+    """What a source's forms were made from: its triage and every decision on its evidence."""
+    parts = [str(source.triaged_at.timestamp() if source.triaged_at else "")]
     parts += sorted(evidence_version(row) for row in evidence)
     return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]

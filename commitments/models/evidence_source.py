@@ -73,7 +73,8 @@ def speaker_role(attributed_to: str, member: str) -> str:
     return match.group("role").strip()
 
 
-def _speaker(contribution) -> str:
+def speaker(contribution) -> str:
+    """Who spoke, and in what role, as Hansard names them: "Lord Timpson, Minister of State, …"."""
     role = speaker_role(contribution.attributed_to, contribution.member)
     who = ", ".join(part for part in (contribution.member, role) if part)
     if who and INFERRED in contribution.attributed_to:
@@ -91,7 +92,7 @@ def spoken_heading(source) -> str:
         made = f"made in the {house}, {long_date(source.date_made)}"
         return f"Written ministerial statement {source.uin}, {made}" + (f", by {who}" if who else "")
     when = long_date(source.sitting_date) if source.sitting_date else "date not known"
-    who = _speaker(source)
+    who = speaker(source)
     return f"Said in the {house}, {when}" + (f", by {who}" if who else "")
 
 
@@ -125,7 +126,7 @@ def describe_source(source) -> EvidenceSource:
             citation_url=source.official_url,
             copy_url=source.source_url,
         )
-    who = _speaker(source)
+    who = speaker(source)
     return EvidenceSource(
         kind=SourceKind.DEBATE,
         title=f"Said in the {house}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from django.db import models
+from django.db.models import Q
 
 from .choices import House, in_choices
 from .observed import ObservedSource
@@ -33,6 +34,7 @@ class HansardContribution(ObservedSource):
     )
 
     # What the shared reading vocabulary needs to know (observed.ObservedSourceQuerySet).
+    HEADING_FIELD = "debate"
     DATE_FIELD = "sitting_date"
     EVIDENCE_FIELD = "contribution_id"
     LIST_FIELDS = (
@@ -52,6 +54,11 @@ class HansardContribution(ObservedSource):
         ordering = [models.F("sitting_date").desc(nulls_last=True), "item_id"]
         constraints = [
             models.CheckConstraint(condition=in_choices("house", House), name="contribution_house_valid"),
+            models.CheckConstraint(
+                condition=Q(not_evidence=False) | Q(triaged_at__isnull=False),
+                name="contribution_not_evidence_is_triaged",
+                violation_error_message="A source found to be no evidence has been triaged.",
+            ),
         ]
 
     def __str__(self) -> str:

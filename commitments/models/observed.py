@@ -16,9 +16,10 @@ from ..exceptions import ImmutableRecord
 from .choices import EvidenceState, SourceEventKind, in_choices
 from .querysets import AppendOnlyQuerySet, BulkWriteSignalsQuerySet
 from .search import full_text_search
+from .triage_queue import ObservedAwaitingTriage, Triaged
 
 
-class ObservedSourceQuerySet(BulkWriteSignalsQuerySet):
+class ObservedSourceQuerySet(ObservedAwaitingTriage, BulkWriteSignalsQuerySet):
     """Reading statements and contributions as the public pages do (and their bulk writes, which
     tell the data version, as saves do: search shows them). The model names its date
     (`DATE_FIELD`), what a list row shows (`LIST_FIELDS`) and what SQLite's search matches
@@ -52,8 +53,23 @@ class ObservedSourceQuerySet(BulkWriteSignalsQuerySet):
         return found.order_by("-rank", newest, "-pk")
 
 
-class ObservedSource(models.Model):
-    """Fields every re-checked source carries besides its own key (abstract)."""
+class Rechecked(models.Model):
+    """What the re-check keeps on every record it reads from an API, written answers included: whether
+    the record or its words changed since, and when it was first and last seen (abstract)."""
+
+    content_hash = models.CharField(max_length=64, blank=True)
+    list_fingerprint = models.CharField(
+        max_length=64, blank=True, help_text="Hash of the API record last seen; unchanged means no work."
+    )
+    first_seen_at = models.DateTimeField(auto_now_add=True)
+    last_seen_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+
+class ObservedSource(Rechecked, Triaged):
+    """Fields every re-checked source carries besides its own key, and what triage records (abstract)."""
 
     text = models.TextField(blank=True, help_text="The words as plain text, verbatim from the source.")
     text_is_complete = models.BooleanField(
@@ -67,12 +83,6 @@ class ObservedSource(models.Model):
     source_record = models.JSONField(default=dict, blank=True, help_text="The raw record as received.")
     is_about_ipp = models.BooleanField(default=False, help_text="The text names IPP in so many words.")
     matched_terms = models.JSONField(default=list, blank=True)
-    content_hash = models.CharField(max_length=64, blank=True)
-    list_fingerprint = models.CharField(
-        max_length=64, blank=True, help_text="Hash of the API record last seen; unchanged means no work."
-    )
-    first_seen_at = models.DateTimeField(auto_now_add=True)
-    last_seen_at = models.DateTimeField(auto_now_add=True)
     # The words search reads, weighted (models/search.py); written by a PostgreSQL trigger
     # (migration 0031_spoken_search_vector), empty on SQLite.
     search_vector = SearchVectorField(null=True, editable=False)
@@ -81,6 +91,11 @@ class ObservedSource(models.Model):
 
     class Meta:
         abstract = True
+
+    def match_inputs(self) -> dict[str, str]:
+        """What the matcher reads (analysis/matching.py `Matcher.match`): the words, under their
+        heading (a statement's title, a contribution's debate)."""
+        return {"answer_text": self.text, "heading": getattr(self, self.HEADING_FIELD)}
 
 
 class SourceEvent(models.Model):

@@ -3,7 +3,6 @@ them, and what the re-check watches for."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import F, Q
@@ -18,10 +17,12 @@ from .choices import (
     WatchedTermScope,
     in_choices,
 )
+from .observed import Rechecked
 from .querysets import AppendOnlyQuerySet, RecheckRunQuerySet, WrittenQuestionQuerySet
+from .triage_queue import Triaged
 
 
-class WrittenQuestion(models.Model):
+class WrittenQuestion(Rechecked, Triaged):
     """A parliamentary written question and its answer.
 
     Parliament reuses UINs across sessions, so the key is (house, date_tabled, uin). A copy whose
@@ -74,31 +75,12 @@ class WrittenQuestion(models.Model):
     matched_terms = models.JSONField(
         default=list, blank=True, help_text="Watched terms and commitment keywords found in the text."
     )
-    content_hash = models.CharField(max_length=64, blank=True)
-    list_fingerprint = models.CharField(
-        max_length=64, blank=True, help_text="Hash of the API record last seen; unchanged means no work."
-    )
-    first_seen_at = models.DateTimeField(auto_now_add=True)
-    last_seen_at = models.DateTimeField(auto_now_add=True)
-    # Triage: an editor has looked at the answer and its candidates once (commitments.editorial.triage).
-    triaged_at = models.DateTimeField(
-        null=True, blank=True, help_text="When an editor finished triaging the answer; empty while it waits."
-    )
-    triaged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    not_evidence = models.BooleanField(
-        default=False,
-        help_text="An editor found the answer is evidence for no commitment (triaged as such).",
-    )
-    cleared_in_bulk = models.BooleanField(
-        default=False,
-        help_text="Taken out of the triage queue with an old backlog, unread: no strong candidate.",
-    )
     # Filled by a database trigger on PostgreSQL (models/search.py); empty on SQLite.
     search_vector = SearchVectorField(null=True, editable=False)
 
     objects = WrittenQuestionQuerySet.as_manager()
+
+    DATE_FIELD = "date_answered"  # what the triage queue orders by (newest first)
 
     class Meta:
         ordering = [models.F("date_answered").desc(nulls_last=True), "house", "uin"]
@@ -164,15 +146,20 @@ class WrittenQuestion(models.Model):
     def answer_date_is_lower_bound(self) -> bool:
         return self.date_answered is None and self.answered_after is not None
 
+    def match_inputs(self) -> dict[str, str]:
+        """What the matcher reads of an answer (analysis/matching.py `Matcher.match`)."""
+        return {"answer_text": self.answer_text, "question_text": self.question_text, "heading": self.heading}
+
 
 class AnswerToTriage(WrittenQuestion):
-    """The editors' triage queue: answered IPP questions nobody has triaged yet, each once, with
-    its best candidate commitments (the admin's triage screen)."""
+    """The editors' triage screen in the admin: answers, written statements and Hansard
+    contributions nobody has triaged yet, each once, with its best candidate commitments (a proxy
+    of answers for its name and permissions; the screen has a queue per kind)."""
 
     class Meta:
         proxy = True
-        verbose_name = "answer to triage"
-        verbose_name_plural = "answers to triage"
+        verbose_name = "source to triage"
+        verbose_name_plural = "sources to triage"
 
 
 class QuestionEvent(models.Model):

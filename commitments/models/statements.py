@@ -31,6 +31,7 @@ class WrittenStatement(ObservedSource):
     linked_statements = models.JSONField(default=list, blank=True)
 
     # What the shared reading vocabulary needs to know (observed.ObservedSourceQuerySet).
+    HEADING_FIELD = "title"
     DATE_FIELD = "date_made"
     EVIDENCE_FIELD = "statement_id"
     LIST_FIELDS = ("house", "uin", "date_made", "title", "member", "member_role", "text_is_complete")
@@ -44,6 +45,11 @@ class WrittenStatement(ObservedSource):
             ),
             models.CheckConstraint(condition=~Q(uin=""), name="statement_uin_not_blank"),
             models.CheckConstraint(condition=in_choices("house", House), name="statement_house_valid"),
+            models.CheckConstraint(
+                condition=Q(not_evidence=False) | Q(triaged_at__isnull=False),
+                name="statement_not_evidence_is_triaged",
+                violation_error_message="A source found to be no evidence has been triaged.",
+            ),
         ]
 
     def __str__(self) -> str:
