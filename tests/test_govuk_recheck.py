@@ -27,9 +27,7 @@ def _recheck(server, paths=PATHS, **options):
 
 
 def _state():
-    rows = sorted(
-        Publication.objects.values_list("content_id", "base_path", "title", "content_hash", "text")
-    )
+    rows = sorted(Publication.objects.values_list("content_id", "base_path", "title", "content_hash", "text"))
     events = sorted(SourceEvent.objects.values_list("kind", "content_hash", "publication__base_path"))
     return rows, events
 
@@ -145,3 +143,24 @@ def test_every_fault_mode_twice_ends_in_exactly_the_recorded_items(fault, transa
         assert faulty.state.faults > 0 or fault == "shift"
     finally:
         faulty.stop()
+
+
+def test_the_scheduled_task_rechecks_the_watched_pages_from_settings(server, settings):
+    from commitments.tasks import recheck_publications_task
+
+    settings.GOVUK_CONTENT_API_URL = server.url
+    settings.GOVUK_WATCHED_PATHS = PATHS
+    run = RecheckRun.objects.get(pk=recheck_publications_task())
+    assert run.outcome == RecheckRun.Outcome.SUCCEEDED, run.errors
+    assert run.questions_created == Publication.objects.count() == len(PATHS)
+
+
+def test_editors_read_a_publication_with_its_notes_attachments_and_events(server, admin_client):
+    _recheck(server)
+    fostering = Publication.objects.get(base_path=FOSTERING)
+    listing = admin_client.get("/admin/commitments/publication/?q=fostering")
+    assert listing.status_code == 200 and "Fostering in England" in listing.text
+    page = admin_client.get(f"/admin/commitments/publication/{fostering.pk}/change/")
+    assert page.status_code == 200
+    assert "Quality report uploaded." in page.text and "MS Excel Spreadsheet" in page.text
+    assert "First seen in GOV.UK" in page.text

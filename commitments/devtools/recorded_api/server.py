@@ -1,5 +1,7 @@
 """The recorded-API server: a real HTTP server that answers like Parliament's Written Questions API
 (same paths, parameters and JSON shape) from recorded responses, with switchable fault modes.
+It also answers Written Statements and Hansard (spoken_endpoints.py) and GOV.UK's Content API
+(govuk.py).
 
 Tests, the demo and the benchmarks point the real client at it; nothing patches the client.
 
