@@ -20,7 +20,7 @@ from .digests.editors import send_editors_email
 from .editorial import status_history_mismatches
 from .models import DigestFrequency
 from .opendata import builds, snapshots
-from .parliament import recheck, spoken_recheck
+from .parliament import govuk_recheck, recheck, spoken_recheck
 from .parliament.signals import answers_changed, sources_changed
 from .public.cache import data_version_changed
 
@@ -59,6 +59,12 @@ def recheck_statements_task() -> int:
 def recheck_contributions_task() -> int:
     """Hansard contributions; failures are recorded on the RecheckRun, as for answers."""
     return spoken_recheck.recheck_contributions().pk
+
+
+@shared_task(name="commitments.tasks.recheck_publications_task", acks_late=True, reject_on_worker_lost=True)
+def recheck_publications_task() -> int:
+    """The watched GOV.UK publications; failures are recorded on the RecheckRun, as for answers."""
+    return govuk_recheck.recheck_publications().pk
 
 
 @shared_task(name="commitments.tasks.rewatch_task", acks_late=True, reject_on_worker_lost=True)

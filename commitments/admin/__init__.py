@@ -9,6 +9,7 @@ from . import (  # noqa: F401 - they register their admins
     numbers,
     parliament,
     plan,
+    publications,
     recommendations,
     spoken,
     triage,

@@ -39,6 +39,7 @@ from .hansard import HansardContribution
 from .indicators import Indicator, IndicatorPoint
 from .observed import SourceEvent
 from .plan import ActionPlan, Commitment, StatusChange, Theme
+from .publications import Publication
 from .questions import AnswerToTriage, QuestionEvent, RecheckRun, WatchedBody, WatchedTerm, WrittenQuestion
 from .recommendations import Recommendation, RecommendationDevelopment
 from .sources import SourceCopy
@@ -60,6 +61,7 @@ __all__ = [
     "Commitment",
     "Correction",
     "PromiseWording",
+    "Publication",
     "Recommendation",
     "RecommendationDevelopment",
     "ResponseVerdict",

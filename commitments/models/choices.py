@@ -68,13 +68,16 @@ class RecheckRunKind(models.TextChoices):
     PENDING = "pending", "Pending questions and corrections"
     STATEMENTS = "statements", "Written ministerial statements"
     HANSARD = "hansard", "Hansard contributions"
+    PUBLICATIONS = "govuk", "GOV.UK publications"
 
 
 class SourceEventKind(models.TextChoices):
-    """What the re-check observed about a written statement or a Hansard contribution."""
+    """What the re-check observed about a written statement, a Hansard contribution or a GOV.UK
+    publication (updated: GOV.UK announced a change, a new change note or a new page in a collection)."""
 
     FIRST_SEEN = "first_seen", "First seen"
     TEXT_CHANGED = "text_changed", "Text changed"
+    UPDATED = "updated", "Updated on GOV.UK"
 
 
 class RecheckRunOutcome(models.TextChoices):

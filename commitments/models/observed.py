@@ -99,8 +99,10 @@ class ObservedSource(Rechecked, Triaged):
 
 
 class SourceEvent(models.Model):
-    """Append-only record of what the re-check observed about a statement or a contribution: first
-    seen, or its words changed. Exactly one of `statement` and `contribution` is set."""
+    """Append-only record of what the re-check observed about a statement, a contribution or a
+    GOV.UK publication: first seen, its words changed, or GOV.UK announced an update. Exactly one of
+    `statement`, `contribution` and `publication` is set: one event log for every re-checked kind,
+    so the admin, the counts and whatever reads "what changed" read one table (as Evidence will)."""
 
     Kind = SourceEventKind
 
@@ -109,6 +111,9 @@ class SourceEvent(models.Model):
     )
     contribution = models.ForeignKey(
         "HansardContribution", null=True, blank=True, on_delete=models.PROTECT, related_name="events"
+    )
+    publication = models.ForeignKey(
+        "Publication", null=True, blank=True, on_delete=models.PROTECT, related_name="events"
     )
     kind = models.CharField(max_length=20, choices=Kind.choices)
     occurred_on = models.DateField(null=True, blank=True, help_text="Parliament's date, if any.")
@@ -126,8 +131,9 @@ class SourceEvent(models.Model):
         ordering = ["observed_at", "pk"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(statement__isnull=False, contribution__isnull=True)
-                | Q(statement__isnull=True, contribution__isnull=False),
+                condition=Q(statement__isnull=False, contribution__isnull=True, publication__isnull=True)
+                | Q(statement__isnull=True, contribution__isnull=False, publication__isnull=True)
+                | Q(statement__isnull=True, contribution__isnull=True, publication__isnull=False),
                 name="source_event_one_source",
             ),
             models.UniqueConstraint(
@@ -140,13 +146,18 @@ class SourceEvent(models.Model):
                 condition=Q(contribution__isnull=False),
                 name="source_event_once_per_contribution",
             ),
+            models.UniqueConstraint(
+                fields=["publication", "kind", "content_hash"],
+                condition=Q(publication__isnull=False),
+                name="source_event_once_per_publication",
+            ),
             models.CheckConstraint(
                 condition=in_choices("kind", SourceEventKind), name="source_event_kind_valid"
             ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.statement or self.contribution}: {self.get_kind_display()}"
+        return f"{self.statement or self.contribution or self.publication}: {self.get_kind_display()}"
 
     def save(self, *args, **kwargs) -> None:
         if self.pk is not None:

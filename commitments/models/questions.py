@@ -262,7 +262,7 @@ class RecheckRun(models.Model):
     def duration(self):
         return (self.finished_at - self.started_at) if self.finished_at else None
 
-    def record_failure(self, *, parliament_id: int, house: str, uin: str, reason: str) -> None:
+    def record_failure(self, *, parliament_id: int | str, house: str, uin: str, reason: str) -> None:
         """A record this run could not write: kept on the run, for editors and the next engineer."""
         self.failed_records.append({"id": parliament_id, "house": house, "uin": uin, "reason": reason})
 

@@ -51,6 +51,7 @@ EDITOR_PERMISSIONS: tuple[tuple[str, str], ...] = (
     ("commitments", "view_writtenstatement"),
     ("commitments", "view_hansardcontribution"),
     ("commitments", "view_sourceevent"),
+    ("commitments", "view_publication"),
     ("commitments", "view_statuschange"),
     ("commitments", "add_statuschange"),
     # Readers' suggested corrections: read and decided on (state, note), never added or deleted.

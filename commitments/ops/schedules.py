@@ -20,6 +20,7 @@ PERIODIC_TASKS = {
     "Re-check pending questions and corrections": ("commitments.tasks.recheck_pending_task", 6 * 60),
     "Re-check written ministerial statements": ("commitments.tasks.recheck_statements_task", 60),
     "Re-check Hansard contributions": ("commitments.tasks.recheck_contributions_task", 6 * 60),
+    "Re-check GOV.UK publications": ("commitments.tasks.recheck_publications_task", 6 * 60),
     "Audit cached statuses against history": ("commitments.tasks.verify_status_history_task", 24 * 60),
     "Audit the record's integrity": ("commitments.tasks.audit_record_task", 24 * 60),
     # Hourly, though a date passes once a day: a missed run costs an hour, not a day. Each follower

@@ -217,6 +217,18 @@ CACHES = {
 PARLIAMENT_API_URL = env.str("PARLIAMENT_API_URL", default="https://questions-statements-api.parliament.uk")
 # Hansard's API is a service of its own (contribution search); the timeouts and retries are shared.
 HANSARD_API_URL = env.str("HANSARD_API_URL", default="https://hansard-api.parliament.uk")
+# GOV.UK's Content API (GET /api/content/<base_path>): the publications watched, each a page's
+# path. The defaults are the IPP pages whose address our research data names; the action plan and
+# annual report pages are added once their addresses are confirmed (docs/rechecking-parliament.md).
+GOVUK_CONTENT_API_URL = env.str("GOVUK_CONTENT_API_URL", default="https://www.gov.uk")
+GOVUK_WATCHED_PATHS = env.list(
+    "GOVUK_WATCHED_PATHS",
+    default=[
+        "/government/publications/imprisonment-for-public-protection-ipp",
+        "/government/publications/imprisonment-for-public-protection-ipp-guidance",
+        "/government/collections/offender-management-statistics-quarterly",
+    ],
+)
 PARLIAMENT_API_TIMEOUT = env.float("PARLIAMENT_API_TIMEOUT", default=20.0)
 PARLIAMENT_API_MAX_TRIES = env.int("PARLIAMENT_API_MAX_TRIES", default=5)
 PARLIAMENT_API_BACKOFF = env.float("PARLIAMENT_API_BACKOFF", default=1.0)

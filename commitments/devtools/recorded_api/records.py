@@ -31,7 +31,8 @@ class RecordedData:
     def load(cls, folder: Path | str) -> RecordedData:
         data = cls()
         overlays: dict[int, dict] = {}
-        files = sorted(Path(folder).rglob("*.json"))
+        # recordings/govuk/ holds GOV.UK content items, served by govuk.py, not questions.
+        files = sorted(p for p in Path(folder).rglob("*.json") if "govuk" not in p.relative_to(folder).parts)
         if not files:
             raise FileNotFoundError(f"No *.json files under {folder}")
         for path in files:

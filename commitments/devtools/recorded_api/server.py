@@ -1,5 +1,7 @@
 """The recorded-API server: a real HTTP server that answers like Parliament's Written Questions API
 (same paths, parameters and JSON shape) from recorded responses, with switchable fault modes.
+It also answers Written Statements and Hansard (spoken_endpoints.py) and GOV.UK's Content API
+(govuk.py).
 
 Tests, the demo and the benchmarks point the real client at it; nothing patches the client.
 
@@ -28,7 +30,7 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlsplit
 
-from . import spoken_endpoints
+from . import govuk, spoken_endpoints
 from .query import BadRequest, Query, sort_key
 from .records import RecordedData, day_of
 from .spoken import research_contributions, research_statements
@@ -48,6 +50,7 @@ class ServerState:
     data: RecordedData
     statements: list = field(default_factory=list)
     contributions: list = field(default_factory=list)
+    publications: dict = field(default_factory=dict)
     fault: str | None = None
     fault_rate: float = 1.0
     retry_after: float = 1.0
@@ -86,6 +89,7 @@ class ServerState:
             "questions": len(self.data.records),
             "statements": len(self.statements),
             "contributions": len(self.contributions),
+            "publications": len(self.publications),
         }
 
     def served(self, record: dict) -> dict:
@@ -139,12 +143,18 @@ class Handler(BaseHTTPRequestHandler):
         if path == "/_fake/stats":
             return self._json(HTTPStatus.OK, self.state.stats())
         spoken = spoken_endpoints.is_spoken_path(path)
-        if not spoken and path != LIST_PATH and not path.startswith(LIST_PATH + "/"):
+        content = govuk.is_content_path(path)
+        if not (spoken or content) and path != LIST_PATH and not path.startswith(LIST_PATH + "/"):
             return self._problem(HTTPStatus.NOT_FOUND, "Not Found")
         self.state.user_agents.add(self.headers.get("User-Agent", ""))
         if self.state.next_request_faults():
             return self._fault()
         try:
+            if content:
+                answer = govuk.content_item(self.state, path)
+                if not answer:
+                    return self._problem(HTTPStatus.NOT_FOUND, "Not Found")
+                return self._raw(*answer, "application/json; charset=utf-8")
             if spoken:
                 answer = spoken_endpoints.route(self.state, path, params)
                 if not answer:
@@ -348,8 +358,10 @@ class FakeParliamentServer(ThreadingHTTPServer):
         slow_seconds: float = 30.0,
         statements: list[dict] | None = None,
         contributions: list[dict] | None = None,
+        publications: dict[str, bytes] | None = None,
     ):
-        """`statements` and `contributions` default to the research rows in fixtures/."""
+        """`statements` and `contributions` default to the research rows in fixtures/,
+        `publications` (base_path -> the content item's bytes) to recordings/govuk/."""
         if fault is not None and fault not in FAULT_MODES:
             raise ValueError(f"Unknown fault mode {fault!r}; choose from {', '.join(FAULT_MODES)}")
         super().__init__((host, port), Handler)
@@ -357,6 +369,7 @@ class FakeParliamentServer(ThreadingHTTPServer):
             data=data,
             statements=research_statements() if statements is None else statements,
             contributions=research_contributions() if contributions is None else contributions,
+            publications=govuk.recorded_content_items() if publications is None else publications,
             fault=fault,
             fault_rate=fault_rate,
             retry_after=retry_after,

@@ -4,14 +4,16 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from commitments.models import RecheckRun
+from commitments.parliament.govuk_recheck import recheck_publications
 from commitments.parliament.recheck import recheck_answers, recheck_pending
 from commitments.parliament.spoken_recheck import recheck_contributions, recheck_statements
 
 
 def run_summary(run: RecheckRun) -> str:
     seconds = run.duration.total_seconds() if run.duration else 0
+    window = f"window from {run.window_from:%d/%m/%Y}" if run.window_from else "every watched page"
     return (
-        f"Re-check {run.outcome}: window from {run.window_from:%d/%m/%Y}, {run.pages_fetched} pages, "
+        f"Re-check {run.outcome}: {window}, {run.pages_fetched} pages, "
         f"{run.requests_made} requests, {run.questions_created} created, {run.questions_updated} updated, "
         f"{run.questions_unchanged} unchanged, {run.events_created} events, {len(run.errors)} errors, "
         f"{len(run.failed_records)} records not stored, in {seconds:.1f}s."
@@ -37,11 +39,14 @@ class Command(BaseCommand):
             "--statements", action="store_true", help="Written ministerial statements instead."
         )
         parser.add_argument("--hansard", action="store_true", help="Hansard contributions instead.")
+        parser.add_argument(
+            "--publications", action="store_true", help="The watched GOV.UK publications instead."
+        )
         parser.add_argument("--no-progress", action="store_true", help="No progress bar.")
 
-    def handle(self, *args, since, full, pending, statements, hansard, no_progress, **options):
-        if sum((pending, statements, hansard)) > 1:
-            raise CommandError("Choose one of --pending, --statements and --hansard.")
+    def handle(self, *args, since, full, pending, statements, hansard, publications, no_progress, **options):
+        if sum((pending, statements, hansard, publications)) > 1:
+            raise CommandError("Choose one of --pending, --statements, --hansard and --publications.")
         if pending and full:
             raise CommandError("--full applies to new answers, not to --pending.")
         bar = tqdm(unit=" pages", disable=no_progress or options["verbosity"] == 0, file=self.stderr)
@@ -52,6 +57,8 @@ class Command(BaseCommand):
 
         if pending:
             run = recheck_pending(since=since, progress=progress)
+        elif publications:
+            run = recheck_publications(deep=full, progress=progress)
         elif statements or hansard:
             recheck = recheck_statements if statements else recheck_contributions
             run = recheck(since=since, full=full, deep=full, progress=progress)
