@@ -23,7 +23,7 @@ def remove(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('commitments', '0031_spoken_search_vector'),
+        ('commitments', '0032_triage_every_kind'),
     ]
 
     operations = [
