@@ -159,6 +159,7 @@ def test_every_beat_schedule_row_names_a_registered_task(db):
         "commitments.tasks.recheck_pending_task",
         "commitments.tasks.recheck_statements_task",
         "commitments.tasks.recheck_contributions_task",
+        "commitments.tasks.recheck_publications_task",
         "commitments.tasks.verify_status_history_task",
         "commitments.tasks.audit_record_task",
         "commitments.tasks.send_digests_task",
