@@ -235,3 +235,27 @@ def _content_item():
 def _created(item):
     PublicationFactory(content_id=item.content_id, base_path=item.base_path)
     return "created", 1
+
+
+def test_the_review_queue_names_a_publication_and_accepting_its_status_dates_it_first_published(
+    client, editor, commitment
+):
+    from commitments.editorial import accept_status_suggestion
+    from commitments.models import Status
+
+    publication = PublicationFactory()
+    evidence = Evidence.objects.create(
+        commitment=commitment,
+        publication=publication,
+        excerpt=PASSAGE,
+        score=9.0,
+        suggested_status=Status.DELIVERED,
+        status_cue="were completed",
+    )
+    client.force_login(editor)
+    queue = client.get(reverse("admin:commitments_evidencesuggestion_changelist")).content.decode()
+    assert "Published on GOV.UK, 15 November 2024, updated 17 July 2025" in queue
+    change = accept_status_suggestion(evidence, by=editor)
+    assert change.effective_on == date(2024, 11, 15) and change.question is None
+    assert change.source_url == publication.official_url
+    assert change.reason.startswith("The GOV.UK publication of 15/11/2024 (Fictional IPP report for tests)")
