@@ -24,6 +24,7 @@ from django.conf import settings
 from django.db.models import Prefetch
 
 from .models import Commitment, Evidence, SourceBasis, SourceCopy, Status, StatusChange
+from .models.evidence import SOURCE_FIELDS
 from .models.querysets import RECENT_EVIDENCE_DAYS
 from .sources import CopyRecord, ResolvedSource, resolve_source
 
@@ -148,7 +149,7 @@ def commitments_for_checks(commitments: Iterable[Commitment] | None = None):
         Prefetch("status_changes", queryset=StatusChange.objects.select_related("question")),
         Prefetch(
             "evidence",
-            queryset=Evidence.objects.confirmed().select_related("question", "statement", "contribution"),
+            queryset=Evidence.objects.confirmed().select_related(*SOURCE_FIELDS),
             to_attr="confirmed",
         ),
     )

@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from .models import Commitment, Deadline, Evidence, IndicatorPoint, StatusChange
 from .models.deadlines import today
+from .models.evidence import SOURCE_FIELDS
 
 STATUS, EVIDENCE, FIGURE, DEADLINE = "status", "evidence", "figure", "deadline"
 KINDS = (STATUS, EVIDENCE, FIGURE, DEADLINE)
@@ -127,7 +128,7 @@ def recent_changes(
         found += [Change(STATUS, change.created_at, change) for change in changes]
     if EVIDENCE in kinds:
         evidence = confirmed_evidence(since=since, until=until, commitments=commitments).select_related(
-            "commitment", "question", "statement", "contribution"
+            "commitment", *SOURCE_FIELDS
         )
         found += [
             Change(EVIDENCE, evidence_recorded(item), item)

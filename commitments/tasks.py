@@ -124,14 +124,16 @@ def send_editors_email_task() -> int:
 
 @shared_task(name="commitments.tasks.analyse_source_task", acks_late=True, reject_on_worker_lost=True)
 def analyse_source_task(kind: str, pk: int) -> dict:
-    """After a re-check created or changed a written statement ("statement") or a Hansard
-    contribution ("contribution"); a redelivered task is harmless."""
+    """After a re-check created or changed a written statement ("statement"), a Hansard
+    contribution ("contribution") or a GOV.UK publication ("publication"); a redelivered task is
+    harmless."""
     return analyse_source(kind, pk)
 
 
 @receiver(sources_changed, dispatch_uid="commitments.analyse_changed_sources")
 def analyse_changed_sources(sender, *, kind, pks, **kwargs) -> None:
-    """Queue the matching of each changed statement or contribution once its row is committed."""
+    """Queue the matching of each changed statement, contribution or publication once its row is
+    committed."""
     for pk in pks:
         transaction.on_commit(partial(analyse_source_task.delay, kind, pk))
 

@@ -22,6 +22,7 @@ from commitments.models import (
     Indicator,
     IndicatorPoint,
     PromiseWording,
+    Publication,
     QuestionEvent,
     RecheckRun,
     Recommendation,
@@ -117,8 +118,13 @@ class EvidenceFactory(factory.django.DjangoModelFactory):
     question = factory.SubFactory(WrittenQuestionFactory)  # pass question=None with another source
     statement = None
     contribution = None
+    publication = None
     excerpt = factory.LazyAttribute(
-        lambda e: e.question.answer_text if e.question else (e.statement or e.contribution).text
+        lambda e: (
+            e.question.answer_text
+            if e.question
+            else (e.statement or e.contribution or e.publication).match_inputs()["answer_text"].split("\n")[0]
+        )
     )
     state = Evidence.State.SUGGESTED
 
@@ -155,6 +161,38 @@ class HansardContributionFactory(factory.django.DjangoModelFactory):
         "Victims and Prisoners Act 2024."
     )
     source_url = "https://parallelparliament.co.uk/lord/baroness-burt-of-solihull/vs/lord-timpson"
+
+
+# Clearly fictional: no GOV.UK page or attachment has these addresses or words.
+FICTIONAL_ATTACHMENT = "https://assets.publishing.service.gov.uk/media/fictional/example-ipp-report.pdf"
+
+
+class PublicationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Publication
+
+    content_id = factory.Sequence(lambda n: f"00000000-0000-4000-8000-{n:012d}")
+    base_path = factory.Sequence(lambda n: f"/government/publications/fictional-ipp-report-{n}")
+    title = "Fictional IPP report for tests"
+    description = "A fictional publication made by the test suite."
+    document_type = "policy_paper"
+    schema_name = "publication"
+    first_published_at = datetime(2024, 11, 15, 9, 30, tzinfo=UTC)
+    public_updated_at = datetime(2025, 7, 17, 9, 30, tzinfo=UTC)
+    change_history = factory.LazyFunction(
+        lambda: [{"public_timestamp": "2024-11-15T09:30:00.000+00:00", "note": "First published."}]
+    )
+    attachments = factory.LazyFunction(
+        lambda: [
+            {"title": "Fictional report", "url": FICTIONAL_ATTACHMENT, "content_type": "application/pdf"}
+        ]
+    )
+    text = "A fictional summary for tests of a report on imprisonment for public protection (IPP)."
+    quoted_passages = (
+        f"{FICTIONAL_ATTACHMENT}\n"
+        "Fictional passage for tests: the IPP licence reviews were completed. No real report says this."
+    )
+    is_about_ipp = True
 
 
 class RecheckRunFactory(factory.django.DjangoModelFactory):

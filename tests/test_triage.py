@@ -366,7 +366,7 @@ def test_the_screen_costs_the_same_queries_for_one_answer_or_many(
     answer()
     current_matcher()
     client.get(SCREEN)  # session and matcher warmed
-    with django_assert_num_queries(14) as one:  # 12, and the other two kinds' counts for their tabs
+    with django_assert_num_queries(15) as one:  # 12, and the other three kinds' counts for their tabs
         client.get(SCREEN)
     for _ in range(4):
         answer()

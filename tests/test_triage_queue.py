@@ -277,7 +277,7 @@ def test_a_page_of_the_queue_costs_the_same_queries_and_bytes_at_1000_waiting_an
     answer(uin="FIRST", date_answered=date(2025, 6, 1))
     current_matcher()
     client.get(SCREEN)  # session and matcher warmed
-    with django_assert_num_queries(14) as one:  # 12, and the other two kinds' counts for their tabs
+    with django_assert_num_queries(15) as one:  # 12, and the other three kinds' counts for their tabs
         small = client.get(SCREEN)
     day = date(2020, 1, 1)
     WrittenQuestion.objects.bulk_create(

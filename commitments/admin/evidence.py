@@ -11,6 +11,7 @@ from ..analysis.suggestions import threshold
 from ..editorial import accept_status_suggestion, confirm_evidence, reject_evidence
 from ..exceptions import TrackerError
 from ..models import Evidence, EvidenceSuggestion
+from ..models.evidence import SOURCE_FIELDS
 from .base import HistoryAdmin
 
 
@@ -42,7 +43,7 @@ class ReviewActions:
         done = 0
         # As Evidence, not a proxy: history and signals are registered for Evidence itself.
         chosen = Evidence.objects.filter(pk__in=queryset.values("pk")).select_related(
-            "commitment", "question", "statement", "contribution"
+            "commitment", *SOURCE_FIELDS
         )
         for evidence in chosen:
             try:
@@ -62,8 +63,15 @@ class EvidenceAdmin(ReviewActions, HistoryAdmin):
     list_display = ["source", "answered", "commitment", "state", "match", "reviewed"]
     # By the day the answer was given, which is what an editor knows; not the day it was imported.
     list_filter = ["state", ("question__date_answered", admin.DateFieldListFilter), "commitment__theme"]
-    search_fields = ["excerpt", "commitment__title", "question__uin", "question__heading", "statement__uin"]
-    autocomplete_fields = ["commitment", "question", "statement", "contribution"]
+    search_fields = [
+        "excerpt",
+        "commitment__title",
+        "question__uin",
+        "question__heading",
+        "statement__uin",
+        "publication__title",
+    ]
+    autocomplete_fields = ["commitment", *SOURCE_FIELDS]
     exclude = ["reasons", "score"]  # shown in an editor's words as "why" and "match"
     # The state changes only through the confirm / reject actions, which record the reviewer; what
     # the matcher found, and the status change an accepted suggestion made, are records.
@@ -80,7 +88,7 @@ class EvidenceAdmin(ReviewActions, HistoryAdmin):
         "created_at",
         "updated_at",
     ]
-    list_select_related = ["question", "statement", "contribution", "commitment", "reviewed_by"]
+    list_select_related = [*SOURCE_FIELDS, "commitment", "reviewed_by"]
     date_hierarchy = "question__date_answered"
     actions = ["confirm_selected", "reject_selected"]
 
@@ -156,8 +164,8 @@ class EvidenceSuggestionAdmin(ReviewActions, admin.ModelAdmin):
     list_display = ["quote", "commitment", "source", "match", "why", "status_hint"]
     list_display_links = None
     list_filter = ["commitment__theme", "suggested_status", "commitment"]
-    search_fields = ["excerpt", "commitment__title", "question__uin", "question__heading", "statement__uin"]
-    list_select_related = ["question", "statement", "contribution", "commitment"]
+    search_fields = EvidenceAdmin.search_fields
+    list_select_related = [*SOURCE_FIELDS, "commitment"]
     ordering = ["-score", "-created_at"]
     actions = ["confirm_selected", "reject_selected", "accept_status_selected"]
     list_per_page = 50

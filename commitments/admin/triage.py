@@ -1,9 +1,9 @@
 """The triage screen: one waiting source at a time ("Answer 3 of 14"), a queue per kind (written
-answers, written statements, Hansard contributions) under a tab each, with next and previous, its
-strong candidate commitments open and the weak ones folded, and a plain form per decision (keyboard
-shortcuts are an extra, never needed). Decisions go through commitments.editorial.triage, which
-refuses a form made before another editor's decision; after a refusal the page is shown again
-with what the editor had ticked."""
+answers, written statements, Hansard contributions, GOV.UK publications) under a tab each, with next
+and previous, its strong candidate commitments open and the weak ones folded, and a plain form per
+decision (keyboard shortcuts are an extra, never needed). Decisions go through
+commitments.editorial.triage, which refuses a form made before another editor's decision; after a
+refusal the page is shown again with what the editor had ticked."""
 
 from __future__ import annotations
 
@@ -43,6 +43,7 @@ _VERBS = {
 RETURNED = {
     "corrected": "Back in the queue: corrected since it was triaged",
     "text_changed": ("Back in the queue: its text changed since it was triaged"),
+    "updated": "Back in the queue: GOV.UK updated it since it was triaged",
 }
 
 
@@ -53,12 +54,18 @@ class Kind:
     tab: str
     noun: str  # "Answer 3 of 14"
     dated: str  # the backlog form's date: "Answered before"
+    facts: str  # the include that shows the source: its dates, who, where, its text
+
+    @property
+    def facts_template(self) -> str:
+        return f"admin/commitments/answertotriage/{self.facts}.html"
 
 
 KINDS = {
-    "question": Kind("Written answers", "answer", "Answered before"),
-    "statement": Kind("Written statements", "statement", "Made before"),
-    "contribution": Kind("Hansard", "contribution", "Said before"),
+    "question": Kind("Written answers", "answer", "Answered before", "answer"),
+    "statement": Kind("Written statements", "statement", "Made before", "spoken"),
+    "contribution": Kind("Hansard", "contribution", "Said before", "spoken"),
+    "publication": Kind("GOV.UK", "publication", "Published before", "publication"),
 }
 
 
@@ -168,6 +175,7 @@ class AnswerTriageAdmin(admin.ModelAdmin):
             "opts": self.model._meta,
             "kind": kind,
             "noun": KINDS[kind].noun,
+            "facts_template": KINDS[kind].facts_template,
             "tabs": tabs,
             "entry": entry,
             "decide_url": reverse("admin:commitments_answertotriage_decide", args=[kind, source.pk])

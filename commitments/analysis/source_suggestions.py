@@ -1,19 +1,20 @@
-"""Suggested evidence from written statements and Hansard contributions: the same matcher, threshold,
-status cues and rules as for answers (suggestions.py). A suggestion is only ever created or refreshed
-here; what an editor confirmed or rejected stays as it is."""
+"""Suggested evidence from written statements, Hansard contributions and GOV.UK publications (their
+summary and the passages editors pasted): the same matcher, threshold, status cues and rules as for
+answers (suggestions.py). A suggestion is only ever created or refreshed here; what an editor
+confirmed or rejected stays as it is."""
 
 from __future__ import annotations
 
-from ..models import HansardContribution, WrittenStatement
-from ..models.evidence import source_field
+from ..models import HansardContribution, Publication, WrittenStatement
+from ..models.evidence import SOURCE_MODELS, source_field
 from .matching import Matcher
 from .suggestions import SuggestionReport, current_matcher, store_suggestions, why_source_skipped
 
 
 def suggest_source_evidence(
-    source: WrittenStatement | HansardContribution, *, matcher: Matcher | None = None
+    source: WrittenStatement | HansardContribution | Publication, *, matcher: Matcher | None = None
 ) -> SuggestionReport:
-    """Create or refresh suggested evidence for one statement or contribution. Idempotent; never
+    """Create or refresh suggested evidence for one statement, contribution or publication. Idempotent; never
     resurrects a rejection, never touches a confirmation."""
     report = SuggestionReport(skipped=why_source_skipped(source))
     if report.skipped:
@@ -27,9 +28,9 @@ def suggest_source_evidence(
 
 
 def analyse_source(kind: str, pk: int) -> dict:
-    """A summary a task can return: slugs suggested and refreshed, or why it was skipped."""
-    model = WrittenStatement if kind == "statement" else HansardContribution
-    source = model.objects.filter(pk=pk).first()
+    """A summary a task can return: slugs suggested and refreshed, or why it was skipped. `kind` is
+    the Evidence field: "statement", "contribution" or "publication"."""
+    source = SOURCE_MODELS[kind].objects.filter(pk=pk).first()
     if source is None:
         return {"skipped": "It no longer exists."}
     report = suggest_source_evidence(source)

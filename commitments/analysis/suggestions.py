@@ -18,7 +18,7 @@ from django.conf import settings
 from django.db.models import Count, Max
 from simple_history.utils import bulk_create_with_history
 
-from ..models import Commitment, Evidence, HansardContribution, WrittenQuestion, WrittenStatement
+from ..models import Commitment, Evidence, HansardContribution, Publication, WrittenQuestion, WrittenStatement
 from ..models.evidence import Source
 from .matching import DEFAULT_THRESHOLD, CommitmentProfile, Match, Matcher
 from .status_cues import status_cue
@@ -109,11 +109,12 @@ def why_skipped(question: WrittenQuestion) -> str:
     return ""
 
 
-def why_source_skipped(source: WrittenStatement | HansardContribution) -> str:
-    """Why a statement or contribution is not matched at all, or "" when it is."""
+def why_source_skipped(source: WrittenStatement | HansardContribution | Publication) -> str:
+    """Why a statement, contribution or publication is not matched at all, or "" when it is (a
+    publication's text is its summary and the passages pasted from its attachments)."""
     if not source.is_about_ipp:
         return "It does not mention IPP sentences (no watched term)."
-    if not source.text.strip():
+    if not source.match_inputs()["answer_text"].strip():
         return "It has no text."
     return ""
 

@@ -25,6 +25,7 @@ from ..models import (
     StatusChange,
     WrittenQuestion,
 )
+from ..models.evidence import SOURCE_FIELDS
 
 # Stand-ins for the per-subscriber links, replaced after rendering once per set of themes. They
 # survive HTML escaping unchanged, and so do the signed tokens that replace them.
@@ -187,7 +188,7 @@ def build_content(*, frequency: str, starts_at: datetime, ends_at: datetime) -> 
     )
     evidence = list(
         recent.confirmed_evidence(since=starts_at, until=ends_at)
-        .select_related("commitment__theme", "question", "statement", "contribution")
+        .select_related("commitment__theme", *SOURCE_FIELDS)
         .order_by("commitment__theme__name", "commitment__title", "-question__date_answered", "pk")
     )
     answered = {QuestionEvent.Kind.ANSWERED, QuestionEvent.Kind.CORRECTED}

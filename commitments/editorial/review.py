@@ -9,6 +9,8 @@ from django.utils import timezone
 
 from ..exceptions import EvidenceError
 from ..models import Evidence, StatusChange
+from ..models.evidence import SOURCE_FIELDS
+from ..text.attachments import excerpt_in
 from .status import record_status_change
 
 # What a status change's reason calls the source it rests on.
@@ -16,6 +18,7 @@ NOUNS = {
     "written_answer": "answer",
     "written_statement": "written statement",
     "debate": "Hansard contribution",
+    "publication": "GOV.UK publication",
 }
 
 
@@ -29,6 +32,12 @@ def confirm_evidence(
     excerpt = (excerpt if excerpt is not None else evidence.excerpt).strip()
     if not excerpt:
         raise EvidenceError("Confirmed evidence needs the quoted excerpt from the answer.")
+    if evidence.publication_id and not excerpt_in(evidence.publication.quotable_text, excerpt):
+        raise EvidenceError(
+            "The excerpt is not in the publication's summary or in the passages pasted from its "
+            "attachments. Paste the passage, verbatim, under the attachment's address in the "
+            "publication's passages, then quote it."
+        )
     evidence.excerpt = excerpt
     evidence.state = Evidence.State.CONFIRMED
     evidence.reviewed_by = by
@@ -58,7 +67,7 @@ def accept_status_suggestion(evidence: Evidence, *, by: AbstractBaseUser | None)
     """
     evidence = (
         Evidence.objects.select_for_update(of=("self",))
-        .select_related("commitment", "question", "statement", "contribution")
+        .select_related("commitment", *SOURCE_FIELDS)
         .get(pk=evidence.pk)
     )
     if not evidence.suggested_status:

@@ -1,7 +1,7 @@
-"""Editors' triage of a source (a written answer, a written statement or a Hansard contribution):
-a decision on each candidate commitment, then the source leaves the queue. Decisions on evidence
-go through the review services, so they are recorded as the review queue's are; the source records
-who triaged it, when, and whether it is evidence at all.
+"""Editors' triage of a source (a written answer, a written statement, a Hansard contribution or a
+GOV.UK publication): a decision on each candidate commitment, then the source leaves the queue.
+Decisions on evidence go through the review services, so they are recorded as the review queue's
+are; the source records who triaged it, when, and whether it is evidence at all.
 
 The queue rule: a source waits (`<Model>.objects.awaiting_triage()`) until an editor either marks
 it *done* (it has at least one confirmed link) or *not evidence for any commitment*. Confirming,
@@ -18,7 +18,7 @@ from datetime import date
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import DateTimeField, Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from ..analysis.suggestions import suggestion_values, top_candidates
@@ -205,14 +205,16 @@ def confirm_and_finish(
 
 
 def backlog(before: date, *, kind: str = "question") -> QuerySet[Source]:
-    """Waiting sources of a kind ("question", "statement", "contribution") dated before `before`
-    with no strong candidate: none of their evidence is suggested or confirmed (the matcher
-    suggests only what scores at least its threshold). One of unknown date is never among them."""
+    """Waiting sources of a kind ("question", "statement", "contribution", "publication") dated
+    before `before` with no strong candidate: none of their evidence is suggested or confirmed (the
+    matcher suggests only what scores at least its threshold). One of unknown date is never among
+    them. A publication's date is a moment: its day (in the site's time zone) is compared."""
     model = SOURCE_MODELS[kind]
     strong = Evidence.objects.filter(
         **{kind: OuterRef("pk")}, state__in=[Evidence.State.SUGGESTED, Evidence.State.CONFIRMED]
     )
-    dated_before = {f"{model.DATE_FIELD}__lt": before}
+    moment = isinstance(model._meta.get_field(model.DATE_FIELD), DateTimeField)
+    dated_before = {f"{model.DATE_FIELD}{'__date' if moment else ''}__lt": before}
     return model.objects.awaiting_triage().filter(**dated_before).exclude(Exists(strong))
 
 

@@ -16,6 +16,7 @@ from .choices import EvidenceState, Status, in_choices
 from .evidence_source import EvidenceSource, describe_source
 from .hansard import HansardContribution
 from .plan import Commitment
+from .publications import Publication
 from .querysets import EvidenceQuerySet
 from .questions import WrittenQuestion
 from .statements import WrittenStatement
@@ -26,20 +27,33 @@ SOURCE_MODELS = {
     "question": WrittenQuestion,
     "statement": WrittenStatement,
     "contribution": HansardContribution,
+    "publication": Publication,
 }
-Source = WrittenQuestion | WrittenStatement | HansardContribution
+# Every source field, for `select_related(*SOURCE_FIELDS)` where any kind may be read.
+SOURCE_FIELDS = tuple(SOURCE_MODELS)
+Source = WrittenQuestion | WrittenStatement | HansardContribution | Publication
 
 
 def source_field(source: Source) -> str:
-    """The Evidence field that points to a source of this kind: "question", "statement" or "contribution"."""
+    """The Evidence field that points to a source of this kind: "question", "statement",
+    "contribution" or "publication"."""
     return next(name for name, model in SOURCE_MODELS.items() if isinstance(source, model))
+
+
+def _exactly_one_source() -> Q:
+    """One of the source fields set, the others empty."""
+    either = Q()
+    for name in SOURCE_FIELDS:
+        either |= Q(**{f"{other}__isnull": other != name for other in SOURCE_FIELDS})
+    return either
 
 
 class Evidence(models.Model):
     """The link between a commitment and one source that speaks to it: a written answer, a written
-    ministerial statement or a Hansard contribution."""
+    ministerial statement, a Hansard contribution or a GOV.UK publication."""
 
     State = EvidenceState
+    SOURCE_FIELDS = SOURCE_FIELDS
 
     commitment = models.ForeignKey(Commitment, on_delete=models.CASCADE, related_name="evidence")
     question = models.ForeignKey(
@@ -50,6 +64,9 @@ class Evidence(models.Model):
     )
     contribution = models.ForeignKey(
         HansardContribution, null=True, blank=True, on_delete=models.PROTECT, related_name="evidence"
+    )
+    publication = models.ForeignKey(
+        Publication, null=True, blank=True, on_delete=models.PROTECT, related_name="evidence"
     )
     excerpt = models.TextField(
         blank=True, help_text="The sentence(s) of the answer that matter, quoted exactly."
@@ -100,9 +117,7 @@ class Evidence(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(question__isnull=False, statement__isnull=True, contribution__isnull=True)
-                | Q(question__isnull=True, statement__isnull=False, contribution__isnull=True)
-                | Q(question__isnull=True, statement__isnull=True, contribution__isnull=False),
+                condition=_exactly_one_source(),
                 name="evidence_exactly_one_source",
                 violation_error_message="Evidence rests on exactly one source.",
             ),
@@ -120,6 +135,11 @@ class Evidence(models.Model):
                 fields=["commitment", "contribution"],
                 name="evidence_once_per_commitment_contribution",
                 violation_error_message="This contribution is already linked to this commitment.",
+            ),
+            models.UniqueConstraint(
+                fields=["commitment", "publication"],
+                name="evidence_once_per_commitment_publication",
+                violation_error_message="This publication is already linked to this commitment.",
             ),
             models.CheckConstraint(condition=in_choices("state", EvidenceState), name="evidence_state_valid"),
             models.CheckConstraint(
@@ -144,7 +164,13 @@ class Evidence(models.Model):
     @property
     def source_record(self) -> Source:
         """The one source this evidence rests on (the check constraint says there is exactly one)."""
-        return self.question or self.statement or self.contribution
+        return self.question or self.statement or self.contribution or self.publication
+
+    @property
+    def read_from(self) -> str:
+        """Where a publication's quoted words can be checked: the attachment the passage was pasted
+        from (or the page, for its summary); "" for the other kinds, whose page holds the words."""
+        return self.publication.read_from(self.excerpt) if self.publication_id else ""
 
     @cached_property
     def source(self) -> EvidenceSource:

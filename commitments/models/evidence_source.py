@@ -1,5 +1,6 @@
 """One description of any source evidence rests on, so a page, feed or export names, dates and links
-a written answer, a written ministerial statement and a Hansard contribution the same way:
+a written answer, a written ministerial statement, a Hansard contribution and a GOV.UK publication
+the same way:
 "Said in the House of Lords, 24 March 2025, by Lord Timpson, Minister of State, Ministry of Justice".
 
 A leaf over the source models' attributes (duck-typed, so it imports none of them)."""
@@ -10,6 +11,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from django.utils import timezone
 from django.utils.html import format_html
 
 from .choices import SourceKind
@@ -96,8 +98,42 @@ def spoken_heading(source) -> str:
     return f"Said in the {house}, {when}" + (f", by {who}" if who else "")
 
 
+def published_heading(publication) -> str:
+    """What a GOV.UK publication is and when it was published, in a sentence: "Published on GOV.UK,
+    15 November 2024, updated 17 July 2025: <title>"."""
+    first, updated = (
+        timezone.localdate(moment) if moment else None
+        for moment in (publication.first_published_at, publication.public_updated_at)
+    )
+    when = long_date(first) if first else "date not known"
+    if updated and updated != first:
+        when += f", updated {long_date(updated)}"
+    return f"Published on GOV.UK, {when}: {publication.title}"
+
+
+def describe_publication(publication) -> EvidenceSource:
+    """A GOV.UK publication, dated the day it was first published: what evidence quotes from it
+    was said then, and a later update (a corrected figure, a new attachment) is announced by
+    GOV.UK's change notes and brings it back to triage rather than re-dating old words."""
+    first = publication.first_published_at
+    return EvidenceSource(
+        kind=SourceKind.PUBLICATION,
+        title=f"GOV.UK: {publication.title}",
+        heading=published_heading(publication),
+        day=timezone.localdate(first) if first else None,
+        day_is_lower_bound=False,
+        text=publication.quotable_text,
+        is_complete=True,
+        official_url=publication.official_url,
+        citation_url=publication.citation_url,
+        copy_url="",  # where a quote's words were read is its attachment: Evidence.read_from
+    )
+
+
 def describe_source(source) -> EvidenceSource:
-    """The description of a WrittenQuestion, WrittenStatement or HansardContribution."""
+    """The description of a WrittenQuestion, WrittenStatement, HansardContribution or Publication."""
+    if hasattr(source, "content_id"):  # a GOV.UK publication
+        return describe_publication(source)
     house = HOUSES.get(source.house, source.house)
     if hasattr(source, "answer_text"):  # a written answer
         return EvidenceSource(

@@ -11,7 +11,7 @@ from typing import Self
 
 from django.db import models
 from django.db.models import BooleanField, Case, Count, Max, OuterRef, Q, Subquery, Value, When
-from django.db.models.functions import Coalesce, Greatest
+from django.db.models.functions import Coalesce, Greatest, TruncDate
 from django.utils import timezone
 
 from ..exceptions import ImmutableRecord
@@ -168,8 +168,13 @@ class CommitmentQuerySet(BulkWriteSignalsQuerySet):
         none: a delivered or discontinued commitment is not waiting for news. An answer whose exact
         date is unknown counts from the date it is known to have come after; `latest_dated_evidence_on`,
         the newest exact date, tells whether `latest_evidence_on` is one (see Commitment)."""
-        # A written statement counts from the day it was made, a Hansard contribution from its sitting.
-        spoken = ("evidence__statement__date_made", "evidence__contribution__sitting_date")
+        # A written statement counts from the day it was made, a Hansard contribution from its sitting,
+        # a GOV.UK publication from the day it was first published (evidence_source.describe_publication).
+        spoken = (
+            "evidence__statement__date_made",
+            "evidence__contribution__sitting_date",
+            TruncDate("evidence__publication__first_published_at"),
+        )
         answered = Coalesce(
             "evidence__question__date_answered", "evidence__question__answered_after", *spoken
         )
@@ -209,11 +214,11 @@ class EvidenceQuerySet(BulkWriteSignalsQuerySet):
         )
 
     def with_quoted_answers(self) -> Self:
-        """With each source (answer, statement or contribution), enough to name, date, link and
-        quote it; the raw records received stay unread."""
-        return self.select_related("question", "statement", "contribution").defer(
-            *QUESTION_RECORD_FIELDS, "statement__source_record", "contribution__source_record"
-        )
+        """With each source (answer, statement, contribution or publication), enough to name, date,
+        link and quote it; the raw records received stay unread."""
+        sources = self.model.SOURCE_FIELDS  # models/evidence.py: every kind
+        records = (f"{name}__source_record" for name in sources if name != "question")
+        return self.select_related(*sources).defer(*QUESTION_RECORD_FIELDS, *records)
 
     def of_questions(self) -> Self:
         """Evidence resting on written answers only: for what is about answers (the answers list,

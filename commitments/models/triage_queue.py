@@ -1,7 +1,7 @@
 """The editors' triage queue, for every kind of source: what triage records on a source (`Triaged`)
 and which sources wait (`AwaitingTriage` for written answers, `ObservedAwaitingTriage` for written
-statements and Hansard contributions). Like querysets, it never imports the model modules: it
-reaches a source's events through the source's own relation."""
+statements, Hansard contributions and GOV.UK publications). Like querysets, it never imports the
+model modules: it reaches a source's events through the source's own relation."""
 
 from __future__ import annotations
 
@@ -15,11 +15,13 @@ from django.db.models.functions import Coalesce
 from .choices import EvidenceState, QuestionEventKind, SourceEventKind
 
 # What brings a triaged source back: Parliament corrected it, or its text changed (an answer's or a
-# statement's or contribution's event of that kind).
+# statement's, contribution's or publication's event of that kind), or GOV.UK announced an update
+# of a publication (a new version of an attachment is news its summary may not show).
 RETURNS_TO_TRIAGE = {
     QuestionEventKind.CORRECTED,
     QuestionEventKind.TEXT_CHANGED,
     SourceEventKind.TEXT_CHANGED,
+    SourceEventKind.UPDATED,
 }
 
 
@@ -72,13 +74,17 @@ class AwaitingTriage(models.QuerySet):
 class ObservedAwaitingTriage(models.QuerySet):
     def worth_reading(self) -> Self:
         """Naming IPP, with text: what matching reads (`suggestions.why_source_skipped` says which
-        part fails), or holding a suggestion already (research labels suggest passages too)."""
+        part fails), or holding a suggestion already (research labels suggest passages too). The
+        text is the model's `TEXT_FIELDS` (a publication's summary or its pasted passages)."""
         suggested = (
             self.model._meta.get_field("evidence")
             .related_model.objects.filter(state=EvidenceState.SUGGESTED)
             .values(self.model.EVIDENCE_FIELD)
         )
-        return self.filter(Q(is_about_ipp=True, text__regex=r"\S") | Q(pk__in=suggested))
+        with_text = Q()
+        for name in getattr(self.model, "TEXT_FIELDS", ("text",)):
+            with_text |= Q(**{f"{name}__regex": r"\S"})
+        return self.filter(Q(is_about_ipp=True) & with_text | Q(pk__in=suggested))
 
     def awaiting_triage(self) -> Self:
         """The triage queue of this kind, newest first (an unknown date last): as the answers' queue,

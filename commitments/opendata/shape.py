@@ -138,7 +138,11 @@ EVIDENCE = Table(
             "the written question, when the source is a written answer (empty otherwise)",
             api="question",
         ),
-        Column("source_kind", "written_answer, written_statement or debate (a Hansard contribution)"),
+        Column(
+            "source_kind",
+            "written_answer, written_statement, debate (a Hansard contribution) or publication (a "
+            "GOV.UK publication)",
+        ),
         Column(
             "source",
             "what the source is, where, when and whose (“Said in the House of Lords, 24 March 2025, by "

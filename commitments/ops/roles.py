@@ -52,6 +52,8 @@ EDITOR_PERMISSIONS: tuple[tuple[str, str], ...] = (
     ("commitments", "view_hansardcontribution"),
     ("commitments", "view_sourceevent"),
     ("commitments", "view_publication"),
+    # Publications come from GOV.UK; editors change only the passages they paste from attachments.
+    ("commitments", "change_publication"),
     ("commitments", "view_statuschange"),
     ("commitments", "add_statuschange"),
     # Readers' suggested corrections: read and decided on (state, note), never added or deleted.

@@ -16,6 +16,7 @@ from .client import MalformedRecord
 from .govuk_client import GovukClient
 from .govuk_upsert import apply_publication
 from .recheck import Progress, _count, _run
+from .signals import sources_changed
 from .spoken_upsert import UnstorableSource
 from .watch import Watch
 
@@ -51,6 +52,9 @@ def ingest_publications(
             )
             continue
         _count(run, what, events)
+        if what != "unchanged":  # its matching is queued once the row is committed (tasks.py)
+            pk = Publication.objects.filter(content_id=item.content_id).values_list("pk", flat=True).first()
+            sources_changed.send(sender=Publication, kind="publication", pks=[pk])
 
 
 def recheck_publications(
