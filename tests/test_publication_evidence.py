@@ -75,7 +75,7 @@ def test_the_commitment_page_names_dates_and_links_a_publication_and_where_its_w
     )
     assert f'href="https://www.gov.uk{publication.base_path}"' in page
     assert PASSAGE in page
-    assert f'The quoted words were read in the attachment at <a href="{FICTIONAL_ATTACHMENT}">' in page
+    assert f'The quoted words were read in the attachment: <a href="{FICTIONAL_ATTACHMENT}">' in page
     # Counted from the day it was first published, not the day GOV.UK last updated it.
     recency = Commitment.objects.with_evidence_recency().get(pk=commitment.pk)
     assert recency.latest_evidence_on == date(2024, 11, 15)

@@ -18,6 +18,7 @@ from .factories import (
     CommitmentFactory,
     EvidenceFactory,
     HansardContributionFactory,
+    PublicationFactory,
     WrittenStatementFactory,
 )
 from .test_admin import _change_form
@@ -213,12 +214,14 @@ def test_an_unknown_kind_is_not_found_and_the_screen_falls_back_to_answers(clien
     assert "No answers are waiting for triage." in page(client.get(SCREEN + "?kind=speech"))
 
 
-def test_the_editors_news_counts_statements_and_contributions_waiting(editor):
+def test_the_editors_news_counts_statements_contributions_and_publications_waiting(editor):
     contribution()
     WrittenStatementFactory(is_about_ipp=True)
+    PublicationFactory(is_about_ipp=True)
+    PublicationFactory(is_about_ipp=False)  # not about IPP: not waiting
 
     news = editors_news(timezone.now())
 
-    assert news.spoken_waiting == 2
+    assert news.others_waiting == 3
     body = editors_message(news, to="ed@example.org").body
-    assert "Written statements and Hansard contributions waiting for triage: 2" in body
+    assert "Statements, Hansard and GOV.UK publications waiting for triage: 3" in body

@@ -75,7 +75,7 @@ class TrackerAdminSite(AdminSite):
         waiting = {
             "suggestions_waiting": news.suggestions_waiting,
             "answers_waiting": news.answers_waiting,
-            "spoken_waiting": news.spoken_waiting,
+            "others_waiting": news.others_waiting,
             "news": news,
         }
         return super().index(request, {**waiting, **(extra_context or {})})

@@ -30,6 +30,7 @@ from ..models import (
     EditorVisit,
     Evidence,
     HansardContribution,
+    Publication,
     QuestionEvent,
     StatusChange,
     WrittenQuestion,
@@ -47,7 +48,7 @@ FIRST_LOOK = timedelta(days=1)  # what "since" means with no earlier email or vi
 class EditorsNews:
     since: datetime
     answers_waiting: int = 0
-    spoken_waiting: int = 0  # written statements and Hansard contributions waiting for triage
+    others_waiting: int = 0  # written statements, Hansard contributions and GOV.UK publications waiting
     new_answers: int = 0  # answers naming IPP first seen since
     back_in_queue: list[WrittenQuestion] = field(default_factory=list)  # corrected or changed since
     suggestions_waiting: int = 0
@@ -80,8 +81,10 @@ def editors_news(since: datetime, *, on: date | None = None, warnings: bool = Fa
     return EditorsNews(
         since=since,
         answers_waiting=WrittenQuestion.objects.awaiting_triage().count(),
-        spoken_waiting=WrittenStatement.objects.awaiting_triage().count()
-        + HansardContribution.objects.awaiting_triage().count(),
+        others_waiting=sum(
+            model.objects.awaiting_triage().count()
+            for model in (WrittenStatement, HansardContribution, Publication)
+        ),
         new_answers=WrittenQuestion.objects.filter(is_about_ipp=True, first_seen_at__gt=since).count(),
         back_in_queue=list(
             WrittenQuestion.objects.awaiting_triage().filter(pk__in=returned).only("house", "uin")
@@ -135,8 +138,8 @@ def editors_message(news: EditorsNews, *, to: str, connection=None) -> EmailMess
     lines = [f"What needs you on the IPP tracker, and what changed since {_when(news.since)}.", ""]
     triage = settings.SITE_URL + reverse("admin:commitments_answertotriage_changelist")
     lines += [f"Answers waiting for triage: {news.answers_waiting} ({triage})"]
-    if news.spoken_waiting:
-        lines += [f"Written statements and Hansard contributions waiting for triage: {news.spoken_waiting}"]
+    if news.others_waiting:
+        lines += [f"Statements, Hansard and GOV.UK publications waiting for triage: {news.others_waiting}"]
     if news.new_answers:
         lines += [f"New answers naming IPP: {news.new_answers}"]
     for question in news.back_in_queue:
