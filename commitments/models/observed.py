@@ -33,6 +33,14 @@ class ObservedSourceQuerySet(BulkWriteSignalsQuerySet):
         ).values(self.model.EVIDENCE_FIELD)
         return self.filter(Q(is_about_ipp=True) | Q(pk__in=evidencing))
 
+    def worth_matching(self) -> Self:
+        """What the matching is queued for: sources that name IPP and hold some text. The rest would
+        be skipped by it (analysis/source_suggestions.why_source_skipped), and it withdraws nothing,
+        so they are not queued. Whitespace is as PostgreSQL's regular expressions know it, which may
+        be narrower than Python's: a text of only no-break spaces, say, is queued and then skipped,
+        which is harmless."""
+        return self.filter(is_about_ipp=True, text__regex=r"\S")
+
     def for_list(self) -> Self:
         """What a search result shows: who, where, when, and the start of the text (enough to say what
         was said); the whole text, the HTML and the record as received stay in the database."""
