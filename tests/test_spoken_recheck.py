@@ -320,8 +320,8 @@ def test_a_no_op_recheck_stays_within_its_request_and_query_budget(
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_a_first_run_inserts_each_page_of_new_records_at_once_and_says_so(kind, server):
-    """A page of records never seen is one INSERT of the sources and one of their events, in one
-    transaction (a commit per page, not per record), and tells the data version as a save would."""
+    """A page of records never seen is one COPY of the sources and one INSERT of their events, in
+    one transaction (a commit per page, not per record), and tells the data version as a save would."""
     recheck, model, _, _, _ = KINDS[kind]
     heard = []
 
@@ -335,11 +335,17 @@ def test_a_first_run_inserts_each_page_of_new_records_at_once_and_says_so(kind, 
     finally:
         bulk_written.disconnect(listener)
     table = model._meta.db_table
-    inserts = [q for q in captured.captured_queries if q["sql"].startswith(f'INSERT INTO "{table}"')]
+    inserts = [q for q in captured.captured_queries if q["sql"].startswith(f'COPY "{table}"')]
+    assert not [q for q in captured.captured_queries if q["sql"].startswith(f'INSERT INTO "{table}"')]
     stored = model.objects.count()
     assert run.questions_created == run.events_created == stored > 0
     assert 0 < len(inserts) <= run.pages_fetched and (kind == "statements" or len(inserts) < stored)
     assert sum(count for sender, count in heard if sender is model) == stored
+    # As an INSERT would store them: the trigger's search vector, JSON as JSON, the model's defaults.
+    assert not model.objects.filter(search_vector__isnull=True).exists()
+    row = model.objects.filter(is_about_ipp=True).first()
+    assert isinstance(row.source_record, dict) and row.source_record and row.matched_terms
+    assert row.first_seen_at and row.last_seen_at and row.text_is_complete is True
 
 
 def test_a_page_insert_meeting_a_row_written_meanwhile_is_taken_record_by_record(server):
