@@ -14,7 +14,7 @@ from django.dispatch import receiver
 
 from . import digests, integrity
 from .analysis.pipeline import analyse_answer
-from .analysis.source_suggestions import analyse_source
+from .analysis.source_suggestions import analyse_source, analyse_sources
 from .digests.deadlines import alert_passed_deadlines
 from .digests.editors import send_editors_email
 from .editorial import status_history_mismatches
@@ -122,20 +122,28 @@ def send_editors_email_task() -> int:
     return send_editors_email()
 
 
+@shared_task(name="commitments.tasks.analyse_sources_task", acks_late=True, reject_on_worker_lost=True)
+def analyse_sources_task(kind: str, pks: list[int]) -> list[dict]:
+    """After a re-check created or changed a page of written statements ("statement"), Hansard
+    contributions ("contribution") or GOV.UK publications ("publication"); a redelivered task is
+    harmless."""
+    return analyse_sources(kind, pks)
+
+
 @shared_task(name="commitments.tasks.analyse_source_task", acks_late=True, reject_on_worker_lost=True)
 def analyse_source_task(kind: str, pk: int) -> dict:
-    """After a re-check created or changed a written statement ("statement"), a Hansard
-    contribution ("contribution") or a GOV.UK publication ("publication"); a redelivered task is
-    harmless."""
+    """One statement, contribution or publication: what re-checks queued before a page became one
+    message (analyse_sources_task). Kept so messages still waiting in the queue find their task."""
     return analyse_source(kind, pk)
 
 
 @receiver(sources_changed, dispatch_uid="commitments.analyse_changed_sources")
-def analyse_changed_sources(sender, *, kind, pks, **kwargs) -> None:
-    """Queue the matching of each changed statement, contribution or publication once its row is
-    committed."""
-    for pk in pks:
-        transaction.on_commit(partial(analyse_source_task.delay, kind, pk))
+def analyse_changed_sources(sender, *, kind, sources, **kwargs) -> None:
+    """Queue the matching of a page of changed statements, contributions or publications, one
+    message for the page, once its rows are committed; only those the matching would not skip."""
+    pks = list(sources.worth_matching().values_list("pk", flat=True))
+    if pks:
+        transaction.on_commit(partial(analyse_sources_task.delay, kind, pks))
 
 
 @shared_task(name="commitments.tasks.build_exports_task", acks_late=True, reject_on_worker_lost=True)

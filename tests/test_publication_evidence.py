@@ -205,8 +205,8 @@ def test_the_recheck_queues_a_changed_publications_matching(monkeypatch, db):
 
     heard = []
 
-    def listen(sender, *, kind, pks, **kwargs):
-        heard.append((kind, pks))
+    def listen(sender, *, kind, sources, **kwargs):
+        heard.append((kind, list(sources.values_list("pk", flat=True))))
 
     sources_changed.connect(listen, dispatch_uid="test-publication-signal")
     try:

@@ -17,6 +17,7 @@ from commitments.parliament.spoken_client import ContributionRecord, HansardClie
 from commitments.parliament.spoken_recheck import recheck_contributions, recheck_statements
 from commitments.parliament.spoken_upsert import CONTRIBUTIONS, create_sources
 from commitments.parliament.watch import Watch
+from commitments.tasks import analyse_source_task, analyse_sources_task
 
 from .conftest import _recreate_core_data
 from .factories import HansardContributionFactory
@@ -51,6 +52,16 @@ def _state(model, key):
         )
     )
     return rows, events
+
+
+def _page_analyses(queued, kind: str) -> list[list[int]]:
+    """The pks of each per-page matching message among on_commit callbacks; no per-record message."""
+    assert not [c for c in queued if getattr(c, "func", None) == analyse_source_task.delay]
+    return [
+        c.args[1]
+        for c in queued
+        if getattr(c, "func", None) == analyse_sources_task.delay and c.args[0] == kind
+    ]
 
 
 @pytest.fixture
@@ -243,11 +254,15 @@ def test_rechecked_sources_are_matched_into_suggestions_and_labels_join_them(
 
     with django_capture_on_commit_callbacks() as queued:
         _contributions(server)
-    analyses = [c for c in queued if getattr(c, "args", None) and c.args[0] == "contribution"]
-    assert len(analyses) == HansardContribution.objects.count()  # one analysis per new contribution
+    pages = _page_analyses(queued, "contribution")
+    # One analysis per page, for every new contribution the matching can read.
+    queued_pks = [pk for pks in pages for pk in pks]
+    assert sorted(queued_pks) == sorted(
+        HansardContribution.objects.worth_matching().values_list("pk", flat=True)
+    )
+    for pks in pages:
+        analyse_sources_task("contribution", pks)  # the task's body, as a worker runs it
     timpson = HansardContribution.objects.get(sitting_date=date(2025, 3, 24), member="Lord Timpson")
-    report = suggest_source_evidence(timpson)
-    assert "vpa-automatic-licence-termination" in report.created
     suggestion = timpson.evidence.get(commitment__slug="vpa-automatic-licence-termination")
     assert suggestion.state == Evidence.State.SUGGESTED and suggestion.excerpt in timpson.text
     before = list(Evidence.objects.order_by("pk").values_list("pk", "excerpt", "score"))
@@ -305,8 +320,8 @@ def test_a_no_op_recheck_stays_within_its_request_and_query_budget(
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_a_first_run_inserts_each_page_of_new_records_at_once_and_says_so(kind, server):
-    """A page of records never seen is one INSERT of the sources and one of their events, in one
-    transaction (a commit per page, not per record), and tells the data version as a save would."""
+    """A page of records never seen is one COPY of the sources and one INSERT of their events, in
+    one transaction (a commit per page, not per record), and tells the data version as a save would."""
     recheck, model, _, _, _ = KINDS[kind]
     heard = []
 
@@ -320,11 +335,17 @@ def test_a_first_run_inserts_each_page_of_new_records_at_once_and_says_so(kind, 
     finally:
         bulk_written.disconnect(listener)
     table = model._meta.db_table
-    inserts = [q for q in captured.captured_queries if q["sql"].startswith(f'INSERT INTO "{table}"')]
+    inserts = [q for q in captured.captured_queries if q["sql"].startswith(f'COPY "{table}"')]
+    assert not [q for q in captured.captured_queries if q["sql"].startswith(f'INSERT INTO "{table}"')]
     stored = model.objects.count()
     assert run.questions_created == run.events_created == stored > 0
     assert 0 < len(inserts) <= run.pages_fetched and (kind == "statements" or len(inserts) < stored)
     assert sum(count for sender, count in heard if sender is model) == stored
+    # As an INSERT would store them: the trigger's search vector, JSON as JSON, the model's defaults.
+    assert not model.objects.filter(search_vector__isnull=True).exists()
+    row = model.objects.filter(is_about_ipp=True).first()
+    assert isinstance(row.source_record, dict) and row.source_record and row.matched_terms
+    assert row.first_seen_at and row.last_seen_at and row.text_is_complete is True
 
 
 def test_a_page_insert_meeting_a_row_written_meanwhile_is_taken_record_by_record(server):
@@ -358,3 +379,52 @@ def test_the_benchmarks_replicas_are_stored_whole_keyed_apart_and_dated_over_the
     for model, field in ((WrittenStatement, "date_made"), (HansardContribution, "sitting_date")):
         days = sorted(model.objects.values_list(field, flat=True))
         assert days[0] == date(2016, 1, 1) and days[-1] == date(2025, 12, 31)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_page_of_new_sources_queues_its_matching_as_one_message(
+    kind, server, django_capture_on_commit_callbacks
+):
+    recheck, model, _, _, _ = KINDS[kind]
+    with django_capture_on_commit_callbacks() as queued:
+        run = recheck(server)
+    pages = _page_analyses(queued, "statement" if kind == "statements" else "contribution")
+    assert 0 < len(pages) <= run.pages_fetched  # a message per page that had sources to match
+    assert all(0 < len(pks) <= OPTIONS["page_size"] for pks in pages)
+    queued_pks = [pk for pks in pages for pk in pks]
+    assert len(queued_pks) == len(set(queued_pks))  # none twice
+    assert set(queued_pks) == set(model.objects.worth_matching().values_list("pk", flat=True))
+
+
+def test_a_source_not_about_ipp_or_without_text_is_not_queued(django_capture_on_commit_callbacks):
+    from commitments.parliament.signals import sources_changed
+
+    about = HansardContributionFactory(is_about_ipp=True)
+    not_about = HansardContributionFactory(is_about_ipp=False)
+    no_text = HansardContributionFactory(is_about_ipp=True, text=" \n\t ")
+    sources = HansardContribution.objects.filter(pk__in=[about.pk, not_about.pk, no_text.pk])
+    with django_capture_on_commit_callbacks() as queued:
+        sources_changed.send(sender=HansardContribution, kind="contribution", sources=sources)
+        sources_changed.send(
+            sender=HansardContribution, kind="contribution", sources=sources.exclude(pk=about.pk)
+        )
+    assert _page_analyses(queued, "contribution") == [[about.pk]]  # and nothing for the second page
+
+
+def test_a_page_analysis_suggests_evidence_and_a_message_queued_per_record_still_runs(demo):
+    from commitments.models import Evidence
+
+    timpson, again = HansardContributionFactory.create_batch(2, is_about_ipp=True)
+    gone = HansardContributionFactory(is_about_ipp=True)
+    gone_pk = gone.pk
+    gone.delete()
+    summaries = analyse_sources_task("contribution", [timpson.pk, gone_pk])
+    assert [s["pk"] for s in summaries] == [timpson.pk, gone_pk]
+    assert "vpa-automatic-licence-termination" in summaries[0]["suggested"]
+    assert summaries[1]["skipped"] == "It no longer exists."
+    suggested = timpson.evidence.filter(state=Evidence.State.SUGGESTED)
+    assert sorted(suggested.values_list("commitment__slug", flat=True)) == sorted(summaries[0]["suggested"])
+    assert analyse_sources_task("contribution", [timpson.pk])[0]["suggested"] == []  # idempotent
+    # A message an earlier re-check queued, one record each, still finds its task and does the same.
+    report = analyse_source_task("contribution", again.pk)
+    assert report["suggested"] == summaries[0]["suggested"] and not report["skipped"]

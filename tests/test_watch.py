@@ -65,3 +65,40 @@ def test_beat_schedules_are_in_the_database():
 
     tasks = set(PeriodicTask.objects.values_list("task", flat=True))
     assert {"commitments.tasks.recheck_answers_task", "commitments.tasks.recheck_pending_task"} <= tasks
+
+
+# Keywords that overlap, carry punctuation, end in "s" or are not ASCII, for the pre-check below.
+KEYWORDS = sorted(
+    {"approved premises", "premises", "action plan", "IPP action plan", "risk", "licence", "Parole Board's"}
+    | {"re-release", "intensive", "café", "progression panels", "panel", "s"}
+)
+TEXTS = [
+    "The IPP Action Plan: approved premises, and premises elsewhere; the action plan.",
+    "Approved\n  Premises' staff and the Parole Board’s panels; re-releases and pre-release.",
+    "Licences, licence's and LICENCE; a café and a CAFÉ; 's' alone; equipped.",
+    "A RIS\u212a assessment (with the Kelvin sign), a ri\u017fk (a long s).",
+    "\u0130NTENSIVE (a dotted capital I) and \u0131ntensive (a dotless i) support.",
+    "Progression panels, progression  Panels and progression panel; nothing else.",
+    "",
+]
+
+
+@pytest.mark.parametrize("text", TEXTS)
+def test_the_keywords_pre_check_finds_exactly_what_the_whole_pattern_finds(text):
+    """Watch runs the keywords' alternation with only the keywords whose words are in the text; the
+    result must be that of the whole alternation, whatever the text holds."""
+    from commitments.parliament.watch import term_pattern
+
+    watch = Watch(everywhere=["IPP"], in_bodies=KEYWORDS, body_ids=(54,))
+    whole = {
+        next(k for k in KEYWORDS if term_pattern([k]).fullmatch(m.group(1)))
+        for m in term_pattern(KEYWORDS).finditer(text)
+    }
+    ipp = {"IPP"} if term_pattern(["IPP"]).search(text) else set()
+    assert watch.matches(text, answering_body_id=54) == (bool(ipp), sorted(whole | ipp))
+
+
+def test_a_keyword_is_found_through_a_character_a_regex_takes_for_ascii():
+    watch = Watch(everywhere=[], in_bodies=["risk", "intensive"], body_ids=(54,))
+    assert watch.matches("A ri\u017fk", answering_body_id=54) == (False, ["risk"])  # a long s
+    assert watch.matches("\u0130NTENSIVE support", answering_body_id=54) == (False, ["intensive"])

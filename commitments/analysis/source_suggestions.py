@@ -27,11 +27,31 @@ def suggest_source_evidence(
     return report
 
 
+def _summary(report: SuggestionReport) -> dict:
+    return {"suggested": report.created, "refreshed": report.refreshed, "skipped": report.skipped}
+
+
 def analyse_source(kind: str, pk: int) -> dict:
     """A summary a task can return: slugs suggested and refreshed, or why it was skipped. `kind` is
     the Evidence field: "statement", "contribution" or "publication"."""
     source = SOURCE_MODELS[kind].objects.filter(pk=pk).first()
     if source is None:
         return {"skipped": "It no longer exists."}
-    report = suggest_source_evidence(source)
-    return {"suggested": report.created, "refreshed": report.refreshed, "skipped": report.skipped}
+    return _summary(suggest_source_evidence(source))
+
+
+def analyse_sources(kind: str, pks: list[int]) -> list[dict]:
+    """analyse_source for a page of statements, contributions or publications, read in one query and
+    matched with one matcher: each one's summary with its pk, in the order given. Idempotent, as
+    each one's is."""
+    sources = SOURCE_MODELS[kind].objects.in_bulk(pks)
+    matcher = current_matcher() if sources else None
+    return [
+        {"pk": pk}
+        | (
+            _summary(suggest_source_evidence(sources[pk], matcher=matcher))
+            if pk in sources
+            else {"skipped": "It no longer exists."}
+        )
+        for pk in pks
+    ]

@@ -72,19 +72,26 @@ class AwaitingTriage(models.QuerySet):
 
 
 class ObservedAwaitingTriage(models.QuerySet):
+    def worth_matching(self) -> Self:
+        """What the matching is queued for and reads: naming IPP, with some text in the model's
+        `TEXT_FIELDS` (a publication's summary or its pasted passages). The rest would be skipped
+        (`suggestions.why_source_skipped` says which part fails), and matching withdraws nothing,
+        so they are not queued. Whitespace is as PostgreSQL's regular expressions know it, which may
+        be narrower than Python's: a text of only no-break spaces is queued and then skipped."""
+        with_text = Q()
+        for name in getattr(self.model, "TEXT_FIELDS", ("text",)):
+            with_text |= Q(**{f"{name}__regex": r"\S"})
+        return self.filter(Q(is_about_ipp=True) & with_text)
+
     def worth_reading(self) -> Self:
-        """Naming IPP, with text: what matching reads (`suggestions.why_source_skipped` says which
-        part fails), or holding a suggestion already (research labels suggest passages too). The
-        text is the model's `TEXT_FIELDS` (a publication's summary or its pasted passages)."""
+        """What triage shows: what matching reads, or a source holding a suggestion already
+        (research labels suggest passages of contributions that do not name IPP themselves)."""
         suggested = (
             self.model._meta.get_field("evidence")
             .related_model.objects.filter(state=EvidenceState.SUGGESTED)
             .values(self.model.EVIDENCE_FIELD)
         )
-        with_text = Q()
-        for name in getattr(self.model, "TEXT_FIELDS", ("text",)):
-            with_text |= Q(**{f"{name}__regex": r"\S"})
-        return self.filter(Q(is_about_ipp=True) & with_text | Q(pk__in=suggested))
+        return self.worth_matching() | self.filter(pk__in=suggested)
 
     def awaiting_triage(self) -> Self:
         """The triage queue of this kind, newest first (an unknown date last): as the answers' queue,

@@ -53,8 +53,8 @@ def ingest_publications(
             continue
         _count(run, what, events)
         if what != "unchanged":  # its matching is queued once the row is committed (tasks.py)
-            pk = Publication.objects.filter(content_id=item.content_id).values_list("pk", flat=True).first()
-            sources_changed.send(sender=Publication, kind="publication", pks=[pk])
+            changed = Publication.objects.filter(content_id=item.content_id)
+            sources_changed.send(sender=Publication, kind="publication", sources=changed)
 
 
 def recheck_publications(

@@ -6,6 +6,6 @@ from django.dispatch import Signal
 
 # Sent with `questions`: a queryset of the WrittenQuestions just created or changed.
 answers_changed = Signal()
-# Sent with `kind` (the Evidence field: "statement", "contribution" or "publication") and `pks`: the
-# rows just created or changed.
+# Sent with `kind` (the Evidence field: "statement", "contribution" or "publication") and `sources`:
+# a queryset of the rows just created or changed (one page's).
 sources_changed = Signal()

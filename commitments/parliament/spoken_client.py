@@ -12,6 +12,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 from typing import Literal
 
 from pydantic import AliasGenerator, BaseModel, ConfigDict, Field, ValidationError
@@ -34,7 +35,7 @@ class _Record(BaseModel):
             field_name = ".".join(str(part) for part in first["loc"]) or "?"
             raise MalformedRecord(value.get(id_key, "?"), field_name, first["msg"].lower()) from None
 
-    @property
+    @cached_property  # read twice for a new record (is it known? then stored): hashed once
     def fingerprint(self) -> str:
         """Hash of the record as received: an unchanged one needs no further work."""
         encoded = json.dumps(self.raw, sort_keys=True, separators=(",", ":")).encode()

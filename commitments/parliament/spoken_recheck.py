@@ -85,8 +85,8 @@ def _ingest(kind: SourceKind):
             if what != "unchanged":
                 written.append(record.id)
         if written:
-            pks = list(kind.model.objects.filter(**{f"{kind.key}__in": written}).values_list("pk", flat=True))
-            sources_changed.send(sender=kind.model, kind=kind.event_field, pks=pks)
+            sources = kind.model.objects.filter(**{f"{kind.key}__in": written})
+            sources_changed.send(sender=kind.model, kind=kind.event_field, sources=sources)
 
     return ingest
 

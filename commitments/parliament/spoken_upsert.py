@@ -225,7 +225,7 @@ def create_sources(kind: SourceKind, records: list, *, watch: Watch, run: Rechec
         return leftover
     try:
         with transaction.atomic():
-            kind.model.objects.bulk_create(sources)
+            kind.model.objects.bulk_copy(sources, key=kind.key)
             SourceEvent.objects.bulk_create(
                 SourceEvent(
                     **{kind.event_field: source},
