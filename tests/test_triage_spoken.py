@@ -225,3 +225,38 @@ def test_the_editors_news_counts_statements_contributions_and_publications_waiti
     assert news.others_waiting == 3
     body = editors_message(news, to="ed@example.org").body
     assert "Statements, Hansard and GOV.UK publications waiting for triage: 3" in body
+
+
+def test_every_labelled_contribution_waits_on_the_hansard_tab_with_its_commitment(
+    demo, client, editor, django_capture_on_commit_callbacks
+):
+    """As `make run` does: re-check the recorded Hansard API, match each page, add the research
+    labels; then each labelled contribution's commitment is a candidate on its triage page."""
+    from commitments.loading.spoken import research_contributions, suggest_labelled_evidence
+    from commitments.models import Commitment
+
+    from .parliament import start_server
+    from .test_spoken_recheck import _contributions, _rows
+
+    server = start_server()
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            _contributions(server)
+    finally:
+        server.stop()
+    suggest_labelled_evidence()
+    titles = dict(Commitment.objects.values_list("slug", "title"))
+    labelled = [
+        (row["ItemId"], label["commitment"])
+        for row, line in zip(research_contributions(), _rows(), strict=True)
+        for label in line["labels"]
+        if label["commitment"] in titles  # "resentencing-rejected" is a recommendation, not a commitment
+    ]
+    client.force_login(editor)
+
+    assert len(labelled) == 5
+    for item_id, slug in labelled:
+        said = HansardContribution.objects.get(item_id=item_id)
+        screen = page(client.get(SCREEN + f"?kind=contribution&source={said.pk}"))
+        assert "Contribution " in screen and " of 36</strong>" in screen
+        assert f"<h4>{titles[slug]}</h4>" in screen.replace("&#x27;", "'"), (item_id, slug)

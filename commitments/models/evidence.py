@@ -21,7 +21,7 @@ from .querysets import EvidenceQuerySet
 from .questions import WrittenQuestion
 from .statements import WrittenStatement
 
-# Exactly one of these is set: one foreign key per kind of source (see docs/data.md on why not a
+# Exactly one of these is set: one foreign key per kind of source (docs/data.md says why not a
 # generic relation). The field's name also names the kind on the triage screen.
 SOURCE_MODELS = {
     "question": WrittenQuestion,
