@@ -21,7 +21,7 @@ from .factories import CommitmentFactory, WrittenQuestionFactory
 pytestmark = pytest.mark.django_db
 
 # The end of the sentence counting results when no statement or contribution matches.
-NO_SPOKEN = " 0 written ministerial statements and 0 Hansard contributions found."
+NO_SPOKEN = " 0 written ministerial statements, 0 Hansard contributions and 0 GOV.UK publications found."
 
 
 def _search(client, query: str, status: int = 200) -> str:
@@ -245,15 +245,16 @@ def test_a_hostile_query_is_inert(client):
     _search(client, {"q": "nul\x00byte"}, status=400)
 
 
-# The candidates of each of the four kinds, then a count per kind and a page per group shown, plus the
+# The candidates of each of the five kinds, then a count per kind and a page per group shown, plus the
 # time limit: its set_config, and in a test (already inside a transaction) a SAVEPOINT and its RELEASE
 # where production has BEGIN and COMMIT; +1: the footer's "Parliament last checked", read once per
 # data version (the first page here). The candidates are read as a list of ids, which costs a query
 # of its own but spares the ranked query a scan of the whole table (models/search.py); a kind with
-# no candidates (no statements or contributions here) costs no count or page: an empty list of ids
-# is no query. test_search_spoken.py counts all four kinds with rows.
+# no candidates (no statements, contributions or publications here) costs no count or page: an empty
+# list of ids is no query. test_search_spoken.py counts four kinds with rows,
+# test_search_publications.py all five.
 @pytest.mark.parametrize(
-    ("kind", "queries"), [("", 4 + 4 + 3 + 1), ("commitments", 4 + 3 + 3 + 1), ("answers", 4 + 3 + 3 + 1)]
+    ("kind", "queries"), [("", 5 + 4 + 3 + 1), ("commitments", 5 + 3 + 3 + 1), ("answers", 5 + 3 + 3 + 1)]
 )
 def test_search_costs_a_fixed_number_of_queries(client, django_assert_num_queries, kind, queries):
     for n in range(40):
@@ -268,7 +269,9 @@ import django; django.setup()
 from django.core.management import call_command
 from django.test import Client
 call_command("migrate", verbosity=0)
-from commitments.models import Commitment, HansardContribution, Theme, WrittenQuestion, WrittenStatement
+from commitments.models import (
+    Commitment, HansardContribution, Publication, Theme, WrittenQuestion, WrittenStatement,
+)
 theme = Theme.objects.create(slug="panels", name="Progression panels")
 Commitment.objects.create(slug="a", title="Progression panels", summary="In each region.", theme=theme)
 Commitment.objects.create(slug="b", title="Other", summary="Nothing.", theme=theme)
@@ -277,18 +280,26 @@ WrittenStatement.objects.create(
     parliament_id=1, house="Commons", uin="HCWS72", date_made="2024-09-05", text="Panels.", is_about_ipp=True
 )
 HansardContribution.objects.create(item_id=1, house="Lords", debate="Parole panels", is_about_ipp=True)
+Publication.objects.create(
+    content_id="00000000-0000-4000-8000-000000000001",
+    base_path="/government/publications/fictional-panels-report",
+    title="Fictional report",
+    quoted_passages="https://www.gov.uk/fictional.pdf\\nThe panels met.",
+    is_about_ipp=True,
+)
 print([c.title for c in Commitment.objects.published().search("PANELS")])
 print([q.uin for q in WrittenQuestion.objects.published().search("panels")])
 print([s.uin for s in WrittenStatement.objects.published().for_list().search("panels")])
 print([c.debate for c in HansardContribution.objects.published().for_list().search("panels")])
+print([p.title for p in Publication.objects.published().for_list().search("panels")])
 page = Client().get("/search/", {"q": "panels"}).content.decode()
-print("1 written answer, 1 written ministerial statement and 1 Hansard contribution found." in page)
+print("1 written answer, 1 written ministerial statement, 1 Hansard contribution and 1 GOV.UK" in page)
 """
 
 
 @pytest.mark.processes
 def test_the_demo_on_sqlite_migrates_without_the_indexes_and_searches_with_a_plain_match(tmp_path):
-    """SQLite (the embedded demo) has no to_tsvector: migrations 0015, 0023 and 0031 add no index or
+    """SQLite (the embedded demo) has no to_tsvector: migrations 0015, 0023, 0031 and 0035 add no index or
     trigger there (the vector column stays empty), and search falls back to a case-insensitive
     substring match."""
     env = {
@@ -307,10 +318,11 @@ def test_the_demo_on_sqlite_migrates_without_the_indexes_and_searches_with_a_pla
         timeout=300,
     )
     assert ran.returncode == 0, ran.stderr
-    assert ran.stdout.split("\n")[-6:-1] == [
+    assert ran.stdout.split("\n")[-7:-1] == [
         "['Progression panels']",
         "['HL7122']",
         "['HCWS72']",
         "['Parole panels']",
+        "['Fictional report']",
         "True",
     ], ran.stdout

@@ -26,7 +26,10 @@ from .test_search import _candidates_plan, _search
 
 pytestmark = pytest.mark.django_db
 
-NONE_FOUND = "0 commitments, 0 written answers, 0 written ministerial statements and 0 Hansard contributions"
+NONE_FOUND = (
+    "0 commitments, 0 written answers, 0 written ministerial statements, 0 Hansard contributions and "
+    "0 GOV.UK publications"
+)
 
 
 def _count_sentence(page: str) -> str:
@@ -49,7 +52,8 @@ def test_a_statement_and_a_contribution_are_found_named_dated_and_linked_to_thei
     )
     page = _search(client, {"q": "commencement"})
     assert _count_sentence(page) == (
-        "0 commitments, 0 written answers, 1 written ministerial statement and 1 Hansard contribution found."
+        "0 commitments, 0 written answers, 1 written ministerial statement, 1 Hansard contribution and "
+        "0 GOV.UK publications found."
     )
     # The statement: its title linked to Parliament's page; the kind, house, date and minister named.
     assert (
@@ -110,7 +114,7 @@ def test_only_what_the_public_sees_is_found_by_the_answers_rule(client):
         commitment=commitment, question=None, statement=statement, excerpt="x", state=Evidence.State.CONFIRMED
     )
     page = _search(client, {"q": "caseloads"})
-    assert "1 written ministerial statement and 0 Hansard contributions found." in page
+    assert "1 written ministerial statement, 0 Hansard contributions and 0 GOV.UK publications found." in page
     assert "Unrelated statement" in page and "Unrelated debate" not in page
 
 
@@ -139,7 +143,7 @@ def test_the_debate_title_ranks_before_the_words_and_the_speaker_is_searchable(c
     HansardContributionFactory(debate="Other business", text="Licence mentioned.", is_about_ipp=True)
     page = _search(client, {"q": "licence", "kind": "contributions"})
     assert page.index(">Licence conditions<") < page.index(">Other business<")
-    assert "2 Hansard contributions found" in _search(client, {"q": "Timpson"})
+    assert "2 Hansard contributions and 0 GOV.UK publications found" in _search(client, {"q": "Timpson"})
 
 
 @pytest.mark.parametrize(
@@ -179,7 +183,7 @@ def test_a_word_in_every_contribution_ranks_and_counts_only_the_newest_thousand(
         cursor.execute("SET LOCAL enable_bitmapscan = on")
     assert HansardContribution.objects.published().search("plan").count() == SEARCH_CANDIDATES + 1
     page = _search(client, {"q": "plan"})
-    assert "0 written ministerial statements and more than 1,000 Hansard contributions found." in page
+    assert "0 written ministerial statements, more than 1,000 Hansard contributions and 0 GOV.UK" in page
     assert ">The 1,000 newest Hansard contributions for “plan”</a>" in page
     page = _search(client, {"q": "plan", "kind": "contributions", "page": "40"})
     assert page.count('<li><a href="https://parallelparliament.co.uk/') == 25 and "Next page" not in page
@@ -191,7 +195,9 @@ def test_each_kind_pages_through_its_own_group(client):
         WrittenStatementFactory(title=f"Tagging statement {n}", text="Tagging.", is_about_ipp=True)
     HansardContributionFactory(debate="Tagging debate", text="Tagging.", is_about_ipp=True)
     page = _search(client, {"q": "tagging"})
-    assert "30 written ministerial statements and 1 Hansard contribution found." in page
+    assert (
+        "30 written ministerial statements, 1 Hansard contribution and 0 GOV.UK publications found." in page
+    )
     assert page.count(">Tagging statement ") == 10 and "Tagging debate" in page
     assert (
         'href="?q=tagging&amp;kind=statements">All 30 written ministerial statements for “tagging”</a>'
@@ -222,26 +228,27 @@ def test_hostile_text_in_a_statement_or_contribution_is_inert(client):
         is_about_ipp=True,
     )
     page = _search(client, {"q": "hostile"})
-    assert "1 written ministerial statement and 1 Hansard contribution found." in page
+    assert "1 written ministerial statement, 1 Hansard contribution and 0 GOV.UK publications found." in page
     for raw in ["<script>alert(1)", "<img src=x", "<b>debate", "<iframe", "<i>Lord", "<script>x"]:
         assert raw not in page, raw
     assert "&lt;script&gt;alert(1)&lt;/script&gt; statement" in page
     assert 'href="javascript:' not in page and "no address known" in page
 
 
-# As in test_search.py, for four kinds: the candidates of each kind, then a count per kind and a
-# page per group shown, plus the time limit's set_config, SAVEPOINT and RELEASE; +1: the footer's
+# As in test_search.py, with four kinds found: the candidates of each of the five kinds (no
+# publications here: no count or page), then a count per kind found and a page per group shown,
+# plus the time limit's set_config, SAVEPOINT and RELEASE; +1: the footer's
 # "Parliament last checked", and +1 where statements or contributions are shown, the researched
 # copies the source rule reads (sources.resolve_source), each once per data version.
 @pytest.mark.parametrize("rows", [3, 30])
 @pytest.mark.parametrize(
     ("kind", "queries"),
     [
-        ("", 4 + 8 + 3 + 2),
-        ("commitments", 4 + 5 + 3 + 1),
-        ("answers", 4 + 5 + 3 + 1),
-        ("statements", 4 + 5 + 3 + 2),
-        ("contributions", 4 + 5 + 3 + 2),
+        ("", 5 + 8 + 3 + 2),
+        ("commitments", 5 + 5 + 3 + 1),
+        ("answers", 5 + 5 + 3 + 1),
+        ("statements", 5 + 5 + 3 + 2),
+        ("contributions", 5 + 5 + 3 + 2),
     ],
 )
 def test_search_costs_a_fixed_number_of_queries_however_many_rows(

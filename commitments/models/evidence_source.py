@@ -98,9 +98,9 @@ def spoken_heading(source) -> str:
     return f"Said in the {house}, {when}" + (f", by {who}" if who else "")
 
 
-def published_heading(publication) -> str:
-    """What a GOV.UK publication is and when it was published, in a sentence: "Published on GOV.UK,
-    15 November 2024, updated 17 July 2025: <title>"."""
+def published_on(publication) -> str:
+    """When a GOV.UK publication was published, UK days: "Published on GOV.UK, 15 November 2024,
+    updated 17 July 2025". Reads only the dates (search shows it on a list)."""
     first, updated = (
         timezone.localdate(moment) if moment else None
         for moment in (publication.first_published_at, publication.public_updated_at)
@@ -108,7 +108,13 @@ def published_heading(publication) -> str:
     when = long_date(first) if first else "date not known"
     if updated and updated != first:
         when += f", updated {long_date(updated)}"
-    return f"Published on GOV.UK, {when}: {publication.title}"
+    return f"Published on GOV.UK, {when}"
+
+
+def published_heading(publication) -> str:
+    """What a GOV.UK publication is and when it was published, in a sentence: "Published on GOV.UK,
+    15 November 2024, updated 17 July 2025: <title>"."""
+    return f"{published_on(publication)}: {publication.title}"
 
 
 def describe_publication(publication) -> EvidenceSource:

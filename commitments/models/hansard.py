@@ -33,7 +33,7 @@ class HansardContribution(ObservedSource):
         max_length=250, blank=True, help_text="As Hansard names the speaker, with their role."
     )
 
-    # What the shared reading vocabulary needs to know (observed.ObservedSourceQuerySet).
+    # What the shared reading vocabulary needs to know (observed.ObservedReading).
     HEADING_FIELD = "debate"
     DATE_FIELD = "sitting_date"
     EVIDENCE_FIELD = "contribution_id"

@@ -1,7 +1,7 @@
 """What the written statements and Hansard contributions we re-check have in common: the text as
 received, whether our copy is whole, what the re-check last saw, the reading vocabulary the public
-pages use (what the public sees, search), and an append-only event log (SourceEvent) like
-QuestionEvent, pointing to exactly one of them."""
+pages use (what the public sees, search; GOV.UK publications share it), and an append-only event log
+(SourceEvent) like QuestionEvent, pointing to exactly one of them or a publication."""
 
 from __future__ import annotations
 
@@ -22,11 +22,11 @@ from .signals import bulk_written
 from .triage_queue import ObservedAwaitingTriage, Triaged
 
 
-class ObservedSourceQuerySet(ObservedAwaitingTriage, BulkWriteSignalsQuerySet):
-    """Reading statements and contributions as the public pages do (and their bulk writes, which
-    tell the data version, as saves do: search shows them). The model names its date
-    (`DATE_FIELD`), what a list row shows (`LIST_FIELDS`) and what SQLite's search matches
-    (`SEARCH_FIELDS`)."""
+class ObservedReading(models.QuerySet):
+    """Reading statements, contributions and GOV.UK publications as the public pages do: what the
+    public sees, a list row, newest first, search. The model names its date (`DATE_FIELD`, a day or
+    a moment), what a list row shows (`LIST_FIELDS`), what SQLite's search matches
+    (`SEARCH_FIELDS`) and its evidence's key (`EVIDENCE_FIELD`); it stores a `search_vector`."""
 
     def published(self) -> Self:
         """What the public sees, by the written answers' rule: a source that names IPP, or that
@@ -36,6 +36,29 @@ class ObservedSourceQuerySet(ObservedAwaitingTriage, BulkWriteSignalsQuerySet):
             state=EvidenceState.CONFIRMED, commitment__is_published=True
         ).values(self.model.EVIDENCE_FIELD)
         return self.filter(Q(is_about_ipp=True) | Q(pk__in=evidencing))
+
+    def for_list(self) -> Self:
+        """What a search result shows: what, where, when, and the start of the text (enough to say
+        what it says); the whole text and the record as received stay in the database."""
+        return self.only("pk", *self.model.LIST_FIELDS).annotate(text_start=Left("text", 400))
+
+    def newest_first(self) -> Self:
+        return self.order_by(models.F(self.model.DATE_FIELD).desc(nulls_last=True), "-pk")
+
+    def search(self, words: str) -> Self:
+        """Matches for a reader's words, best first, then newest (models/search.py). Candidates are
+        read newest first, as the model's (date, id) index walks them."""
+        newest = models.F(self.model.DATE_FIELD).desc(nulls_last=True)
+        candidates = [newest, models.F("id").desc()]
+        found = full_text_search(
+            self, words, candidate_order=candidates, fallback_fields=self.model.SEARCH_FIELDS
+        )
+        return found.order_by("-rank", newest, "-pk")
+
+
+class ObservedSourceQuerySet(ObservedReading, ObservedAwaitingTriage, BulkWriteSignalsQuerySet):
+    """Statements and contributions: the public reading (ObservedReading), the triage queue, and
+    their bulk writes, which tell the data version, as saves do (search shows them)."""
 
     def bulk_copy(self, objs: list, *, key: str) -> list:
         """bulk_create for a page of new sources. On PostgreSQL one COPY: the driver does not build,
@@ -69,24 +92,6 @@ class ObservedSourceQuerySet(ObservedAwaitingTriage, BulkWriteSignalsQuerySet):
             obj._state.adding, obj._state.db = False, self.db
         bulk_written.send(sender=self.model, objs=objs)
         return objs
-
-    def for_list(self) -> Self:
-        """What a search result shows: who, where, when, and the start of the text (enough to say what
-        was said); the whole text, the HTML and the record as received stay in the database."""
-        return self.only("pk", *self.model.LIST_FIELDS).annotate(text_start=Left("text", 400))
-
-    def newest_first(self) -> Self:
-        return self.order_by(models.F(self.model.DATE_FIELD).desc(nulls_last=True), "-pk")
-
-    def search(self, words: str) -> Self:
-        """Matches for a reader's words, best first, then newest (models/search.py). Candidates are
-        read newest first, as the model's (date, id) index walks them."""
-        newest = models.F(self.model.DATE_FIELD).desc(nulls_last=True)
-        candidates = [newest, models.F("id").desc()]
-        found = full_text_search(
-            self, words, candidate_order=candidates, fallback_fields=self.model.SEARCH_FIELDS
-        )
-        return found.order_by("-rank", newest, "-pk")
 
 
 class Rechecked(models.Model):

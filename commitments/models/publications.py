@@ -3,30 +3,32 @@ action plan and annual report pages, the offender management statistics collecti
 
 from __future__ import annotations
 
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
 from ..text.attachments import Passage, PassageError, excerpt_in, passage_text, read_from, read_passages
 from .choices import EvidenceState
-from .observed import Rechecked
+from .observed import ObservedReading, Rechecked
 from .querysets import BulkWriteSignalsQuerySet
 from .triage_queue import ObservedAwaitingTriage, Triaged
 
 GOVUK_WEBSITE = "https://www.gov.uk"
 
 
-class PublicationQuerySet(ObservedAwaitingTriage, BulkWriteSignalsQuerySet):
-    """The triage queue's `worth_reading()` and `awaiting_triage()`, read over the page's summary
-    and the passages editors pasted (`TEXT_FIELDS`)."""
+class PublicationQuerySet(ObservedReading, ObservedAwaitingTriage, BulkWriteSignalsQuerySet):
+    """The public reading statements and contributions share (what the public sees, search), and the
+    triage queue's `worth_reading()` and `awaiting_triage()`, read over the page's summary and the
+    passages editors pasted (`TEXT_FIELDS`)."""
 
 
 class Publication(Rechecked, Triaged):
     """One GOV.UK content item, keyed by its content_id (GOV.UK's own key: the page keeps it when its
     address changes); its base_path is unique too.
 
-    Not an ObservedSource: that shares the public reading vocabulary (search, the public lists),
-    and a publication's words are mostly not ours to search. The fields that mean the same thing
+    Not an ObservedSource (it has no house, no HTML, no copy elsewhere), but it reads as one in
+    public (ObservedReading: what the public sees, search), and the fields that mean the same thing
     carry the same names. Its `text` is the page's summary as plain text; what a publication says
     is mostly in its attachments (PDF, spreadsheets), which the tracker does not read: an editor
     pastes the passage they quote into `quoted_passages`, under the attachment's address, so the
@@ -60,16 +62,22 @@ class Publication(Rechecked, Triaged):
         "its own, then the passage under it, one paragraph per line; a blank line, then the next "
         "address. One attachment address per passage.",
     )
+    # The words search reads, weighted (models/search.py); written by a PostgreSQL trigger
+    # (migration 0035_publication_search_vector), empty on SQLite.
+    search_vector = SearchVectorField(null=True, editable=False)
     # Rechecked's, with what makes a publication's update news.
     content_hash = models.CharField(
         max_length=64, blank=True, help_text="Hash of what makes an update news: date, notes, documents."
     )
 
-    # What the triage queue and screen need to know (models/triage_queue.py, admin/triage.py).
+    # What the triage queue and screen (models/triage_queue.py, admin/triage.py) and the public
+    # reading (observed.ObservedReading) need to know.
     HEADING_FIELD = "title"
     DATE_FIELD = "first_published_at"
     EVIDENCE_FIELD = "publication_id"
     TEXT_FIELDS = ("text", "quoted_passages")
+    LIST_FIELDS = ("base_path", "title", "first_published_at", "public_updated_at")
+    SEARCH_FIELDS = ("title", "description", "text", "quoted_passages")
 
     objects = PublicationQuerySet.as_manager()
 

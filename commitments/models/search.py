@@ -1,11 +1,11 @@
-"""Full-text search over commitments, written answers, written ministerial statements and Hansard
-contributions: one definition of what is searched.
+"""Full-text search over commitments, written answers, written ministerial statements, Hansard
+contributions and GOV.UK publications: one definition of what is searched.
 
 On PostgreSQL each row stores its weighted English `tsvector` in `search_vector` (so "panels" finds
 "panel"), served by a GIN index on that column. A trigger fills it on insert and whenever a searched
-column changes, from the very expressions below (migrations 0023_search_vector and, for statements
-and contributions, 0031_spoken_search_vector hold the SQL copies: change both together;
-tests/test_search.py checks the stored vector equals the expression here).
+column changes, from the very expressions below (migrations 0023_search_vector, for statements and
+contributions 0031_spoken_search_vector, for publications 0035_publication_search_vector hold the
+SQL copies: change both together; the search tests check the stored vector equals the expression here).
 A search never calls `to_tsvector` per row: a word that matches every answer costs an index walk,
 not a parse of 50,000 texts.
 
@@ -70,6 +70,16 @@ def contribution_search_vector() -> SearchVector:
         SearchVector("debate", weight="A", config=CONFIG)
         + SearchVector("text", weight="B", config=CONFIG)
         + SearchVector("member", "attributed_to", weight="D", config=CONFIG)
+    )
+
+
+def publication_search_vector() -> SearchVector:
+    """A GOV.UK publication's words: its title, then its description and summary, then the passages
+    editors pasted from its attachments."""
+    return (
+        SearchVector("title", weight="A", config=CONFIG)
+        + SearchVector("description", "text", weight="B", config=CONFIG)
+        + SearchVector("quoted_passages", weight="C", config=CONFIG)
     )
 
 

@@ -30,7 +30,7 @@ class WrittenStatement(ObservedSource):
     attachments = models.JSONField(default=list, blank=True)
     linked_statements = models.JSONField(default=list, blank=True)
 
-    # What the shared reading vocabulary needs to know (observed.ObservedSourceQuerySet).
+    # What the shared reading vocabulary needs to know (observed.ObservedReading).
     HEADING_FIELD = "title"
     DATE_FIELD = "date_made"
     EVIDENCE_FIELD = "statement_id"

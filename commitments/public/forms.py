@@ -11,12 +11,14 @@ class SearchKind:
     ANSWERS = "answers"
     STATEMENTS = "statements"
     CONTRIBUTIONS = "contributions"
+    PUBLICATIONS = "publications"
     CHOICES = [
         (ALL, "Everything"),
         (COMMITMENTS, "Commitments"),
         (ANSWERS, "Written answers"),
         (STATEMENTS, "Written ministerial statements"),
         (CONTRIBUTIONS, "Said in Parliament (Hansard)"),
+        (PUBLICATIONS, "GOV.UK publications"),
     ]
     # What one result and several are called in a sentence ("3 written answers found").
     NOUNS = {
@@ -24,12 +26,13 @@ class SearchKind:
         ANSWERS: ("written answer", "written answers"),
         STATEMENTS: ("written ministerial statement", "written ministerial statements"),
         CONTRIBUTIONS: ("Hansard contribution", "Hansard contributions"),
+        PUBLICATIONS: ("GOV.UK publication", "GOV.UK publications"),
     }
 
 
 class SearchForm(forms.Form):
     q = forms.CharField(
-        label="Search commitments, written answers, statements and Hansard",
+        label="Search commitments, written answers, statements, Hansard and GOV.UK publications",
         max_length=200,
         required=False,
         strip=True,

@@ -9,11 +9,11 @@ from django.http import Http404
 from django.views.generic import TemplateView
 
 from ..exceptions import SearchTooSlow
-from ..models import Commitment, HansardContribution, WrittenQuestion, WrittenStatement
-from ..models.evidence_source import spoken_heading
+from ..models import Commitment, HansardContribution, Publication, WrittenQuestion, WrittenStatement
+from ..models.evidence_source import published_on, spoken_heading
 from ..models.search import SEARCH_CANDIDATES, search_time_limit
 from ..ops.rate_limits import client_address, within_limits
-from ..sources import resolve_source
+from ..sources import name_source, resolve_source
 from .forms import SearchForm, SearchKind
 from .pagination import CappedPaginator, page_number
 from .site_wide import source_copies
@@ -28,14 +28,14 @@ SEARCH_RATE_WINDOW_SECONDS = 60
 
 
 class SearchView(TemplateView):
-    """Commitments, written answers, written ministerial statements and Hansard contributions
-    matching the reader's words, grouped by kind, best first.
+    """Commitments, written answers, written ministerial statements, Hansard contributions and
+    GOV.UK publications matching the reader's words, grouped by kind, best first.
 
     `?q=` holds the words and `?kind=` one group to page through (`commitments`, `answers`,
-    `statements` or `contributions`); without a kind every group shows its first results. Queries:
-    none without words, else the candidates and a count per kind and one page per group shown, all
-    under the search statement timeout. An over-long
-    query is a 400 with the reason; a page that is not one, or past the last, a 404; a client past
+    `statements`, `contributions` or `publications`); without a kind every group shows its first
+    results. Queries: none without words, else the candidates and a count per kind and one page per
+    group shown, all under the search statement timeout. An over-long query is a 400 with the
+    reason; a page that is not one, or past the last, a 404; a client past
     SEARCH_LIMIT_PER_MINUTE a 429, and a search stopped by the timeout a 503, each with a page
     saying why and what to do."""
 
@@ -87,8 +87,8 @@ def search_groups(words: str, *, kind: str, number: int) -> list[dict]:
     """The result groups for one search: each with its kind, label, noun (singular or plural, for
     the sentence counting them), count (at most SEARCH_CANDIDATES, `more` when there were more) and
     (when shown) page, read in full under the search statement timeout (SearchTooSlow when it ran
-    out). A statement or contribution on a page carries its `heading` (what, where, when, whose)
-    and `link` (see _name_spoken)."""
+    out). A statement, contribution or publication on a page carries its `heading` (what, where,
+    when, whose) and `link` (see _name_spoken, _name_published)."""
     groups = []
     with search_time_limit():  # a search reads its candidates at once (models/search.py)
         found = {
@@ -103,6 +103,7 @@ def search_groups(words: str, *, kind: str, number: int) -> list[dict]:
             .search(words),
             SearchKind.STATEMENTS: WrittenStatement.objects.published().for_list().search(words),
             SearchKind.CONTRIBUTIONS: HansardContribution.objects.published().for_list().search(words),
+            SearchKind.PUBLICATIONS: Publication.objects.published().for_list().search(words),
         }
         for group_kind, label in SearchKind.CHOICES[1:]:
             paginator = CappedPaginator(
@@ -119,9 +120,11 @@ def search_groups(words: str, *, kind: str, number: int) -> list[dict]:
                     raise Http404("No such page of results.") from None
                 # Read now, inside the time limit, not later by the template.
                 group["page"].object_list = list(group["page"].object_list)
-                if group_kind in (SearchKind.STATEMENTS, SearchKind.CONTRIBUTIONS):
-                    for item in group["page"].object_list:
+                for item in group["page"].object_list:
+                    if group_kind in (SearchKind.STATEMENTS, SearchKind.CONTRIBUTIONS):
                         _name_spoken(item, group_kind)
+                    elif group_kind == SearchKind.PUBLICATIONS:
+                        _name_published(item)
             groups.append(group)
     return groups
 
@@ -136,3 +139,12 @@ def _name_spoken(item, kind: str) -> None:
         item.name = item.debate or "Hansard contribution"
     item.heading = spoken_heading(item)
     item.link = resolve_source(item.citation_url, source_copies()).primary
+
+
+def _name_published(item) -> None:
+    """What a publication's result shows: `name` (its title), `heading` (when GOV.UK published and
+    last updated it) and `link`, its GOV.UK page: an official address, so the source rule has no
+    copy to read (it has no page on this site either)."""
+    item.name = item.title
+    item.heading = published_on(item)
+    item.link = name_source(item.official_url)
