@@ -30,6 +30,7 @@ from .factories import (
     EditorFactory,
     EvidenceFactory,
     HansardContributionFactory,
+    PublicationFactory,
     SubscriberFactory,
     UserFactory,
     WrittenStatementFactory,
@@ -90,6 +91,14 @@ def site(live_server):
         Evidence.objects.create(
             commitment=termination, excerpt=text, state=Evidence.State.CONFIRMED, **source
         )
+    # A GOV.UK publication (fictional, from the factory) quoted from a pasted passage.
+    publication = PublicationFactory(is_about_ipp=True)
+    Evidence.objects.create(
+        commitment=Commitment.objects.get(slug="ipp-annual-report-duty"),
+        publication=publication,
+        excerpt=publication.passages[0].text.split("\n")[0],
+        state=Evidence.State.CONFIRMED,
+    )
     subscriber = SubscriberFactory(themes=[Theme.objects.get(slug="electronic-monitoring")])
     pending = SubscriberFactory(
         confirmed_at=None, commitments=[Commitment.objects.get(slug="em-gps-domestic-abuse")]
@@ -117,7 +126,7 @@ def site(live_server):
         "recommendation with words cut short": "/recommendations/jsc-2022-rec18-resentence-all/",
         "the numbers": "/numbers/",
         "deadlines": "/deadlines/",
-        "commitment with promised dates and numbers": "/commitments/ipp-annual-report-duty/",
+        "commitment with dates, numbers, a GOV.UK publication": "/commitments/ipp-annual-report-duty/",
         "hostile question": f"/questions/{hostile.pk}/",
         "figure table": "/figures/hl7122-progression-panels-by-region/",
         "about": "/about/",
@@ -126,6 +135,7 @@ def site(live_server):
         "search results, one kind paged": "/search/?q=ipp&kind=answers",
         "search results of every kind": "/search/?q=licences",
         "search results, Hansard contributions": "/search/?q=licences&kind=contributions",
+        "search results, GOV.UK publications": "/search/?q=fictional&kind=publications",
         "search, nothing found": "/search/?q=zzzzqqq",
         "suggest a correction": "/commitments/em-gps-domestic-abuse/correction/",
         "correction sent": "/commitments/em-gps-domestic-abuse/correction/sent/",
