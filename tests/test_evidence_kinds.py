@@ -137,6 +137,7 @@ def test_feeds_api_csv_and_zip_name_every_kind(client, commitment, statement, co
     kinds = {item["source_kind"]: item for item in api["evidence"]}
     assert set(kinds) == {"written_statement", "debate"}
     assert kinds["written_statement"]["source_is_complete"] is False
+    assert kinds["written_statement"]["quote_read_at"] == ""  # its own page holds the words
     assert kinds["debate"]["question"] is None
     assert kinds["debate"]["source"].startswith("Said in the House of Lords, 24 March 2025")
     archive = zipfile.ZipFile(

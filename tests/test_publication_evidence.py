@@ -97,6 +97,7 @@ def test_csv_api_and_feed_name_a_publication(client, commitment):
     [item] = api["evidence"]
     assert item["source_kind"] == "publication" and item["question"] is None
     assert item["source_url"] == f"https://www.gov.uk{publication.base_path}"
+    assert item["quote_read_at"] == FICTIONAL_ATTACHMENT  # where the quoted words can be checked
     response = client.get(reverse("dataset-zip"))
     body = b"".join(response.streaming_content) if response.streaming else response.content
     archive = zipfile.ZipFile(io.BytesIO(body))
@@ -104,6 +105,7 @@ def test_csv_api_and_feed_name_a_publication(client, commitment):
     [row] = list(csv.DictReader(io.StringIO(archive.read(name).decode("utf-8-sig"))))
     assert row["source_kind"] == "publication"
     assert row["source_url"] == f"https://www.gov.uk{publication.base_path}"
+    assert row["quote_read_at"] == FICTIONAL_ATTACHMENT
     assert row["source"].startswith("Published on GOV.UK, 15 November 2024")
     feed = client.get(reverse("feed")).content.decode()
     assert "new evidence from GOV.UK: Fictional IPP report for tests" in feed

@@ -114,6 +114,9 @@ class EvidenceSerializer(serializers.ModelSerializer):
     source_is_complete = serializers.BooleanField(
         source="source.is_complete", read_only=True, help_text=EVIDENCE.help_text("source_is_complete")
     )
+    quote_read_at = serializers.CharField(
+        source="read_from", read_only=True, help_text=EVIDENCE.help_text("quote_read_at")
+    )
     confirmed_at = serializers.DateTimeField(source="reviewed_at", allow_null=True)
 
     class Meta:

@@ -106,6 +106,7 @@ def _tables() -> dict[str, tuple[list[str], Iterable[list]]]:
                     e.source.heading,
                     e.source.citation_url,
                     e.source.is_complete,
+                    e.read_from,
                     e.excerpt,
                     e.reviewed_at.isoformat() if e.reviewed_at else "",
                 ]

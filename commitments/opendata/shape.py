@@ -153,6 +153,12 @@ EVIDENCE = Table(
             "source_is_complete",
             "False when our copy of the source's text is cut short (the official page has the rest)",
         ),
+        Column(
+            "quote_read_at",
+            "for a GOV.UK publication, where the quoted words can be checked: the attachment its "
+            "passage was pasted from, or the page itself for its summary; empty for the other kinds, "
+            "whose own page holds the words",
+        ),
         Column("excerpt", "the exact passage quoted"),
         Column("confirmed_at"),
     ),
