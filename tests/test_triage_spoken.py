@@ -260,3 +260,51 @@ def test_every_labelled_contribution_waits_on_the_hansard_tab_with_its_commitmen
         screen = page(client.get(SCREEN + f"?kind=contribution&source={said.pk}"))
         assert "Contribution " in screen and " of 36</strong>" in screen
         assert f"<h4>{titles[slug]}</h4>" in screen.replace("&#x27;", "'"), (item_id, slug)
+
+
+def test_the_queryset_and_the_reason_agree_on_what_matching_reads(termination):
+    """`worth_matching()` (what is queued) and `why_source_skipped` (why one is not) are one rule
+    told twice, in SQL and in Python: they must agree on every kind."""
+    from commitments.analysis.suggestions import why_source_skipped
+    from commitments.models import Publication
+
+    sources = [
+        contribution(),
+        contribution(is_about_ipp=False),
+        contribution(text=""),
+        contribution(text="  \n "),
+        WrittenStatementFactory(is_about_ipp=True),
+        WrittenStatementFactory(is_about_ipp=False),
+        PublicationFactory(is_about_ipp=True),
+        PublicationFactory(is_about_ipp=True, text="", quoted_passages=""),
+        PublicationFactory(is_about_ipp=True, text=""),  # only its pasted passage to read
+        PublicationFactory(is_about_ipp=False),
+    ]
+    for source in sources:
+        queued = type(source).objects.worth_matching().filter(pk=source.pk).exists()
+        assert queued == (why_source_skipped(source) == ""), (source, why_source_skipped(source))
+    assert (
+        sum(
+            Model.objects.worth_matching().count()
+            for Model in (HansardContribution, WrittenStatement, Publication)
+        )
+        == 4
+    )
+
+
+def test_clearing_the_backlog_of_an_unknown_kind_clears_nothing(client, editor):
+    from .factories import WrittenQuestionFactory
+
+    old = WrittenQuestionFactory(is_about_ipp=True, date_answered=date(2023, 5, 1), answer_text=SAID)
+    assert list(backlog(date(2024, 1, 1))) == [old]  # what an answers' clearing would take
+    client.force_login(editor)
+
+    response = client.post(
+        reverse("admin:commitments_answertotriage_clear_backlog"),
+        {"kind": "speech", "before": "1 January 2024"},
+        follow=True,
+    )
+
+    assert "Nothing was cleared." in page(response)
+    old.refresh_from_db()
+    assert old.triaged_at is None

@@ -289,7 +289,11 @@ class AnswerTriageAdmin(admin.ModelAdmin):
         if not self.has_change_permission(request):
             raise PermissionDenied
         kind = request.POST.get("kind", "question")
-        kind = kind if kind in KINDS else "question"
+        if kind not in KINDS:  # a bulk change: never guess which queue was meant
+            messages.error(
+                request, "That is not a kind of source the triage screen knows. Nothing was cleared."
+            )
+            return HttpResponseRedirect(triage_screen_url())
         form = BacklogForm(request.POST)
         if not form.is_valid():
             messages.error(request, " ".join(form.errors["before"]))
